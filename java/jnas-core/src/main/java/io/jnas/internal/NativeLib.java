@@ -1,0 +1,188 @@
+package io.jnas.internal;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+import org.bytedeco.openblas.presets.openblas_nolapack;
+
+/**
+ * The JavaCPP binding of {@code native/jnas.h}: one {@code static native} method per C
+ * function, same name, same argument order.
+ *
+ * <p>Nothing here checks its arguments: a wrong size crashes the JVM. Only the op API
+ * ({@code io.jnas.ops}) and the backends, which validate first, call these methods.
+ * The library (the CPU archive, the CUDA archive or its stub, and the JNI glue) is
+ * extracted from the jar and loaded on first use of this class.
+ */
+@Properties(
+    inherit = openblas_nolapack.class,
+    value = @Platform(include = "jnas.h", link = {"jnas_cpu", "jnas_cuda"}))
+public final class NativeLib {
+  static {
+    Loader.load();
+  }
+
+  private NativeLib() {}
+
+  /** Forces the native library to load; throws {@link UnsatisfiedLinkError} if it cannot. */
+  public static void load() {
+    Loader.load(NativeLib.class);
+  }
+
+  // ------------------------------------------------------------------- runtime
+  public static native void jnas_cpu_set_num_threads(int n);
+
+  public static native int jnas_cpu_get_num_threads();
+
+  public static native int jnas_out_size(int in, int k, int stride, int pad, int dilation);
+
+  public static native void jnas_cpu_sgemm(int transA, int transB, int M, int N, int K, float alpha,
+      @Const FloatPointer A, int lda, @Const FloatPointer B, int ldb, float beta, FloatPointer C, int ldc);
+
+  // -------------------------------------------------------------------- conv2d
+  public static native int jnas_cpu_conv2d_forward(FloatPointer out, @Const FloatPointer inp,
+      @Const FloatPointer weight, @Const FloatPointer bias, int B, int C_in, int H, int W, int C_out,
+      int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups);
+
+  public static native int jnas_cpu_conv2d_backward(FloatPointer dinp, FloatPointer dweight,
+      FloatPointer dbias, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer weight,
+      int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w,
+      int dilation, int groups);
+
+  public static native int jnas_cpu_conv2d_forward_ref(FloatPointer out, @Const FloatPointer inp,
+      @Const FloatPointer weight, @Const FloatPointer bias, int B, int C_in, int H, int W, int C_out,
+      int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups);
+
+  public static native int jnas_cpu_conv2d_backward_ref(FloatPointer dinp, FloatPointer dweight,
+      FloatPointer dbias, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer weight,
+      int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w,
+      int dilation, int groups);
+
+  // ------------------------------------------------------------ separable conv
+  public static native int jnas_cpu_sepconv_forward(FloatPointer out, FloatPointer mid,
+      @Const FloatPointer inp, @Const FloatPointer w_dw, @Const FloatPointer w_pw, int B, int C_in,
+      int H, int W, int C_out, int K, int stride, int pad, int dilation);
+
+  public static native int jnas_cpu_sepconv_backward(FloatPointer dinp, FloatPointer dw_dw,
+      FloatPointer dw_pw, @Const FloatPointer dout, @Const FloatPointer mid, @Const FloatPointer inp,
+      @Const FloatPointer w_dw, @Const FloatPointer w_pw, int B, int C_in, int H, int W, int C_out,
+      int K, int stride, int pad, int dilation);
+
+  // --------------------------------------------------------------------- pools
+  public static native int jnas_cpu_maxpool_forward(FloatPointer out, @Cast("int32_t*") IntPointer argmax,
+      @Const FloatPointer inp, int B, int C, int H, int W, int K, int stride, int pad);
+
+  public static native int jnas_cpu_maxpool_backward(FloatPointer dinp, @Const FloatPointer dout,
+      @Cast("const int32_t*") IntPointer argmax, int B, int C, int H, int W, int K, int stride, int pad);
+
+  public static native int jnas_cpu_avgpool_forward(FloatPointer out, @Const FloatPointer inp,
+      int B, int C, int H, int W, int K, int stride, int pad);
+
+  public static native int jnas_cpu_avgpool_backward(FloatPointer dinp, @Const FloatPointer dout,
+      int B, int C, int H, int W, int K, int stride, int pad);
+
+  public static native int jnas_cpu_global_avgpool_forward(FloatPointer out, @Const FloatPointer inp,
+      int B, int C, int HW);
+
+  public static native int jnas_cpu_global_avgpool_backward(FloatPointer dinp, @Const FloatPointer dout,
+      int B, int C, int HW);
+
+  // ----------------------------------------------------------------- batchnorm
+  public static native int jnas_cpu_batchnorm_forward(FloatPointer out, FloatPointer mean,
+      FloatPointer rstd, @Const FloatPointer inp, @Const FloatPointer gamma, @Const FloatPointer beta,
+      FloatPointer running_mean, FloatPointer running_var, int B, int C, int HW, float eps,
+      float momentum, int training);
+
+  public static native int jnas_cpu_batchnorm_backward(FloatPointer dinp, FloatPointer dgamma,
+      FloatPointer dbeta, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer mean,
+      @Const FloatPointer rstd, @Const FloatPointer gamma, int B, int C, int HW, int training);
+
+  // --------------------------------------------------------------- elementwise
+  public static native int jnas_cpu_relu_forward(FloatPointer out, @Const FloatPointer inp,
+      @Cast("int64_t") long N);
+
+  public static native int jnas_cpu_relu_backward(FloatPointer dinp, @Const FloatPointer dout,
+      @Const FloatPointer inp, @Cast("int64_t") long N);
+
+  public static native int jnas_cpu_sum_forward(FloatPointer out,
+      @Cast("const float* const*") PointerPointer<?> inps, int n_inputs, @Cast("int64_t") long N);
+
+  public static native int jnas_cpu_sum_backward(@Cast("float* const*") PointerPointer<?> dinps,
+      @Const FloatPointer dout, int n_inputs, @Cast("int64_t") long N);
+
+  public static native int jnas_cpu_concat_forward(FloatPointer out,
+      @Cast("const float* const*") PointerPointer<?> inps, @Cast("const int32_t*") IntPointer channels,
+      int n_inputs, int B, int HW);
+
+  public static native int jnas_cpu_concat_backward(@Cast("float* const*") PointerPointer<?> dinps,
+      @Const FloatPointer dout, @Cast("const int32_t*") IntPointer channels, int n_inputs, int B, int HW);
+
+  public static native int jnas_cpu_factorized_reduce_forward(FloatPointer out, @Const FloatPointer inp,
+      @Const FloatPointer w1, @Const FloatPointer w2, int B, int C_in, int H, int W, int C_out);
+
+  public static native int jnas_cpu_factorized_reduce_backward(FloatPointer dinp, FloatPointer dw1,
+      FloatPointer dw2, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer w1,
+      @Const FloatPointer w2, int B, int C_in, int H, int W, int C_out);
+
+  // ------------------------------------------------------- classifier and loss
+  public static native int jnas_cpu_linear_forward(FloatPointer out, @Const FloatPointer inp,
+      @Const FloatPointer weight, @Const FloatPointer bias, int B, int IC, int OC);
+
+  public static native int jnas_cpu_linear_backward(FloatPointer dinp, FloatPointer dweight,
+      FloatPointer dbias, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer weight,
+      int B, int IC, int OC);
+
+  public static native int jnas_cpu_softmax_xent_forward(FloatPointer loss, FloatPointer probs,
+      @Const FloatPointer logits, @Cast("const int32_t*") IntPointer labels, int B, int V,
+      float label_smoothing);
+
+  public static native int jnas_cpu_softmax_xent_backward(FloatPointer dlogits, @Const FloatPointer probs,
+      @Cast("const int32_t*") IntPointer labels, int B, int V, float label_smoothing, float dloss);
+
+  // ------------------------------------------------------- dropout, drop-path
+  public static native int jnas_cpu_dropout_forward(FloatPointer out, FloatPointer mask,
+      @Const FloatPointer inp, @Cast("int64_t") long N, float keep_prob, @Cast("uint64_t") long seed);
+
+  public static native int jnas_cpu_dropout_backward(FloatPointer dinp, @Const FloatPointer dout,
+      @Const FloatPointer mask, @Cast("int64_t") long N);
+
+  public static native int jnas_cpu_drop_path_forward(FloatPointer out, FloatPointer mask,
+      @Const FloatPointer inp, int B, @Cast("int64_t") long per_sample, float keep_prob,
+      @Cast("uint64_t") long seed);
+
+  public static native int jnas_cpu_drop_path_backward(FloatPointer dinp, @Const FloatPointer dout,
+      @Const FloatPointer mask, int B, @Cast("int64_t") long per_sample);
+
+  // ------------------------------------------------------------------- updates
+  public static native int jnas_cpu_sgd_update(FloatPointer param, FloatPointer momentum_buf,
+      @Const FloatPointer grad, @Cast("int64_t") long N, float lr, float momentum, float weight_decay,
+      int nesterov);
+
+  public static native int jnas_cpu_adam_update(FloatPointer param, FloatPointer m, FloatPointer v,
+      @Const FloatPointer grad, @Cast("int64_t") long N, float lr, float beta1, float beta2, float eps,
+      float weight_decay, int step);
+
+  public static native int jnas_cpu_global_norm(FloatPointer out,
+      @Cast("const float* const*") PointerPointer<?> bufs, @Cast("const int64_t*") LongPointer sizes,
+      int n_bufs);
+
+  public static native int jnas_cpu_scale(FloatPointer buf, @Cast("int64_t") long N, float s);
+
+  // ----------------------------------------------------------------- CUDA side
+  public static native int jnas_cuda_built();
+
+  public static native int jnas_cuda_device_count(IntPointer count);
+
+  public static native int jnas_cuda_device_info(int device, @Cast("char*") BytePointer name, int name_len,
+      @Cast("int64_t*") LongPointer total_mem, @Cast("int64_t*") LongPointer free_mem,
+      IntPointer cc_major, IntPointer cc_minor);
+
+  public static native @Cast("const char*") BytePointer jnas_cuda_error_string(int code);
+}

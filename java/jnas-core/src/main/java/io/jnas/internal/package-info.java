@@ -1,0 +1,2 @@
+/** Helpers outside the public API: the native binding and its loaders. */
+package io.jnas.internal;

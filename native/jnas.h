@@ -1,0 +1,228 @@
+/*
+ * jnas.h: the one C API of jnas's native core.
+ *
+ * Both backends implement it: the CPU kernels in native/ (C++17, OpenBLAS
+ * sgemm where it pays) as jnas_cpu_*, and their CUDA twins in cuda/ as
+ * jnas_cuda_*, with the same names after the prefix and the same argument
+ * order (the CUDA ones take a stream, a void*, last). No CUDA type appears
+ * here, so the JavaCPP glue compiles with g++ alone.
+ *
+ * Conventions (read these once; every function follows them):
+ *  - Dimension letters: B batch, C channels, H height, W width, OH/OW output
+ *    height/width, HW = H*W, K kernel size, N a flat element count, V classes.
+ *  - Layout: NCHW float32, contiguous, unless a function says otherwise.
+ *  - Argument order (as in llm.c): outputs, buffers saved for backward,
+ *    inputs, parameters, sizes, options.
+ *  - Gradient rule: every *_backward ADDS into its gradient buffers
+ *    (dinp += ..., dweight += ...); the caller zeroes them. Cells sum several
+ *    edges into one node, so accumulation is the natural operation. A gradient
+ *    pointer that is NULL is not computed.
+ *  - Forward functions OVERWRITE their outputs.
+ *  - Return value: 0 on success, a JNAS_E* code otherwise. Sizes are checked
+ *    on the Java side before a call; the native side trusts them.
+ *  - Randomness (dropout, drop-path) comes from a 64-bit seed hashed with the
+ *    element index (counter-based), so CPU and GPU draw the same masks.
+ */
+#ifndef JNAS_H
+#define JNAS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define JNAS_OK 0
+#define JNAS_E_ALLOC 1      /* a scratch allocation failed */
+#define JNAS_E_ARG 2        /* an argument the native side refuses */
+#define JNAS_E_NO_CUDA 3    /* the CUDA backend was not built or no device */
+#define JNAS_E_CUDA 4       /* a CUDA call failed; jnas_cuda_last_error says which */
+
+/* ---------------------------------------------------------------- runtime */
+
+/* Threads used by the CPU kernels' own loops (OpenBLAS has its own count). */
+void jnas_cpu_set_num_threads(int n);
+int jnas_cpu_get_num_threads(void);
+
+/* Output size of a convolution or pooling window along one axis. */
+int jnas_out_size(int in, int k, int stride, int pad, int dilation);
+
+/* Float32 sgemm through OpenBLAS, row-major: C = alpha*op(A)*op(B) + beta*C.
+ * Exposed for the benchmarks, which report every kernel against it. */
+void jnas_cpu_sgemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
+                    const float* A, int lda, const float* B, int ldb, float beta,
+                    float* C, int ldc);
+
+/* ------------------------------------------------------------------- conv2d */
+
+/* out     (B, C_out, OH, OW)
+ * inp     (B, C_in, H, W)
+ * weight  (C_out, C_in/groups, KH, KW)
+ * bias    (C_out) or NULL
+ * OH = (H + 2*pad_h - dilation*(KH-1) - 1)/stride + 1, likewise OW.
+ * groups divides C_in and C_out; groups == C_in == C_out is depthwise. */
+int jnas_cpu_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias,
+                            int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                            int stride, int pad_h, int pad_w, int dilation, int groups);
+int jnas_cpu_conv2d_backward(float* dinp, float* dweight, float* dbias,
+                             const float* dout, const float* inp, const float* weight,
+                             int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                             int stride, int pad_h, int pad_w, int dilation, int groups);
+/* The naive reference (direct loops, no im2col, no BLAS): the oracle of the fast path. */
+int jnas_cpu_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias,
+                                int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                                int stride, int pad_h, int pad_w, int dilation, int groups);
+int jnas_cpu_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
+                                 const float* dout, const float* inp, const float* weight,
+                                 int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                                 int stride, int pad_h, int pad_w, int dilation, int groups);
+
+/* ---------------------------------------------------------- separable conv */
+
+/* Depthwise KxK (stride, pad, dilation) then pointwise 1x1, no bias (ENAS/DARTS).
+ * out   (B, C_out, OH, OW)
+ * mid   (B, C_in, OH, OW)   the depthwise output, saved for backward
+ * inp   (B, C_in, H, W)
+ * w_dw  (C_in, 1, K, K)
+ * w_pw  (C_out, C_in, 1, 1) */
+int jnas_cpu_sepconv_forward(float* out, float* mid, const float* inp,
+                             const float* w_dw, const float* w_pw,
+                             int B, int C_in, int H, int W, int C_out, int K,
+                             int stride, int pad, int dilation);
+int jnas_cpu_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw,
+                              const float* dout, const float* mid, const float* inp,
+                              const float* w_dw, const float* w_pw,
+                              int B, int C_in, int H, int W, int C_out, int K,
+                              int stride, int pad, int dilation);
+
+/* -------------------------------------------------------------------- pools */
+
+/* out    (B, C, OH, OW)
+ * argmax (B, C, OH, OW) int32: index into the input's H*W plane, saved for backward
+ * inp    (B, C, H, W); padding never wins the max. */
+int jnas_cpu_maxpool_forward(float* out, int32_t* argmax, const float* inp,
+                             int B, int C, int H, int W, int K, int stride, int pad);
+int jnas_cpu_maxpool_backward(float* dinp, const float* dout, const int32_t* argmax,
+                              int B, int C, int H, int W, int K, int stride, int pad);
+/* Average over the window's in-bounds elements only (count_include_pad=False,
+ * as ENAS and DARTS do). */
+int jnas_cpu_avgpool_forward(float* out, const float* inp,
+                             int B, int C, int H, int W, int K, int stride, int pad);
+int jnas_cpu_avgpool_backward(float* dinp, const float* dout,
+                              int B, int C, int H, int W, int K, int stride, int pad);
+
+/* out (B, C); inp (B, C, H, W) */
+int jnas_cpu_global_avgpool_forward(float* out, const float* inp, int B, int C, int HW);
+int jnas_cpu_global_avgpool_backward(float* dinp, const float* dout, int B, int C, int HW);
+
+/* --------------------------------------------------------------- batchnorm */
+
+/* out, inp     (B, C, HW)
+ * mean, rstd   (C) saved for backward: the statistics used (1/sqrt(var+eps))
+ * gamma, beta  (C) or both NULL (affine=False)
+ * running_mean, running_var (C), may be NULL in training
+ * training != 0: batch statistics (biased variance to normalize), and the running
+ *   statistics move: r = (1-momentum)*r + momentum*batch, with the unbiased
+ *   variance (PyTorch's rule).
+ * training == 0: the running statistics normalize; nothing is updated. */
+int jnas_cpu_batchnorm_forward(float* out, float* mean, float* rstd,
+                               const float* inp, const float* gamma, const float* beta,
+                               float* running_mean, float* running_var,
+                               int B, int C, int HW, float eps, float momentum, int training);
+int jnas_cpu_batchnorm_backward(float* dinp, float* dgamma, float* dbeta,
+                                const float* dout, const float* inp,
+                                const float* mean, const float* rstd, const float* gamma,
+                                int B, int C, int HW, int training);
+
+/* ------------------------------------------------------------ elementwise */
+
+int jnas_cpu_relu_forward(float* out, const float* inp, int64_t N);
+/* dinp += dout where inp > 0 */
+int jnas_cpu_relu_backward(float* dinp, const float* dout, const float* inp, int64_t N);
+
+/* out = sum of n_inputs tensors of N elements each. */
+int jnas_cpu_sum_forward(float* out, const float* const* inps, int n_inputs, int64_t N);
+/* dinps[i] += dout for every non-NULL dinps[i]. */
+int jnas_cpu_sum_backward(float* const* dinps, const float* dout, int n_inputs, int64_t N);
+
+/* Channel concat: out (B, sum(channels), HW); inps[i] (B, channels[i], HW). */
+int jnas_cpu_concat_forward(float* out, const float* const* inps, const int32_t* channels,
+                            int n_inputs, int B, int HW);
+int jnas_cpu_concat_backward(float* const* dinps, const float* dout, const int32_t* channels,
+                             int n_inputs, int B, int HW);
+
+/* Factorized reduce without its BN (the caller applies batchnorm after):
+ * x = relu(inp); out[:, :C_out/2] = conv1x1_s2(x, w1); out[:, C_out/2:] =
+ * conv1x1_s2(x shifted by one pixel down-right, zero past the edge, w2).
+ * out (B, C_out, OH, OW) with OH = (H+1)/2; inp (B, C_in, H, W);
+ * w1 (C_out/2, C_in, 1, 1); w2 (C_out - C_out/2, C_in, 1, 1). */
+int jnas_cpu_factorized_reduce_forward(float* out, const float* inp,
+                                       const float* w1, const float* w2,
+                                       int B, int C_in, int H, int W, int C_out);
+int jnas_cpu_factorized_reduce_backward(float* dinp, float* dw1, float* dw2,
+                                        const float* dout, const float* inp,
+                                        const float* w1, const float* w2,
+                                        int B, int C_in, int H, int W, int C_out);
+
+/* ---------------------------------------------------- classifier and loss */
+
+/* out (B, OC); inp (B, IC); weight (OC, IC); bias (OC) or NULL */
+int jnas_cpu_linear_forward(float* out, const float* inp, const float* weight, const float* bias,
+                            int B, int IC, int OC);
+int jnas_cpu_linear_backward(float* dinp, float* dweight, float* dbias,
+                             const float* dout, const float* inp, const float* weight,
+                             int B, int IC, int OC);
+
+/* loss (1): mean over the batch of the cross-entropy with targets
+ *   (1-ls)*onehot + ls/V;  probs (B, V) saved; logits (B, V); labels (B) in [0, V). */
+int jnas_cpu_softmax_xent_forward(float* loss, float* probs, const float* logits,
+                                  const int32_t* labels, int B, int V, float label_smoothing);
+/* dlogits += dloss * (probs - targets) / B */
+int jnas_cpu_softmax_xent_backward(float* dlogits, const float* probs, const int32_t* labels,
+                                   int B, int V, float label_smoothing, float dloss);
+
+/* ------------------------------------------------------ dropout, drop-path */
+
+/* mask (N) saved: 0 or 1/keep_prob, drawn from (seed, index). */
+int jnas_cpu_dropout_forward(float* out, float* mask, const float* inp, int64_t N,
+                             float keep_prob, uint64_t seed);
+int jnas_cpu_dropout_backward(float* dinp, const float* dout, const float* mask, int64_t N);
+/* One draw per sample: mask (B), out[b] = inp[b] * mask[b]; inp (B, per_sample). */
+int jnas_cpu_drop_path_forward(float* out, float* mask, const float* inp, int B,
+                               int64_t per_sample, float keep_prob, uint64_t seed);
+int jnas_cpu_drop_path_backward(float* dinp, const float* dout, const float* mask, int B,
+                                int64_t per_sample);
+
+/* ----------------------------------------------------------------- updates */
+
+/* PyTorch's SGD: g = grad + wd*param; buf = momentum*buf + g;
+ * g = nesterov ? g + momentum*buf : buf; param -= lr*g. buf (N) starts at zero. */
+int jnas_cpu_sgd_update(float* param, float* momentum_buf, const float* grad, int64_t N,
+                        float lr, float momentum, float weight_decay, int nesterov);
+/* Adam (L2 weight decay added to the gradient); step counts from 1. */
+int jnas_cpu_adam_update(float* param, float* m, float* v, const float* grad, int64_t N,
+                         float lr, float beta1, float beta2, float eps, float weight_decay,
+                         int step);
+/* out (1): the sum of squares of n_bufs buffers, in double, then its sqrt as float. */
+int jnas_cpu_global_norm(float* out, const float* const* bufs, const int64_t* sizes, int n_bufs);
+/* buf *= s */
+int jnas_cpu_scale(float* buf, int64_t N, float s);
+
+/* --------------------------------------------------------------- CUDA side */
+
+/* 1 if this library was built with nvcc (the real CUDA backend), 0 for the stub. */
+int jnas_cuda_built(void);
+/* Number of usable devices in *count; returns the cudaError_t code (0 ok;
+ * 35 = driver too old or missing, 100 = no device). Never crashes. */
+int jnas_cuda_device_count(int* count);
+/* Device name into buf (NUL-terminated), total and free memory in bytes. */
+int jnas_cuda_device_info(int device, char* name, int name_len, int64_t* total_mem,
+                          int64_t* free_mem, int* cc_major, int* cc_minor);
+/* Text of a cudaError_t code (a static string). */
+const char* jnas_cuda_error_string(int code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JNAS_H */

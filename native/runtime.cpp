@@ -1,0 +1,19 @@
+// runtime.cpp: small shared helpers of the CPU backend (sizes, sgemm).
+#include "jnas.h"
+
+#include <cblas.h>
+
+extern "C" {
+
+int jnas_out_size(int in, int k, int stride, int pad, int dilation) {
+  return (in + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+}
+
+void jnas_cpu_sgemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
+                    const float* A, int lda, const float* B, int ldb, float beta,
+                    float* C, int ldc) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+}  // extern "C"
