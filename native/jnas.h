@@ -43,6 +43,9 @@ extern "C" {
 /* Threads used by the CPU kernels' own loops (OpenBLAS has its own count). */
 void jnas_cpu_set_num_threads(int n);
 int jnas_cpu_get_num_threads(void);
+/* OpenBLAS's own thread count. */
+void jnas_cpu_set_blas_threads(int n);
+int jnas_cpu_get_blas_threads(void);
 
 /* Output size of a convolution or pooling window along one axis. */
 int jnas_out_size(int in, int k, int stride, int pad, int dilation);

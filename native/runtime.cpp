@@ -9,6 +9,9 @@ int jnas_out_size(int in, int k, int stride, int pad, int dilation) {
   return (in + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
 }
 
+void jnas_cpu_set_blas_threads(int n) { openblas_set_num_threads(n); }
+int jnas_cpu_get_blas_threads(void) { return openblas_get_num_threads(); }
+
 void jnas_cpu_sgemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
                     const float* A, int lda, const float* B, int ldb, float beta,
                     float* C, int ldc) {

@@ -41,6 +41,10 @@ public final class NativeLib {
 
   public static native int jnas_cpu_get_num_threads();
 
+  public static native void jnas_cpu_set_blas_threads(int n);
+
+  public static native int jnas_cpu_get_blas_threads();
+
   public static native int jnas_out_size(int in, int k, int stride, int pad, int dilation);
 
   public static native void jnas_cpu_sgemm(int transA, int transB, int M, int N, int K, float alpha,

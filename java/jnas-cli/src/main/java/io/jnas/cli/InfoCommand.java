@@ -1,0 +1,81 @@
+package io.jnas.cli;
+
+import io.jnas.backend.BackendInfo;
+import io.jnas.backend.Backends;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** {@code jnas info}: version, backend in use and why, threads, GPUs. */
+final class InfoCommand implements Command {
+  @Override
+  public String name() {
+    return "info";
+  }
+
+  @Override
+  public String summary() {
+    return "print the version, the backend in use and why, CPU threads, GPUs";
+  }
+
+  @Override
+  public Options options() {
+    return new Options(name()).flag("json", "print one JSON object instead of text");
+  }
+
+  @Override
+  public int run(Options.Parsed args, PrintStream out) {
+    BackendInfo i = Backends.info();
+    int blas = openblasThreads();
+    if (args.flag("json")) {
+      StringBuilder sb = new StringBuilder();
+      sb.append("{\"version\":\"").append(Main.version()).append("\",\"backend\":\"").append(i.backend().id())
+          .append("\",\"reason\":").append(quote(i.reason())).append(",\"cpu_threads\":").append(i.cpuThreads())
+          .append(",\"openblas_threads\":").append(blas).append(",\"cuda_built\":").append(i.cudaBuilt())
+          .append(",\"gpus\":[");
+      for (int k = 0; k < i.gpus().size(); k++) {
+        BackendInfo.Gpu g = i.gpus().get(k);
+        if (k > 0) sb.append(',');
+        sb.append("{\"index\":").append(g.index()).append(",\"name\":").append(quote(g.name()))
+            .append(",\"total_bytes\":").append(g.totalBytes()).append(",\"free_bytes\":").append(g.freeBytes())
+            .append(",\"compute_capability\":\"").append(g.computeCapability()).append("\"}");
+      }
+      out.println(sb.append("]}"));
+      return 0;
+    }
+    out.println("jnas " + Main.version());
+    out.println("java             " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+    out.println("backend          " + i.backend().id() + "  (" + i.reason() + ")");
+    out.println("cpu threads      " + i.cpuThreads() + " jnas, " + blas + " OpenBLAS, "
+        + Runtime.getRuntime().availableProcessors() + " available");
+    out.println("cuda in build    " + (i.cudaBuilt() ? "yes" : "no"));
+    if (i.gpus().isEmpty()) {
+      out.println("gpus             none");
+    }
+    for (BackendInfo.Gpu g : i.gpus()) {
+      out.println(String.format(Locale.ROOT, "gpu %d            %s, compute %s, %.1f GiB (%.1f GiB free)", g.index(),
+          g.name(), g.computeCapability(), g.totalBytes() / 1073741824.0, g.freeBytes() / 1073741824.0));
+    }
+    return 0;
+  }
+
+  private static int openblasThreads() {
+    try {
+      return io.jnas.internal.NativeLib.jnas_cpu_get_blas_threads();
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      }
+    }
+    return sb.append('"').toString();
+  }
+}

@@ -1,0 +1,2 @@
+/** Backend discovery: which engine runs the kernels, chosen at run time and overridable. */
+package io.jnas.backend;

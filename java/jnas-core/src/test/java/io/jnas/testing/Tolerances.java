@@ -1,0 +1,32 @@
+package io.jnas.testing;
+
+/**
+ * Every numeric tolerance of the test suite, each with its reason. Change them here only.
+ */
+public final class Tolerances {
+  private Tolerances() {}
+
+  /**
+   * Finite-difference step. The ops run in float32; the loss is a dot product with a
+   * random tensor summed in double. With h = 1e-2 the truncation error of the central
+   * difference, O(h^2 f'''), stays under 1e-4 for our smooth ops, and float32 rounding
+   * of the loss (about 1e-7 relative of |L|) divided by 2h stays under 1e-3.
+   */
+  public static final double FD_STEP = 1e-2;
+
+  /** Gradient check: |analytic - numeric| <= FD_ATOL + FD_RTOL * max(|analytic|, |numeric|). */
+  public static final double FD_RTOL = 2e-2;
+
+  /** Absolute floor for near-zero gradients: the float32 rounding noise above. */
+  public static final double FD_ATOL = 2e-3;
+
+  /**
+   * Fast path against the naive reference, both float32: summation order differs (sgemm
+   * blocks, threads), so errors grow like sqrt(K) * 6e-8 * |terms|; K is at most a few
+   * thousand in the tests.
+   */
+  public static final double REF_RTOL = 1e-4;
+
+  /** Absolute floor of the fast-vs-reference check. */
+  public static final double REF_ATOL = 1e-4;
+}
