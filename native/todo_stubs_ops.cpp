@@ -1,16 +1,10 @@
-// todo_stubs.cpp: TEMPORARY. Ops declared in jnas.h but not yet written answer
+// todo_stubs_*.cpp: TEMPORARY. Ops declared in jnas.h but not yet written answer
 // JNAS_E_ARG so the library links. Delete a stub when its op lands; delete
 // this file when it is empty.
 #include "jnas.h"
 
 extern "C" {
 
-int jnas_cpu_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups) { return JNAS_E_ARG; }
-int jnas_cpu_conv2d_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp, const float* weight, int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups) { return JNAS_E_ARG; }
-int jnas_cpu_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias, int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups) { return JNAS_E_ARG; }
-int jnas_cpu_conv2d_backward_ref(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp, const float* weight, int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups) { return JNAS_E_ARG; }
-int jnas_cpu_sepconv_forward(float* out, float* mid, const float* inp, const float* w_dw, const float* w_pw, int B, int C_in, int H, int W, int C_out, int K, int stride, int pad, int dilation) { return JNAS_E_ARG; }
-int jnas_cpu_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw, const float* dout, const float* mid, const float* inp, const float* w_dw, const float* w_pw, int B, int C_in, int H, int W, int C_out, int K, int stride, int pad, int dilation) { return JNAS_E_ARG; }
 int jnas_cpu_maxpool_forward(float* out, int32_t* argmax, const float* inp, int B, int C, int H, int W, int K, int stride, int pad) { return JNAS_E_ARG; }
 int jnas_cpu_maxpool_backward(float* dinp, const float* dout, const int32_t* argmax, int B, int C, int H, int W, int K, int stride, int pad) { return JNAS_E_ARG; }
 int jnas_cpu_avgpool_forward(float* out, const float* inp, int B, int C, int H, int W, int K, int stride, int pad) { return JNAS_E_ARG; }
@@ -23,10 +17,6 @@ int jnas_cpu_sum_forward(float* out, const float* const* inps, int n_inputs, int
 int jnas_cpu_sum_backward(float* const* dinps, const float* dout, int n_inputs, int64_t N) { return JNAS_E_ARG; }
 int jnas_cpu_concat_forward(float* out, const float* const* inps, const int32_t* channels, int n_inputs, int B, int HW) { return JNAS_E_ARG; }
 int jnas_cpu_concat_backward(float* const* dinps, const float* dout, const int32_t* channels, int n_inputs, int B, int HW) { return JNAS_E_ARG; }
-int jnas_cpu_factorized_reduce_forward(float* out, const float* inp, const float* w1, const float* w2, int B, int C_in, int H, int W, int C_out) { return JNAS_E_ARG; }
-int jnas_cpu_factorized_reduce_backward(float* dinp, float* dw1, float* dw2, const float* dout, const float* inp, const float* w1, const float* w2, int B, int C_in, int H, int W, int C_out) { return JNAS_E_ARG; }
-int jnas_cpu_linear_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int IC, int OC) { return JNAS_E_ARG; }
-int jnas_cpu_linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp, const float* weight, int B, int IC, int OC) { return JNAS_E_ARG; }
 int jnas_cpu_softmax_xent_forward(float* loss, float* probs, const float* logits, const int32_t* labels, int B, int V, float label_smoothing) { return JNAS_E_ARG; }
 int jnas_cpu_softmax_xent_backward(float* dlogits, const float* probs, const int32_t* labels, int B, int V, float label_smoothing, float dloss) { return JNAS_E_ARG; }
 int jnas_cpu_dropout_forward(float* out, float* mask, const float* inp, int64_t N, float keep_prob, uint64_t seed) { return JNAS_E_ARG; }

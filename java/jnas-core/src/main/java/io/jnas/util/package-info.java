@@ -1,0 +1,2 @@
+/** Small utilities shared by the library: JSON, atomic file writes. */
+package io.jnas.util;
