@@ -211,6 +211,45 @@ int jnas_cpu_global_norm(float* out, const float* const* bufs, const int64_t* si
 /* buf *= s */
 int jnas_cpu_scale(float* buf, int64_t N, float s);
 
+/* ------------------------------------------------------- ENAS supernet */
+
+/* The weight-shared supernet of the ENAS micro space (native/supernet.cpp
+ * states the structure). An architecture is two int32 arrays of 4*num_nodes
+ * entries (input1, op1, input2, op2 per node; inputs 0,1 = the cell inputs,
+ * 2.. = earlier nodes; ops 0 sep3, 1 sep5, 2 avg3, 3 max3, 4 identity),
+ * validated by the caller. images (B, in_channels, H, W); labels (B).
+ * Returns NULL if it cannot be built. One handle is not thread-safe. */
+void* jnas_cpu_supernet_create(int in_channels, int H, int W, int num_classes, int num_layers,
+                               int channels, int num_nodes, uint64_t seed);
+void jnas_cpu_supernet_destroy(void* net);
+/* Total floats in each of the weight, gradient and momentum buffers. */
+int64_t jnas_cpu_supernet_num_params(void* net);
+/* The named tensors carved from those buffers. */
+int jnas_cpu_supernet_num_tensors(void* net);
+int jnas_cpu_supernet_tensor_info(void* net, int index, char* name, int name_len,
+                                  int64_t* offset, int64_t* size);
+/* which: 0 weights, 1 gradients, 2 momentum; dst/src hold num_params floats. */
+int jnas_cpu_supernet_get(void* net, int which, float* dst);
+int jnas_cpu_supernet_set(void* net, int which, const float* src);
+/* Forward and backward of the sampled path; the gradient buffer is zeroed
+ * first and holds d(mean loss)/d(weights) after. No update. */
+int jnas_cpu_supernet_forward_backward(void* net, const int32_t* normal_arc, const int32_t* reduce_arc,
+                                       const float* images, const int32_t* labels, int B,
+                                       float keep_prob, uint64_t seed, float* loss, int32_t* correct);
+/* forward_backward, then global-norm clipping (grad_clip <= 0: none) and
+ * Nesterov SGD with weight decay over every weight. *grad_norm is the norm
+ * before clipping. */
+int jnas_cpu_supernet_train_step(void* net, const int32_t* normal_arc, const int32_t* reduce_arc,
+                                 const float* images, const int32_t* labels, int B, float lr,
+                                 float momentum, float weight_decay, float grad_clip, float keep_prob,
+                                 uint64_t seed, float* loss, int32_t* correct, float* grad_norm);
+/* Forward only (batch statistics, no dropout): mean loss and argmax hits. */
+int jnas_cpu_supernet_evaluate(void* net, const int32_t* normal_arc, const int32_t* reduce_arc,
+                               const float* images, const int32_t* labels, int B, float* loss,
+                               int32_t* correct);
+/* Bytes the activation arena holds (its high-water mark). */
+int64_t jnas_cpu_supernet_arena_bytes(void* net);
+
 /* --------------------------------------------------------------- CUDA side */
 
 /* 1 if this library was built with nvcc (the real CUDA backend), 0 for the stub. */

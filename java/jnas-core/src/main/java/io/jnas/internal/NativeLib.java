@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Const;
@@ -178,6 +179,40 @@ public final class NativeLib {
       int n_bufs);
 
   public static native int jnas_cpu_scale(FloatPointer buf, @Cast("int64_t") long N, float s);
+
+  // ------------------------------------------------------------- ENAS supernet
+  public static native Pointer jnas_cpu_supernet_create(int in_channels, int H, int W, int num_classes,
+      int num_layers, int channels, int num_nodes, @Cast("uint64_t") long seed);
+
+  public static native void jnas_cpu_supernet_destroy(Pointer net);
+
+  public static native @Cast("int64_t") long jnas_cpu_supernet_num_params(Pointer net);
+
+  public static native int jnas_cpu_supernet_num_tensors(Pointer net);
+
+  public static native int jnas_cpu_supernet_tensor_info(Pointer net, int index, @Cast("char*") BytePointer name,
+      int name_len, @Cast("int64_t*") LongPointer offset, @Cast("int64_t*") LongPointer size);
+
+  public static native int jnas_cpu_supernet_get(Pointer net, int which, FloatPointer dst);
+
+  public static native int jnas_cpu_supernet_set(Pointer net, int which, @Const FloatPointer src);
+
+  public static native int jnas_cpu_supernet_forward_backward(Pointer net,
+      @Cast("const int32_t*") IntPointer normal_arc, @Cast("const int32_t*") IntPointer reduce_arc,
+      @Const FloatPointer images, @Cast("const int32_t*") IntPointer labels, int B, float keep_prob,
+      @Cast("uint64_t") long seed, FloatPointer loss, @Cast("int32_t*") IntPointer correct);
+
+  public static native int jnas_cpu_supernet_train_step(Pointer net,
+      @Cast("const int32_t*") IntPointer normal_arc, @Cast("const int32_t*") IntPointer reduce_arc,
+      @Const FloatPointer images, @Cast("const int32_t*") IntPointer labels, int B, float lr, float momentum,
+      float weight_decay, float grad_clip, float keep_prob, @Cast("uint64_t") long seed, FloatPointer loss,
+      @Cast("int32_t*") IntPointer correct, FloatPointer grad_norm);
+
+  public static native int jnas_cpu_supernet_evaluate(Pointer net, @Cast("const int32_t*") IntPointer normal_arc,
+      @Cast("const int32_t*") IntPointer reduce_arc, @Const FloatPointer images,
+      @Cast("const int32_t*") IntPointer labels, int B, FloatPointer loss, @Cast("int32_t*") IntPointer correct);
+
+  public static native @Cast("int64_t") long jnas_cpu_supernet_arena_bytes(Pointer net);
 
   // ----------------------------------------------------------------- CUDA side
   public static native int jnas_cuda_built();
