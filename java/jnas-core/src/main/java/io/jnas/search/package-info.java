@@ -1,0 +1,2 @@
+/** Running searches: run folders, logs, checkpoints and resume, results. */
+package io.jnas.search;
