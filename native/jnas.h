@@ -249,6 +249,9 @@ int jnas_cpu_supernet_evaluate(void* net, const int32_t* normal_arc, const int32
                                int32_t* correct);
 /* Bytes the activation arena holds (its high-water mark). */
 int64_t jnas_cpu_supernet_arena_bytes(void* net);
+/* Forward FLOPs (2 x multiply-adds) of the last call's whole batch; a
+ * training step costs about three times this (forward + two backward GEMMs). */
+double jnas_cpu_supernet_last_flops(void* net);
 
 /* --------------------------------------------------------------- CUDA side */
 

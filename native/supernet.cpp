@@ -145,6 +145,7 @@ class Supernet {
   }
 
   int64_t arena_bytes() const { return tape_.arena.bytes_reserved(); }
+  double flops() const { return tape_.flops; }
 
  private:
   Param P(int id) const { return ps_.get(id); }
@@ -346,5 +347,7 @@ int jnas_cpu_supernet_evaluate(void* net, const int32_t* normal_arc, const int32
 }
 
 int64_t jnas_cpu_supernet_arena_bytes(void* net) { return static_cast<Supernet*>(net)->arena_bytes(); }
+
+double jnas_cpu_supernet_last_flops(void* net) { return static_cast<Supernet*>(net)->flops(); }
 
 }  // extern "C"

@@ -152,6 +152,7 @@ void Tape::backward() {
 }
 
 void Tape::reset() {
+  flops = 0;
   backward_.clear();
   acts_.clear();
   arena.reset();
@@ -172,6 +173,7 @@ Act* Tape::conv(Act* x, const Param& w, int C_out, int K, int stride, int pad) {
   Shape s = x->s;
   int OH = jnas_out_size(s.H, K, stride, pad, 1), OW = jnas_out_size(s.W, K, stride, pad, 1);
   Act* y = act({s.B, C_out, OH, OW});
+  flops += 2.0 * y->s.n() * s.C * K * K;
   ok(jnas_cpu_conv2d_forward(y->data, x->data, w.w, nullptr, s.B, s.C, s.H, s.W, C_out, K, K, stride, pad, pad, 1, 1),
      "conv2d_forward");
   push([=] {
@@ -188,6 +190,7 @@ Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, 
   int OH = jnas_out_size(s.H, K, stride, pad, dilation), OW = jnas_out_size(s.W, K, stride, pad, dilation);
   Act* y = act({s.B, C_out, OH, OW});
   float* mid = arena.alloc((int64_t)s.B * s.C * OH * OW);
+  flops += 2.0 * s.B * s.C * OH * OW * K * K + 2.0 * y->s.n() * s.C;
   ok(jnas_cpu_sepconv_forward(y->data, mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out, K, stride, pad, dilation),
      "sepconv_forward");
   push([=] {
@@ -217,6 +220,7 @@ Act* Tape::batchnorm(Act* x, const Param& gamma, const Param& beta) {
 Act* Tape::avgpool(Act* x, int K, int stride, int pad) {
   Shape s = x->s;
   Act* y = act({s.B, s.C, jnas_out_size(s.H, K, stride, pad, 1), jnas_out_size(s.W, K, stride, pad, 1)});
+  flops += (double)y->s.n() * K * K;
   ok(jnas_cpu_avgpool_forward(y->data, x->data, s.B, s.C, s.H, s.W, K, stride, pad), "avgpool_forward");
   if (x->needs_grad) {
     push([=] {
@@ -232,6 +236,7 @@ Act* Tape::maxpool(Act* x, int K, int stride, int pad) {
   Shape s = x->s;
   Act* y = act({s.B, s.C, jnas_out_size(s.H, K, stride, pad, 1), jnas_out_size(s.W, K, stride, pad, 1)});
   int32_t* argmax = reinterpret_cast<int32_t*>(arena.alloc(y->s.n()));
+  flops += (double)y->s.n() * K * K;
   ok(jnas_cpu_maxpool_forward(y->data, argmax, x->data, s.B, s.C, s.H, s.W, K, stride, pad), "maxpool_forward");
   if (x->needs_grad) {
     push([=] {
@@ -268,6 +273,7 @@ Act* Tape::sum(const std::vector<Act*>& xs) {
 Act* Tape::factorized_reduce(Act* x, const Param& w1, const Param& w2, int C_out) {
   Shape s = x->s;
   Act* y = act({s.B, C_out, (s.H + 1) / 2, (s.W + 1) / 2});
+  flops += 2.0 * y->s.n() * s.C;
   ok(jnas_cpu_factorized_reduce_forward(y->data, x->data, w1.w, w2.w, s.B, s.C, s.H, s.W, C_out),
      "factorized_reduce_forward");
   push([=] {
@@ -301,6 +307,7 @@ Act* Tape::linear(Act* x, const Param& w, const Param* b, int OC) {
   Shape s = x->s;
   int IC = s.C * s.H * s.W;
   Act* y = act({s.B, OC, 1, 1});
+  flops += 2.0 * s.B * IC * OC;
   Param bias = b ? *b : Param{};
   ok(jnas_cpu_linear_forward(y->data, x->data, w.w, b ? bias.w : nullptr, s.B, IC, OC), "linear_forward");
   push([=] {

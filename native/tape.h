@@ -91,6 +91,9 @@ class Tape {
  public:
   Arena arena;
   bool recording = true;
+  // Multiply-adds x 2 of the forward ops since the last reset (convolutions,
+  // linear layers; pooling and elementwise ops count one per output element).
+  double flops = 0;
 
   Act* input(Shape s, const float* data);  // copies data; needs_grad = false
   Act* act(Shape s);                       // uninitialized output

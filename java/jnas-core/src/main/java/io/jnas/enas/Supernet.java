@@ -215,6 +215,12 @@ public final class Supernet implements AutoCloseable {
     }
   }
 
+  /** Forward FLOPs (2 x multiply-adds) of the last call's whole batch; a training step costs about 3x. */
+  public double lastForwardFlops() {
+    ensureOpen();
+    return NativeLib.jnas_cpu_supernet_last_flops(handle);
+  }
+
   /** Bytes held by the activation arena (its high-water mark so far). */
   public long arenaBytes() {
     ensureOpen();

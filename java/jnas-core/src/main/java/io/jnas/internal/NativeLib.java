@@ -214,6 +214,8 @@ public final class NativeLib {
 
   public static native @Cast("int64_t") long jnas_cpu_supernet_arena_bytes(Pointer net);
 
+  public static native double jnas_cpu_supernet_last_flops(Pointer net);
+
   // ----------------------------------------------------------------- CUDA side
   public static native int jnas_cuda_built();
 
