@@ -161,7 +161,9 @@ public final class Supernet implements AutoCloseable {
     try (BytePointer name = new BytePointer(256); LongPointer off = new LongPointer(1); LongPointer size = new LongPointer(1)) {
       for (int i = 0; i < n; i++) {
         NativeLib.jnas_cpu_supernet_tensor_info(handle, i, name, 256, off, size);
-        list.add(new TensorInfo(name.getString(), off.get(), size.get()));
+        String s = name.getString();
+        int nul = s.indexOf('\0');
+        list.add(new TensorInfo(nul >= 0 ? s.substring(0, nul) : s, off.get(), size.get()));
       }
     }
     return list;
