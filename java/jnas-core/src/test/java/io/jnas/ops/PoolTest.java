@@ -90,6 +90,16 @@ class PoolTest {
   }
 
   @Test
+  void maxPoolTieGoesToTheFirstElement() {
+    // A constant plane: every window ties; the first in-bounds element in row-major order wins.
+    Tensor x = Tensor.zeros(1, 1, 4, 4).fill(2f);
+    Tensor out = Tensor.zeros(1, 1, 2, 2);
+    IntTensor argmax = IntTensor.zeros(1, 1, 2, 2);
+    PoolOps.maxPoolForward(out, argmax, x, 3, 2, 1);
+    assertArrayEquals(new int[] {0, 1, 4, 5}, argmax.toArray());
+  }
+
+  @Test
   void avgPoolGradientAndValues() {
     SplittableRandom rng = new SplittableRandom(12);
     for (int[] c : CONFIGS) {
