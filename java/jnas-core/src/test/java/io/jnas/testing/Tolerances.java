@@ -38,4 +38,11 @@ public final class Tolerances {
 
   /** Absolute floor of the fast-vs-reference check. */
   public static final double REF_ATOL = 1e-4;
+
+  /**
+   * Dropout masks: the kept fraction of N independent draws is binomial, with standard
+   * deviation sqrt(p(1-p)/N). Five of them bound a fair generator's miss at about 6e-7 per
+   * check, while a biased or stuck generator (off by a few percent at N = 20000) still fails.
+   */
+  public static final double KEEP_FRACTION_SIGMAS = 5;
 }

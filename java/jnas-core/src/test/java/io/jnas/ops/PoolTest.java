@@ -1,0 +1,176 @@
+package io.jnas.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnas.tensor.IntTensor;
+import io.jnas.tensor.Tensor;
+import io.jnas.testing.GradCheck;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PoolTest {
+  /** {B, C, H, W, K, stride, pad}: odd sizes, stride 2, padding, batch 1. */
+  private static final int[][] CONFIGS = {
+      {1, 1, 5, 5, 3, 1, 1}, {2, 3, 7, 6, 3, 2, 1}, {1, 2, 4, 4, 2, 2, 0}, {2, 1, 5, 7, 3, 2, 0}, {1, 2, 6, 5, 5, 1, 2}};
+
+  /**
+   * Distinct values 0.1 apart in shuffled order: a finite-difference step (1e-2) never flips
+   * which element of a window is the maximum.
+   */
+  private static Tensor distinct(SplittableRandom rng, int... shape) {
+    Tensor t = Tensor.zeros(shape);
+    int n = Math.toIntExact(t.size());
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) v[i] = (i - n / 2) * 0.1f;
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      float x = v[i];
+      v[i] = v[j];
+      v[j] = x;
+    }
+    return t.copyFrom(v);
+  }
+
+  /** Max (max=true) or in-bounds average pooling, direct loops in double. */
+  private static float[] reference(float[] x, int[] c, boolean max) {
+    int b = c[0], ch = c[1], h = c[2], w = c[3], k = c[4], s = c[5], p = c[6];
+    int oh = PoolOps.outSize(h, k, s, p), ow = PoolOps.outSize(w, k, s, p);
+    float[] out = new float[b * ch * oh * ow];
+    for (int pl = 0; pl < b * ch; pl++)
+      for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++) {
+          double acc = max ? Double.NEGATIVE_INFINITY : 0;
+          int count = 0;
+          for (int di = 0; di < k; di++)
+            for (int dj = 0; dj < k; dj++) {
+              int y = i * s - p + di, xx = j * s - p + dj;
+              if (y < 0 || y >= h || xx < 0 || xx >= w) continue;
+              double v = x[(pl * h + y) * w + xx];
+              acc = max ? Math.max(acc, v) : acc + v;
+              count++;
+            }
+          out[(pl * oh + i) * ow + j] = (float) (max ? acc : acc / count);
+        }
+    return out;
+  }
+
+  private static int[] outShape(int[] c) {
+    return new int[] {c[0], c[1], PoolOps.outSize(c[2], c[4], c[5], c[6]), PoolOps.outSize(c[3], c[4], c[5], c[6])};
+  }
+
+  @Test
+  void maxPoolGradientAndValues() {
+    SplittableRandom rng = new SplittableRandom(11);
+    for (int[] c : CONFIGS) {
+      int k = c[4], s = c[5], p = c[6];
+      Tensor x = distinct(rng, c[0], c[1], c[2], c[3]);
+      Tensor dx = Tensor.zeros(x.shape());
+      Tensor out = Tensor.zeros(outShape(c));
+      IntTensor argmax = IntTensor.zeros(outShape(c));
+      PoolOps.maxPoolForward(out, argmax, x, k, s, p);
+      GradCheck.assertClose("maxpool forward", reference(x.toArray(), c, true), out.toArray());
+      GradCheck.of("maxpool").wrt("inp", x, dx).run(() -> {
+        PoolOps.maxPoolForward(out, argmax, x, k, s, p);
+        return out;
+      }, dout -> PoolOps.maxPoolBackward(dx, dout, argmax, k, s, p));
+    }
+  }
+
+  @Test
+  void maxPoolPaddingNeverWins() {
+    // All inputs negative: a zero pad that took part would win every border window.
+    Tensor x = Tensor.of(new float[] {-5, -4, -3, -2, -1, -6, -7, -8, -9}, 1, 1, 3, 3);
+    Tensor out = Tensor.zeros(1, 1, 3, 3);
+    IntTensor argmax = IntTensor.zeros(1, 1, 3, 3);
+    PoolOps.maxPoolForward(out, argmax, x, 3, 1, 1);
+    assertArrayEquals(new float[] {-1, -1, -1, -1, -1, -1, -1, -1, -1}, out.toArray());
+    assertArrayEquals(new int[] {4, 4, 4, 4, 4, 4, 4, 4, 4}, argmax.toArray());
+  }
+
+  @Test
+  void maxPoolTieGoesToTheFirstElement() {
+    // A constant plane: every window ties; the first in-bounds element in row-major order wins.
+    Tensor x = Tensor.zeros(1, 1, 4, 4).fill(2f);
+    Tensor out = Tensor.zeros(1, 1, 2, 2);
+    IntTensor argmax = IntTensor.zeros(1, 1, 2, 2);
+    PoolOps.maxPoolForward(out, argmax, x, 3, 2, 1);
+    assertArrayEquals(new int[] {0, 1, 4, 5}, argmax.toArray());
+  }
+
+  @Test
+  void avgPoolGradientAndValues() {
+    SplittableRandom rng = new SplittableRandom(12);
+    for (int[] c : CONFIGS) {
+      int k = c[4], s = c[5], p = c[6];
+      Tensor x = Tensor.randn(rng, 1f, c[0], c[1], c[2], c[3]);
+      Tensor dx = Tensor.zeros(x.shape());
+      Tensor out = Tensor.zeros(outShape(c));
+      PoolOps.avgPoolForward(out, x, k, s, p);
+      GradCheck.assertClose("avgpool forward", reference(x.toArray(), c, false), out.toArray());
+      GradCheck.of("avgpool").wrt("inp", x, dx).run(() -> {
+        PoolOps.avgPoolForward(out, x, k, s, p);
+        return out;
+      }, dout -> PoolOps.avgPoolBackward(dx, dout, k, s, p));
+    }
+  }
+
+  @Test
+  void avgPoolCountExcludesPadding() {
+    Tensor x = Tensor.zeros(1, 1, 3, 3).fill(1f);
+    Tensor out = Tensor.zeros(1, 1, 3, 3);
+    PoolOps.avgPoolForward(out, x, 3, 1, 1);
+    for (float v : out.toArray()) assertTrue(Math.abs(v - 1f) < 1e-6, "corner averaged over padding: " + v);
+  }
+
+  @Test
+  void globalAvgPoolGradientAndValues() {
+    SplittableRandom rng = new SplittableRandom(13);
+    for (int[] shape : new int[][] {{1, 1, 1, 1}, {2, 3, 5, 7}, {3, 2, 4, 1}}) {
+      Tensor x = Tensor.randn(rng, 1f, shape);
+      Tensor dx = Tensor.zeros(shape);
+      Tensor out = Tensor.zeros(shape[0], shape[1]);
+      PoolOps.globalAvgPoolForward(out, x);
+      float[] xv = x.toArray();
+      int hw = shape[2] * shape[3];
+      float[] expected = new float[shape[0] * shape[1]];
+      for (int p = 0; p < expected.length; p++) {
+        double sum = 0;
+        for (int i = 0; i < hw; i++) sum += xv[p * hw + i];
+        expected[p] = (float) (sum / hw);
+      }
+      GradCheck.assertClose("global avgpool forward", expected, out.toArray());
+      GradCheck.of("global_avgpool").wrt("inp", x, dx).run(() -> {
+        PoolOps.globalAvgPoolForward(out, x);
+        return out;
+      }, dout -> PoolOps.globalAvgPoolBackward(dx, dout));
+    }
+  }
+
+  private static void assertBad(String expectedInMessage, Runnable r) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+    assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
+  }
+
+  @Test
+  void badArgumentsNameTheArgument() {
+    Tensor x = Tensor.zeros(1, 2, 5, 5);
+    Tensor out = Tensor.zeros(1, 2, 3, 3);
+    IntTensor am = IntTensor.zeros(1, 2, 3, 3);
+    assertBad("pad is 3", () -> PoolOps.maxPoolForward(out, am, x, 3, 1, 3));
+    assertBad("stride is 0", () -> PoolOps.avgPoolForward(out, x, 3, 0, 0));
+    assertBad("k is 0", () -> PoolOps.avgPoolForward(out, x, 0, 1, 0));
+    assertBad("pad is -1", () -> PoolOps.avgPoolForward(out, x, 3, 1, -1));
+    assertBad("expected H + 2*pad >= k", () -> PoolOps.avgPoolForward(out, Tensor.zeros(1, 2, 2, 5), 5, 1, 1));
+    assertBad("out has shape [1, 2, 3, 3], expected [1, 2, 5, 5]", () -> PoolOps.avgPoolForward(out, x, 3, 1, 1));
+    assertBad("argmax has shape", () -> PoolOps.maxPoolForward(Tensor.zeros(1, 2, 5, 5), am, x, 3, 1, 1));
+    assertBad("inp has shape [2, 5], expected 4 dimensions", () -> PoolOps.avgPoolForward(out, Tensor.zeros(2, 5), 3, 1, 0));
+    assertBad("inp is null", () -> PoolOps.maxPoolForward(out, am, null, 3, 1, 0));
+    assertBad("out has shape", () -> PoolOps.globalAvgPoolForward(Tensor.zeros(2, 1), x));
+    // An argmax not written by the forward would index outside the plane.
+    IntTensor wild = IntTensor.zeros(1, 2, 3, 3);
+    wild.copyFrom(new int[] {0, 1, 2, 3, 25, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, -1});
+    assertBad("argmax[4] is 25", () -> PoolOps.maxPoolBackward(Tensor.zeros(1, 2, 5, 5), out, wild, 3, 1, 0));
+  }
+}
