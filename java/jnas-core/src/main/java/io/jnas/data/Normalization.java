@@ -73,11 +73,13 @@ public record Normalization(float[] mean, float[] std) {
     return mean.length;
   }
 
+  /** Per-channel means, (C), a copy. */
   @Override
   public float[] mean() {
     return mean.clone();
   }
 
+  /** Per-channel standard deviations, (C), a copy. */
   @Override
   public float[] std() {
     return std.clone();

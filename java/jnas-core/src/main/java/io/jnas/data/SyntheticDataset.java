@@ -33,8 +33,10 @@ import java.util.stream.IntStream;
  * by a non-linearity and pooling reads it at once (oriented edge energy). The blob position is
  * coarse, so it needs a large receptive field or pooling, and it is mixed up with a random
  * distractor and illumination. A nearest-class-mean classifier on raw pixels therefore sees
- * only the blob half: about 20% accuracy (chance 10%), while a classifier on oriented
- * gradient energy plus coarse brightness does far better (see the tests).
+ * only the blob half: about 19% accuracy (chance 10%), and a softmax regression on pixels
+ * (4,000 images, 30 epochs) fits its training images perfectly but reaches only about 24% on
+ * new ones, while nearest class mean on a histogram of gradient orientation plus the
+ * brightness of the two halves reaches about 87% (see the tests).
  */
 public final class SyntheticDataset {
   /** Image side. */
