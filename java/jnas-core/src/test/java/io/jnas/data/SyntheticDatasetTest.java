@@ -97,8 +97,8 @@ class SyntheticDatasetTest {
 
   @Test
   void pixelsAloneAreNotEnoughButStructureIs() {
-    Dataset train = SyntheticDataset.generate("t", 2000, 7, SyntheticDataset.TRAIN_STREAM);
-    Dataset test = SyntheticDataset.generate("v", 500, 7, SyntheticDataset.TEST_STREAM);
+    Dataset train = SyntheticDataset.generate("t", 1500, 7, SyntheticDataset.TRAIN_STREAM);
+    Dataset test = SyntheticDataset.generate("v", 400, 7, SyntheticDataset.TEST_STREAM);
     double pix = nearestMeanAccuracy(pixels(train), train.labels(), pixels(test), test.labels(), 10);
     double feat = nearestMeanAccuracy(orientedEnergy(train), train.labels(), orientedEnergy(test), test.labels(), 10);
     System.out.printf("synthetic: nearest class mean on pixels %.3f, on oriented energy + halves %.3f (chance 0.1)%n",
