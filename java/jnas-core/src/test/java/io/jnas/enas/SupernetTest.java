@@ -1,0 +1,166 @@
+package io.jnas.enas;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jnas.tensor.IntTensor;
+import io.jnas.tensor.Tensor;
+import io.jnas.testing.Tolerances;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The whole supernet step through JNI: gradients, sampled-path-only updates, determinism, errors. */
+class SupernetTest {
+  // Small but complete: L=1 puts both reductions first (layers 0 and 1), then one normal layer.
+  private static final Supernet.Config SMALL = new Supernet.Config(3, 8, 8, 4, 1, 4, 3, 7);
+
+  static int[] randomArc(SplittableRandom rng, int nodes) {
+    int[] a = new int[4 * nodes];
+    for (int j = 0; j < nodes; j++) {
+      a[4 * j] = rng.nextInt(j + 2);
+      a[4 * j + 1] = rng.nextInt(Supernet.NUM_OPS);
+      a[4 * j + 2] = rng.nextInt(j + 2);
+      a[4 * j + 3] = rng.nextInt(Supernet.NUM_OPS);
+    }
+    return a;
+  }
+
+  private static Tensor images(SplittableRandom rng, int b, Supernet.Config c) {
+    float[] v = new float[b * c.inChannels() * c.height() * c.width()];
+    for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextDouble() * 2 - 1);
+    return Tensor.of(v, b, c.inChannels(), c.height(), c.width());
+  }
+
+  private static IntTensor labels(SplittableRandom rng, int b, int classes) {
+    int[] l = new int[b];
+    for (int i = 0; i < b; i++) l[i] = rng.nextInt(classes);
+    return IntTensor.of(l, b);
+  }
+
+  @Test
+  void gradientsMatchFiniteDifferences() {
+    SplittableRandom rng = new SplittableRandom(3);
+    // every op appears: node 0 sep3 + sep5, node 1 avg + max, node 2 identity + sep3
+    int[] normal = {0, 0, 1, 1, 2, 2, 0, 3, 3, 4, 1, 0};
+    int[] reduce = randomArc(rng, 3);
+    try (Supernet net = new Supernet(SMALL); Tensor x = images(rng, 6, SMALL); IntTensor y = labels(rng, 6, 4)) {
+      net.forwardBackward(normal, reduce, x, y, 1f, 0);
+      float[] grads = net.get(Supernet.Buffer.GRADIENTS);
+      float[] w = net.get(Supernet.Buffer.WEIGHTS);
+      // sample weights with a non-zero gradient from every tensor that has one
+      List<Integer> idx = new ArrayList<>();
+      for (Supernet.TensorInfo t : net.tensors()) {
+        for (int tries = 0; tries < 20; tries++) {
+          int i = (int) (t.offset() + rng.nextLong(t.size()));
+          if (grads[i] != 0f) {
+            idx.add(i);
+            break;
+          }
+        }
+      }
+      assertTrue(idx.size() > 40, "too few tensors on the sampled path: " + idx.size());
+      int bad = 0;
+      StringBuilder sb = new StringBuilder();
+      double h = Tolerances.SUPERNET_FD_STEP;
+      for (int i : idx) {
+        float orig = w[i];
+        w[i] = (float) (orig + h);
+        net.set(Supernet.Buffer.WEIGHTS, w);
+        double lp = net.evaluate(normal, reduce, x, y).loss();
+        w[i] = (float) (orig - h);
+        net.set(Supernet.Buffer.WEIGHTS, w);
+        double lm = net.evaluate(normal, reduce, x, y).loss();
+        w[i] = orig;
+        double numeric = (lp - lm) / (2 * h);
+        double analytic = grads[i];
+        // the loss is a mean of float32 terms: rounding of about 1e-6 over 2h
+        if (Math.abs(analytic - numeric) > Tolerances.FD_ATOL + Tolerances.FD_RTOL * Math.max(Math.abs(analytic), Math.abs(numeric))) {
+          bad++;
+          sb.append(String.format(Locale.ROOT, " [%s @%d] analytic=%.5g numeric=%.5g;", name(net, i), i, analytic, numeric));
+        }
+      }
+      // ReLU and max-pool kinks can flip under a step of h for a rare weight
+      if (bad > idx.size() / 20) fail("supernet: " + bad + " of " + idx.size() + " weight gradients off:" + sb);
+    }
+  }
+
+  private static String name(Supernet net, long i) {
+    for (Supernet.TensorInfo t : net.tensors()) if (i >= t.offset() && i < t.offset() + t.size()) return t.name();
+    return "?";
+  }
+
+  @Test
+  void onlyTheSampledPathGetsGradients() {
+    SplittableRandom rng = new SplittableRandom(5);
+    int[] normal = {0, 0, 1, 2, 2, 4, 2, 3, 3, 1, 0, 4};  // node 0: in0 sep3, in1 avg
+    int[] reduce = {1, 1, 0, 4, 2, 0, 1, 3, 0, 2, 3, 1};
+    try (Supernet net = new Supernet(SMALL); Tensor x = images(rng, 4, SMALL); IntTensor y = labels(rng, 4, 4)) {
+      net.forwardBackward(normal, reduce, x, y, 1f, 0);
+      float[] g = net.get(Supernet.Buffer.GRADIENTS);
+      for (Supernet.TensorInfo t : net.tensors()) {
+        double sum = 0;
+        for (long k = t.offset(); k < t.offset() + t.size(); k++) sum += Math.abs(g[(int) k]);
+        String n = t.name();
+        // layer 2 is the normal layer; its node 0 input 0 runs sep3, input 1 runs avg pool
+        if (n.startsWith("layer2.node0.in0.sep3.")) assertTrue(sum > 0, n + " is on the path but has no gradient");
+        if (n.startsWith("layer2.node0.in0.sep5.") || n.startsWith("layer2.node0.in1.")) {
+          assertEquals(0.0, sum, n + " is off the path but has a gradient");
+        }
+      }
+    }
+  }
+
+  @Test
+  void trainingStepsAreDeterministicAndLearn() {
+    SplittableRandom rng = new SplittableRandom(11);
+    int[] normal = randomArc(rng, 3);
+    int[] reduce = randomArc(rng, 3);
+    Supernet.Hyper h = new Supernet.Hyper(0.05f, 0.9f, 1e-4f, 5f, 0.9f);
+    try (Supernet a = new Supernet(SMALL); Supernet b = new Supernet(SMALL); Tensor x = images(rng, 8, SMALL);
+        IntTensor y = labels(rng, 8, 4)) {
+      float first = a.evaluate(normal, reduce, x, y).loss();
+      for (int s = 0; s < 25; s++) {
+        Supernet.Result ra = a.trainStep(normal, reduce, x, y, h, s);
+        Supernet.Result rb = b.trainStep(normal, reduce, x, y, h, s);
+        assertEquals(ra.loss(), rb.loss(), "step " + s + ": same seed, same data, different loss");
+      }
+      assertArrayEquals(a.get(Supernet.Buffer.WEIGHTS), b.get(Supernet.Buffer.WEIGHTS));
+      float last = a.evaluate(normal, reduce, x, y).loss();
+      assertTrue(last < 0.5f * first, "25 steps on one batch should overfit it: loss " + first + " -> " + last);
+    }
+  }
+
+  @Test
+  void badArgumentsAreRefusedBeforeNativeCode() {
+    SplittableRandom rng = new SplittableRandom(1);
+    try (Supernet net = new Supernet(SMALL); Tensor x = images(rng, 4, SMALL); IntTensor y = labels(rng, 4, 4)) {
+      int[] ok = randomArc(rng, 3);
+      int[] badOp = ok.clone();
+      badOp[5] = 7;
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.evaluate(badOp, ok, x, y));
+      assertTrue(e.getMessage().contains("normal_arc[5] = 7"), e.getMessage());
+      int[] badIn = ok.clone();
+      badIn[4] = 3;  // node 1 may take inputs 0..2
+      e = assertThrows(IllegalArgumentException.class, () -> net.evaluate(ok, badIn, x, y));
+      assertTrue(e.getMessage().contains("reduce_arc[4] = 3") && e.getMessage().contains("[0, 3)"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> net.evaluate(new int[5], ok, x, y));
+      assertTrue(e.getMessage().contains("expected 12"), e.getMessage());
+      try (IntTensor bad = IntTensor.of(new int[] {0, 1, 9, 2}, 4)) {
+        e = assertThrows(IllegalArgumentException.class, () -> net.evaluate(ok, ok, x, bad));
+        assertTrue(e.getMessage().contains("labels[2] = 9"), e.getMessage());
+      }
+      try (Tensor wrong = Tensor.zeros(4, 1, 8, 8)) {
+        e = assertThrows(IllegalArgumentException.class, () -> net.evaluate(ok, ok, wrong, y));
+        assertTrue(e.getMessage().contains("images has shape [4, 1, 8, 8]"), e.getMessage());
+      }
+      e = assertThrows(IllegalArgumentException.class, () -> new Supernet.Config(3, 32, 32, 10, 6, 5, 5, 0));
+      assertTrue(e.getMessage().contains("channels is 5"), e.getMessage());
+    }
+  }
+}
