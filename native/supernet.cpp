@@ -24,6 +24,8 @@
 // Differences from the official code, on purpose: the factorized reduce
 // includes a leading ReLU (as in DARTS); no auxiliary head during the search.
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -107,9 +109,12 @@ class Supernet {
     fc_w_ = ps_.add("fc.w", (int64_t)classes * c, ParamStore::HE_NORMAL, c);
     C_last_ = c;
     ps_.finalize(seed);
+    const char* prof = std::getenv("JNAS_PROFILE");
+    tape_.profiling = prof && prof[0] == '1';
   }
 
   ParamStore& params() { return ps_; }
+  Tape& tape() { return tape_; }
 
   // Forward (and, when train, backward into the zeroed gradient buffer).
   void run(const int32_t* normal, const int32_t* reduce, const float* images, const int32_t* labels, int B,
@@ -270,7 +275,11 @@ void* jnas_cpu_supernet_create(int in_channels, int H, int W, int num_classes, i
   }
 }
 
-void jnas_cpu_supernet_destroy(void* net) { delete static_cast<Supernet*>(net); }
+void jnas_cpu_supernet_destroy(void* net) {
+  auto* n = static_cast<Supernet*>(net);
+  if (n && n->tape().profiling) std::fprintf(stderr, "jnas supernet profile:\n%s", n->tape().profile_table().c_str());
+  delete n;
+}
 
 int64_t jnas_cpu_supernet_num_params(void* net) { return static_cast<Supernet*>(net)->params().size(); }
 

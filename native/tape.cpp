@@ -4,7 +4,10 @@
 #include "tape.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -147,6 +150,49 @@ float* Tape::grad(Act* a) {
   return a->grad;
 }
 
+static double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void Tape::timed(const char* op, const std::function<void()>& f) {
+  if (!profiling) {
+    f();
+    return;
+  }
+  double t0 = now_s();
+  f();
+  Prof& p = profile[op];
+  p.fwd += now_s() - t0;
+  p.calls++;
+}
+
+void Tape::push_timed(const char* op, std::function<void()> f) {
+  if (!profiling) {
+    push(std::move(f));
+    return;
+  }
+  std::string name = op;
+  push([this, name, f = std::move(f)] {
+    double t0 = now_s();
+    f();
+    profile[name].bwd += now_s() - t0;
+  });
+}
+
+std::string Tape::profile_table() const {
+  std::string out = "op                    calls   forward s  backward s\n";
+  char line[160];
+  double tf = 0, tb = 0;
+  for (auto& [k, p] : profile) {
+    std::snprintf(line, sizeof line, "%-20s %6ld %11.3f %11.3f\n", k.c_str(), p.calls, p.fwd, p.bwd);
+    out += line;
+    tf += p.fwd;
+    tb += p.bwd;
+  }
+  std::snprintf(line, sizeof line, "%-20s %6s %11.3f %11.3f\n", "total", "", tf, tb);
+  return out + line;
+}
+
 void Tape::backward() {
   for (auto it = backward_.rbegin(); it != backward_.rend(); ++it) (*it)();
 }
@@ -160,9 +206,9 @@ void Tape::reset() {
 
 Act* Tape::relu(Act* x) {
   Act* y = act(x->s);
-  ok(jnas_cpu_relu_forward(y->data, x->data, x->s.n()), "relu_forward");
+  timed("relu", [&] { ok(jnas_cpu_relu_forward(y->data, x->data, x->s.n()), "relu_forward"); });
   if (x->needs_grad) {
-    push([=] { ok(jnas_cpu_relu_backward(grad(x), grad(y), x->data, x->s.n()), "relu_backward"); });
+    push_timed("relu", [=] { ok(jnas_cpu_relu_backward(grad(x), grad(y), x->data, x->s.n()), "relu_backward"); });
   } else {
     y->needs_grad = false;
   }
@@ -174,9 +220,8 @@ Act* Tape::conv(Act* x, const Param& w, int C_out, int K, int stride, int pad) {
   int OH = jnas_out_size(s.H, K, stride, pad, 1), OW = jnas_out_size(s.W, K, stride, pad, 1);
   Act* y = act({s.B, C_out, OH, OW});
   flops += 2.0 * y->s.n() * s.C * K * K;
-  ok(jnas_cpu_conv2d_forward(y->data, x->data, w.w, nullptr, s.B, s.C, s.H, s.W, C_out, K, K, stride, pad, pad, 1, 1),
-     "conv2d_forward");
-  push([=] {
+  timed("conv2d", [&] { ok(jnas_cpu_conv2d_forward(y->data, x->data, w.w, nullptr, s.B, s.C, s.H, s.W, C_out, K, K, stride, pad, pad, 1, 1), "conv2d_forward"); });
+  push_timed("conv2d", [=] {
     ok(jnas_cpu_conv2d_backward(grad_or_null(x), w.g, nullptr, grad(y), x->data, w.w, s.B, s.C, s.H, s.W, C_out, K, K,
                                 stride, pad, pad, 1, 1),
        "conv2d_backward");
@@ -191,9 +236,8 @@ Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, 
   Act* y = act({s.B, C_out, OH, OW});
   float* mid = arena.alloc((int64_t)s.B * s.C * OH * OW);
   flops += 2.0 * s.B * s.C * OH * OW * K * K + 2.0 * y->s.n() * s.C;
-  ok(jnas_cpu_sepconv_forward(y->data, mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out, K, stride, pad, dilation),
-     "sepconv_forward");
-  push([=] {
+  timed("sepconv", [&] { ok(jnas_cpu_sepconv_forward(y->data, mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out, K, stride, pad, dilation), "sepconv_forward"); });
+  push_timed("sepconv", [=] {
     ok(jnas_cpu_sepconv_backward(grad_or_null(x), dw.g, pw.g, grad(y), mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W,
                                  C_out, K, stride, pad, dilation),
        "sepconv_backward");
@@ -206,10 +250,9 @@ Act* Tape::batchnorm(Act* x, const Param& gamma, const Param& beta) {
   Act* y = act(s);
   float* mean = arena.alloc(s.C);
   float* rstd = arena.alloc(s.C);
-  ok(jnas_cpu_batchnorm_forward(y->data, mean, rstd, x->data, gamma.w, beta.w, nullptr, nullptr, s.B, s.C, s.HW(),
-                                1e-5f, 0.1f, 1),
-     "batchnorm_forward");
-  push([=] {
+  timed("batchnorm", [&] { ok(jnas_cpu_batchnorm_forward(y->data, mean, rstd, x->data, gamma.w, beta.w, nullptr, nullptr, s.B, s.C, s.HW(),
+                                1e-5f, 0.1f, 1), "batchnorm_forward"); });
+  push_timed("batchnorm", [=] {
     ok(jnas_cpu_batchnorm_backward(grad_or_null(x), gamma.g, beta.g, grad(y), x->data, mean, rstd, gamma.w, s.B, s.C,
                                    s.HW(), 1),
        "batchnorm_backward");
@@ -221,9 +264,9 @@ Act* Tape::avgpool(Act* x, int K, int stride, int pad) {
   Shape s = x->s;
   Act* y = act({s.B, s.C, jnas_out_size(s.H, K, stride, pad, 1), jnas_out_size(s.W, K, stride, pad, 1)});
   flops += (double)y->s.n() * K * K;
-  ok(jnas_cpu_avgpool_forward(y->data, x->data, s.B, s.C, s.H, s.W, K, stride, pad), "avgpool_forward");
+  timed("avgpool", [&] { ok(jnas_cpu_avgpool_forward(y->data, x->data, s.B, s.C, s.H, s.W, K, stride, pad), "avgpool_forward"); });
   if (x->needs_grad) {
-    push([=] {
+    push_timed("avgpool", [=] {
       ok(jnas_cpu_avgpool_backward(grad(x), grad(y), s.B, s.C, s.H, s.W, K, stride, pad), "avgpool_backward");
     });
   } else {
@@ -237,9 +280,9 @@ Act* Tape::maxpool(Act* x, int K, int stride, int pad) {
   Act* y = act({s.B, s.C, jnas_out_size(s.H, K, stride, pad, 1), jnas_out_size(s.W, K, stride, pad, 1)});
   int32_t* argmax = reinterpret_cast<int32_t*>(arena.alloc(y->s.n()));
   flops += (double)y->s.n() * K * K;
-  ok(jnas_cpu_maxpool_forward(y->data, argmax, x->data, s.B, s.C, s.H, s.W, K, stride, pad), "maxpool_forward");
+  timed("maxpool", [&] { ok(jnas_cpu_maxpool_forward(y->data, argmax, x->data, s.B, s.C, s.H, s.W, K, stride, pad), "maxpool_forward"); });
   if (x->needs_grad) {
-    push([=] {
+    push_timed("maxpool", [=] {
       ok(jnas_cpu_maxpool_backward(grad(x), grad(y), argmax, s.B, s.C, s.H, s.W, K, stride, pad), "maxpool_backward");
     });
   } else {
@@ -254,12 +297,12 @@ Act* Tape::sum(const std::vector<Act*>& xs) {
   Act* y = act(xs[0]->s);
   std::vector<const float*> in;
   for (Act* x : xs) in.push_back(x->data);
-  ok(jnas_cpu_sum_forward(y->data, in.data(), (int)in.size(), y->s.n()), "sum_forward");
+  timed("sum", [&] { ok(jnas_cpu_sum_forward(y->data, in.data(), (int)in.size(), y->s.n()), "sum_forward"); });
   bool any = false;
   for (Act* x : xs) any |= x->needs_grad;
   if (any) {
     std::vector<Act*> ins = xs;
-    push([=] {
+    push_timed("sum", [=] {
       std::vector<float*> d;
       for (Act* x : ins) d.push_back(grad_or_null(x));
       ok(jnas_cpu_sum_backward(d.data(), grad(y), (int)d.size(), y->s.n()), "sum_backward");
@@ -274,9 +317,8 @@ Act* Tape::factorized_reduce(Act* x, const Param& w1, const Param& w2, int C_out
   Shape s = x->s;
   Act* y = act({s.B, C_out, (s.H + 1) / 2, (s.W + 1) / 2});
   flops += 2.0 * y->s.n() * s.C;
-  ok(jnas_cpu_factorized_reduce_forward(y->data, x->data, w1.w, w2.w, s.B, s.C, s.H, s.W, C_out),
-     "factorized_reduce_forward");
-  push([=] {
+  timed("factorized_reduce", [&] { ok(jnas_cpu_factorized_reduce_forward(y->data, x->data, w1.w, w2.w, s.B, s.C, s.H, s.W, C_out), "factorized_reduce_forward"); });
+  push_timed("factorized_reduce", [=] {
     ok(jnas_cpu_factorized_reduce_backward(grad_or_null(x), w1.g, w2.g, grad(y), x->data, w1.w, w2.w, s.B, s.C, s.H,
                                            s.W, C_out),
        "factorized_reduce_backward");
@@ -287,8 +329,8 @@ Act* Tape::factorized_reduce(Act* x, const Param& w1, const Param& w2, int C_out
 Act* Tape::global_avgpool(Act* x) {
   Shape s = x->s;
   Act* y = act({s.B, s.C, 1, 1});
-  ok(jnas_cpu_global_avgpool_forward(y->data, x->data, s.B, s.C, s.HW()), "global_avgpool_forward");
-  push([=] {
+  timed("global_avgpool", [&] { ok(jnas_cpu_global_avgpool_forward(y->data, x->data, s.B, s.C, s.HW()), "global_avgpool_forward"); });
+  push_timed("global_avgpool", [=] {
     ok(jnas_cpu_global_avgpool_backward(grad(x), grad(y), s.B, s.C, s.HW()), "global_avgpool_backward");
   });
   return y;
@@ -298,8 +340,8 @@ Act* Tape::dropout(Act* x, float keep_prob, uint64_t seed) {
   if (keep_prob >= 1.f) return x;
   Act* y = act(x->s);
   float* mask = arena.alloc(x->s.n());
-  ok(jnas_cpu_dropout_forward(y->data, mask, x->data, x->s.n(), keep_prob, seed), "dropout_forward");
-  push([=] { ok(jnas_cpu_dropout_backward(grad(x), grad(y), mask, x->s.n()), "dropout_backward"); });
+  timed("dropout", [&] { ok(jnas_cpu_dropout_forward(y->data, mask, x->data, x->s.n(), keep_prob, seed), "dropout_forward"); });
+  push_timed("dropout", [=] { ok(jnas_cpu_dropout_backward(grad(x), grad(y), mask, x->s.n()), "dropout_backward"); });
   return y;
 }
 
@@ -309,8 +351,8 @@ Act* Tape::linear(Act* x, const Param& w, const Param* b, int OC) {
   Act* y = act({s.B, OC, 1, 1});
   flops += 2.0 * s.B * IC * OC;
   Param bias = b ? *b : Param{};
-  ok(jnas_cpu_linear_forward(y->data, x->data, w.w, b ? bias.w : nullptr, s.B, IC, OC), "linear_forward");
-  push([=] {
+  timed("linear", [&] { ok(jnas_cpu_linear_forward(y->data, x->data, w.w, b ? bias.w : nullptr, s.B, IC, OC), "linear_forward"); });
+  push_timed("linear", [=] {
     ok(jnas_cpu_linear_backward(grad_or_null(x), w.g, b ? bias.g : nullptr, grad(y), x->data, w.w, s.B, IC, OC),
        "linear_backward");
   });
@@ -321,7 +363,7 @@ float Tape::xent(Act* logits, const int32_t* labels, int* correct) {
   int B = logits->s.B, V = logits->s.C;
   float* probs = arena.alloc((int64_t)B * V);
   float loss = 0.f;
-  ok(jnas_cpu_softmax_xent_forward(&loss, probs, logits->data, labels, B, V, 0.f), "softmax_xent_forward");
+  timed("softmax_xent", [&] { ok(jnas_cpu_softmax_xent_forward(&loss, probs, logits->data, labels, B, V, 0.f), "softmax_xent_forward"); });
   int hits = 0;
   for (int b = 0; b < B; b++) {
     const float* row = logits->data + (int64_t)b * V;
@@ -332,7 +374,7 @@ float Tape::xent(Act* logits, const int32_t* labels, int* correct) {
   }
   *correct = hits;
   std::vector<int32_t> lab(labels, labels + B);
-  push([=] { ok(jnas_cpu_softmax_xent_backward(grad(logits), probs, lab.data(), B, V, 0.f, 1.f), "softmax_xent_backward"); });
+  push_timed("softmax_xent", [=] { ok(jnas_cpu_softmax_xent_backward(grad(logits), probs, lab.data(), B, V, 0.f, 1.f), "softmax_xent_backward"); });
   return loss;
 }
 

@@ -19,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,17 @@ class Tape {
   void push(std::function<void()> f) {
     if (recording) backward_.push_back(std::move(f));
   }
+  // Per-op wall time when the environment has JNAS_PROFILE=1: op -> (forward s, backward s, calls).
+  struct Prof {
+    double fwd = 0, bwd = 0;
+    long calls = 0;
+  };
+  std::map<std::string, Prof> profile;
+  bool profiling = false;
+  // Runs f, charging its time to op's forward; wraps the backward closure likewise.
+  void timed(const char* op, const std::function<void()>& f);
+  void push_timed(const char* op, std::function<void()> f);
+  std::string profile_table() const;
   void backward();
   void reset();
 
