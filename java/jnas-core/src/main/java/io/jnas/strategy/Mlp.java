@@ -46,14 +46,24 @@ final class Mlp {
   /** The prediction for one input. */
   double predict(double[] x) {
     double[] a1 = new double[h], a2 = new double[h];
-    return forward(x, a1, a2);
+    return forward(x, nonzeros(x), a1, a2);
   }
 
-  private double forward(double[] x, double[] a1, double[] a2) {
+  /** Indices of the nonzero entries of {@code x} (the encodings are sparse one-hots). */
+  static int[] nonzeros(double[] x) {
+    int n = 0;
+    for (double v : x) if (v != 0) n++;
+    int[] nz = new int[n];
+    n = 0;
+    for (int j = 0; j < x.length; j++) if (x[j] != 0) nz[n++] = j;
+    return nz;
+  }
+
+  private double forward(double[] x, int[] nz, double[] a1, double[] a2) {
     for (int i = 0; i < h; i++) {
       double s = p[b1 + i];
       int row = w1 + i * in;
-      for (int j = 0; j < in; j++) s += p[row + j] * x[j];
+      for (int j : nz) s += p[row + j] * x[j];
       a1[i] = s > 0 ? s : 0;
     }
     for (int i = 0; i < h; i++) {
@@ -74,12 +84,15 @@ final class Mlp {
   void train(double[][] x, double[] y, int steps, int batch, double lr, double weightDecay, SplittableRandom rng) {
     double[] a1 = new double[h], a2 = new double[h], d2 = new double[h], d1 = new double[h];
     int bs = Math.min(batch, x.length);
+    int[][] nzs = new int[x.length][];
+    for (int k = 0; k < x.length; k++) nzs[k] = nonzeros(x[k]);
     for (int step = 0; step < steps; step++) {
       java.util.Arrays.fill(g, 0);
       for (int r = 0; r < bs; r++) {
         int k = rng.nextInt(x.length);
         double[] xi = x[k];
-        double err = (forward(xi, a1, a2) - y[k]) / bs; // d(0.5 * mean sq)/d out
+        int[] nz = nzs[k];
+        double err = (forward(xi, nz, a1, a2) - y[k]) / bs; // d(0.5 * mean sq)/d out
         g[b3] += err;
         for (int j = 0; j < h; j++) {
           g[w3 + j] += err * a2[j];
@@ -99,7 +112,7 @@ final class Mlp {
           if (a1[i] <= 0 || d1[i] == 0) continue;
           g[b1 + i] += d1[i];
           int row = w1 + i * in;
-          for (int j = 0; j < in; j++) if (xi[j] != 0) g[row + j] += d1[i] * xi[j];
+          for (int j : nz) g[row + j] += d1[i] * xi[j];
         }
       }
       adam(lr, weightDecay);
