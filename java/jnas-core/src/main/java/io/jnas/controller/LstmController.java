@@ -202,6 +202,16 @@ public final class LstmController {
     return new Sample(t.actions, t.logProb, t.entropy);
   }
 
+  /** Forward pass with the given actions (teacher forcing), kept for {@link #backward(Tape, double, double, double[])}. */
+  Tape forwardForced(int[] actions) {
+    return forward(checked(actions), null);
+  }
+
+  /** The log-prob and entropy of a tape. */
+  static Sample result(Tape t) {
+    return new Sample(t.actions, t.logProb, t.entropy);
+  }
+
   private int[] checked(int[] actions) {
     if (actions.length != spec.numDecisions()) {
       throw new IllegalArgumentException("expected " + spec.numDecisions() + " actions, got " + actions.length);
@@ -250,7 +260,8 @@ public final class LstmController {
     }
   }
 
-  private static final class Tape {
+  /** A forward pass's record, for {@link Reinforce} to score and differentiate with one pass. */
+  static final class Tape {
     final List<StepRec> steps = new ArrayList<>();
     int[] actions;
     double logProb, entropy;
@@ -447,7 +458,7 @@ public final class LstmController {
 
   // ---------------------------------------------------------------- backward
 
-  private void backward(Tape t, double wLogProb, double wEntropy, double[] grad) {
+  void backward(Tape t, double wLogProb, double wEntropy, double[] grad) {
     int n = t.steps.size(), H4 = 4 * H;
     double[][] dhExtra = new double[n][]; // gradient into h of step s from later uses (anchors, inputs)
     double[] dhNext = new double[H], dcNext = new double[H];
