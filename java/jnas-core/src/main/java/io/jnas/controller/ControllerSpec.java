@@ -86,6 +86,19 @@ public final class ControllerSpec {
   }
 
   /**
+   * A plain sequence of categorical decisions, each with its own softmax and embedding (NAS /
+   * NASNet style). On a 6 x 5 toy reward this learned several times faster than sharing by
+   * choice count (see {@code ReinforceStrategyTest}).
+   *
+   * @param numChoices choices of each decision (each at least 1)
+   */
+  public static ControllerSpec categoricalPerDecision(int[] numChoices) {
+    int[] groups = new int[numChoices.length];
+    for (int i = 0; i < groups.length; i++) groups[i] = i;
+    return categorical(numChoices, groups);
+  }
+
+  /**
    * A plain sequence of categorical decisions with explicit groups (decisions of one group share
    * softmax weights and embeddings, so must have equal choice counts).
    *
@@ -95,6 +108,9 @@ public final class ControllerSpec {
   public static ControllerSpec categorical(int[] numChoices, int[] groups) {
     if (numChoices.length == 0) throw new IllegalArgumentException("at least one decision needed");
     if (groups.length != numChoices.length) throw new IllegalArgumentException("groups and numChoices differ in length");
+    for (int i = 0; i < groups.length; i++) {
+      if (groups[i] < 0) throw new IllegalArgumentException("decision " + i + " has negative group " + groups[i]);
+    }
     int numGroups = Arrays.stream(groups).max().getAsInt() + 1;
     int[] sizes = new int[numGroups];
     for (int i = 0; i < groups.length; i++) {
