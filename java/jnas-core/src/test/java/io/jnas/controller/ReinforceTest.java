@@ -80,7 +80,7 @@ class ReinforceTest {
     assertEquals(a.baseline(), b.baseline());
     assertEquals(a.steps(), b.steps());
     assertArrayEquals(a.saveState(), b.saveState());
-    // a state saved before continuing, restored again, gives the same as the first run did
+    // the raw bytes restore too, mid-aggregate gradient count included
     Reinforce c = new Reinforce(new LstmController(spec, cc, new SplitMix64(1)), rc);
     c.restoreState(saved);
     assertEquals(2, c.pending());
