@@ -1,0 +1,77 @@
+package io.jnas.enas;
+
+import io.jnas.space.SearchSpace;
+
+/**
+ * The ENAS micro search space as a {@link SearchSpace}: the decision vector is the ENAS
+ * integer string ({@link EnasArch#toInts()}), {@code 8 B} entries. Entry {@code 4 j + 0} and
+ * {@code 4 j + 2} of a cell (node {@code j}'s inputs) have {@code j + 2} choices; entries
+ * {@code 4 j + 1}, {@code 4 j + 3} (its ops) have {@link EnasOp#count()}. Every in-range vector
+ * is valid (ENAS allows a node to read the same input twice).
+ */
+public final class EnasMicroSpace implements SearchSpace<EnasArch> {
+  private final int numNodes;
+
+  /** The space with {@link EnasArch#DEFAULT_NODES} nodes per cell. */
+  public EnasMicroSpace() {
+    this(EnasArch.DEFAULT_NODES);
+  }
+
+  /** The space with {@code numNodes} nodes per cell (at least 1). */
+  public EnasMicroSpace(int numNodes) {
+    if (numNodes < 1) throw new IllegalArgumentException("numNodes must be >= 1, got " + numNodes);
+    this.numNodes = numNodes;
+  }
+
+  /** Nodes per cell {@code B}. */
+  public int numNodes() {
+    return numNodes;
+  }
+
+  @Override
+  public String name() {
+    return "enas-micro";
+  }
+
+  @Override
+  public int numDecisions() {
+    return 8 * numNodes;
+  }
+
+  @Override
+  public int numChoices(int i) {
+    checkIndex(i);
+    int k = i % 4;
+    int node = (i % (4 * numNodes)) / 4;
+    return k % 2 == 0 ? node + 2 : EnasOp.count();
+  }
+
+  @Override
+  public String decisionName(int i) {
+    checkIndex(i);
+    String cell = i < 4 * numNodes ? "normal" : "reduce";
+    int node = (i % (4 * numNodes)) / 4;
+    String[] what = {"input1", "op1", "input2", "op2"};
+    return cell + " n" + node + " " + what[i % 4];
+  }
+
+  @Override
+  public EnasArch decode(int[] decisions) {
+    return EnasArch.fromInts(decisions, numNodes);
+  }
+
+  @Override
+  public int[] encode(EnasArch architecture) {
+    if (architecture.numNodes() != numNodes) {
+      throw new IllegalArgumentException("architecture has " + architecture.numNodes() + " nodes per cell, space "
+          + numNodes);
+    }
+    return architecture.toInts();
+  }
+
+  private void checkIndex(int i) {
+    if (i < 0 || i >= numDecisions()) {
+      throw new IndexOutOfBoundsException("decision " + i + " out of range [0, " + numDecisions() + ")");
+    }
+  }
+}
