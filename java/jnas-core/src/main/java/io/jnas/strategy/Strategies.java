@@ -26,6 +26,7 @@ public final class Strategies {
     m.put("random", (space, seed, p) -> new RandomSearch(space, seed));
     m.put("evolution", (space, seed, p) -> new RegularizedEvolution(space, seed,
         p.integer("population", DEFAULT_POPULATION), p.integer("tournament", DEFAULT_TOURNAMENT), p.bool("aging", true)));
+    m.put("reinforce", (space, seed, p) -> new ReinforceStrategy(space, seed));
     m.put("bo", (space, seed, p) -> new BayesianOptimization(space, seed, boConfig(p)));
     m.put("grid", (space, seed, p) -> new GridSearch(space));
     return m;
