@@ -33,6 +33,7 @@
 //   so no per-element bounds test). Backward runs one chunk per channel range and
 //   loops over the batch inside, so dweight and dbias need no partial buffers and
 //   are deterministic for any thread count.
+#include "conv_fast.h"
 #include "jnas.h"
 #include "parallel.h"
 
@@ -354,8 +355,16 @@ int jnas_cpu_conv2d_forward(float* out, const float* inp, const float* weight, c
                             int B, int C_in, int H, int W, int C_out, int KH, int KW,
                             int stride, int pad_h, int pad_w, int dilation, int groups) {
   Geom g = geom(B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation, groups);
+  if (jnas::pointwise_fits(KH, KW, stride, pad_h, pad_w, groups)) {
+    jnas::pointwise_forward(out, inp, weight, bias, B, C_in, g.P, C_out);
+    return JNAS_OK;
+  }
   if (g.Cg_in == 1 && g.Cg_out == 1) {
-    depthwise_forward(out, inp, weight, bias, g);
+    if (jnas::depthwise_s1_fits(KH, KW, stride, pad_h, pad_w, dilation)) {
+      jnas::depthwise_s1_forward(out, inp, weight, bias, B, C_in, H, W, KH, KW, pad_h, pad_w, dilation);
+    } else {
+      depthwise_forward(out, inp, weight, bias, g);
+    }
     return JNAS_OK;
   }
   return gemm_forward(out, inp, weight, bias, g);
@@ -366,8 +375,18 @@ int jnas_cpu_conv2d_backward(float* dinp, float* dweight, float* dbias,
                              int B, int C_in, int H, int W, int C_out, int KH, int KW,
                              int stride, int pad_h, int pad_w, int dilation, int groups) {
   Geom g = geom(B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation, groups);
+  if (jnas::pointwise_fits(KH, KW, stride, pad_h, pad_w, groups)) {
+    if (dbias) bias_backward(dbias, dout, B, C_out, g.P);
+    jnas::pointwise_backward(dinp, dweight, dout, inp, weight, B, C_in, g.P, C_out);
+    return JNAS_OK;
+  }
   if (g.Cg_in == 1 && g.Cg_out == 1) {
-    depthwise_backward(dinp, dweight, dbias, dout, inp, weight, g);
+    if (jnas::depthwise_s1_fits(KH, KW, stride, pad_h, pad_w, dilation)) {
+      if (dbias) bias_backward(dbias, dout, B, C_out, g.P);
+      jnas::depthwise_s1_backward(dinp, dweight, dout, inp, weight, B, C_in, H, W, KH, KW, pad_h, pad_w, dilation);
+    } else {
+      depthwise_backward(dinp, dweight, dbias, dout, inp, weight, g);
+    }
     return JNAS_OK;
   }
   return gemm_backward(dinp, dweight, dbias, dout, inp, weight, g);

@@ -37,6 +37,7 @@ class Conv2dTest {
     new Case("1x7 p(0,3)", 1, 3, 6, 9, 3, 1, 7, new Conv2dSpec(1, 0, 3, 1, 1), true),
     new Case("7x1 s2 p(3,0)", 2, 2, 9, 5, 3, 7, 1, new Conv2dSpec(2, 3, 0, 1, 1), false),
     new Case("1x1 pointwise", 2, 4, 5, 3, 6, 1, 1, Conv2dSpec.DEFAULT, true),
+    new Case("depthwise 3x3 d2 p2 stride 1", 2, 3, 7, 9, 3, 3, 3, Conv2dSpec.of(1, 2).withDilation(2).withGroups(3), true),
     new Case("channel multiplier (groups=C_in, C_out=2*C_in)", 1, 3, 6, 5, 6, 3, 3, Conv2dSpec.of(1, 1).withGroups(3), true),
   };
 
@@ -50,6 +51,13 @@ class Conv2dTest {
     new Case("pointwise", 4, 12, 10, 10, 9, 1, 1, Conv2dSpec.DEFAULT, false),
     new Case("1x7 then wide pad", 2, 5, 9, 10, 4, 1, 7, new Conv2dSpec(1, 2, 3, 1, 1), true),
     new Case("7x1 s2", 2, 5, 11, 7, 4, 7, 1, new Conv2dSpec(2, 3, 0, 1, 1), true),
+    // the AVX2 paths of conv_fast.cpp: odd tails of every loop
+    new Case("pointwise odd sizes (tail rows, columns)", 3, 7, 9, 7, 6, 1, 1, Conv2dSpec.DEFAULT, true),
+    new Case("pointwise ENAS 20ch 32x32", 2, 20, 32, 32, 20, 1, 1, Conv2dSpec.DEFAULT, false),
+    new Case("depthwise 3x3 d2 p2 stride 1", 2, 6, 11, 13, 6, 3, 3, Conv2dSpec.of(1, 2).withDilation(2).withGroups(6), true),
+    new Case("depthwise 7x7 p3", 2, 4, 12, 9, 4, 7, 7, Conv2dSpec.of(1, 3).withGroups(4), false),
+    new Case("depthwise 3x3 no padding", 2, 3, 10, 9, 3, 3, 3, Conv2dSpec.of(1, 0).withGroups(3), true),
+    new Case("depthwise 1x5 p(0,2)", 2, 4, 6, 11, 4, 1, 5, new Conv2dSpec(1, 0, 2, 1, 4), true),
   };
 
   private static Tensor rand(SplittableRandom rng, int... shape) {
