@@ -266,6 +266,143 @@ int jnas_cuda_device_info(int device, char* name, int name_len, int64_t* total_m
 /* Text of a cudaError_t code (a static string). */
 const char* jnas_cuda_error_string(int code);
 
+/* ---- CUDA device runtime. Every function returns the cudaError_t code (0 ok);
+ * the stub (no nvcc at build time) answers JNAS_E_NO_CUDA. A stream is a
+ * cudaStream_t passed as void*; NULL is the default stream. */
+int jnas_cuda_set_device(int device);
+int jnas_cuda_device_synchronize(void);
+/* Device memory: *ptr receives the allocation (NULL on failure). */
+int jnas_cuda_malloc(int64_t bytes, void** ptr);
+int jnas_cuda_free(void* ptr);
+/* Sets bytes to the low byte of value. */
+int jnas_cuda_memset(void* ptr, int value, int64_t bytes);
+int jnas_cuda_memset_async(void* ptr, int value, int64_t bytes, void* stream);
+/* Copies: htod = host to device, dtoh = device to host, dtod = device to device.
+ * The _async ones are ordered on the stream (truly asynchronous only for pinned
+ * host memory, see jnas_cuda_malloc_host). */
+int jnas_cuda_memcpy_htod(void* dst, const void* src, int64_t bytes);
+int jnas_cuda_memcpy_dtoh(void* dst, const void* src, int64_t bytes);
+int jnas_cuda_memcpy_dtod(void* dst, const void* src, int64_t bytes);
+int jnas_cuda_memcpy_htod_async(void* dst, const void* src, int64_t bytes, void* stream);
+int jnas_cuda_memcpy_dtoh_async(void* dst, const void* src, int64_t bytes, void* stream);
+int jnas_cuda_memcpy_dtod_async(void* dst, const void* src, int64_t bytes, void* stream);
+/* Streams: *stream receives a new non-blocking stream. */
+int jnas_cuda_stream_create(void** stream);
+int jnas_cuda_stream_destroy(void* stream);
+int jnas_cuda_stream_synchronize(void* stream);
+/* Pinned (page-locked) host memory, for fast and truly asynchronous copies. */
+int jnas_cuda_malloc_host(int64_t bytes, void** ptr);
+int jnas_cuda_free_host(void* ptr);
+/* The last error of a runtime call or launch on this thread, and resets it
+ * (cudaGetLastError). Errors inside a running kernel surface at the next
+ * synchronizing call. */
+int jnas_cuda_last_error(void);
+
+/* ---- CUDA twins of the jnas_cpu_* ops above (cuda/<same stem>.cu).
+ * Same name after the prefix, same arguments, same sizes, same contract
+ * (forward overwrites, backward ADDS, NULL gradient = skipped), plus the
+ * stream last. Every float/int pointer is a DEVICE pointer, except the
+ * pointer arrays of sum, concat and global_norm (inps, dinps, channels, bufs,
+ * sizes): those arrays live in HOST memory and hold device pointers (the
+ * Java side builds them as PointerPointer/IntPointer). sum takes at most 64
+ * inputs. Returns 0 or a cudaError_t code (launch errors are checked after
+ * every launch; JNAS_E_ARG for sizes the kernels refuse). Scratch memory
+ * comes from the stream-ordered allocator (cudaMallocAsync). Results are
+ * deterministic run to run: every reduction has a fixed order (no float
+ * atomics); split counts depend on the shapes only. */
+int jnas_cuda_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias,
+                             int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                             int stride, int pad_h, int pad_w, int dilation, int groups,
+                             void* stream);
+int jnas_cuda_conv2d_backward(float* dinp, float* dweight, float* dbias,
+                              const float* dout, const float* inp, const float* weight,
+                              int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                              int stride, int pad_h, int pad_w, int dilation, int groups,
+                              void* stream);
+/* One thread per output/input/weight element, direct loops: the GPU-side oracle. */
+int jnas_cuda_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias,
+                                 int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                                 int stride, int pad_h, int pad_w, int dilation, int groups,
+                                 void* stream);
+int jnas_cuda_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
+                                  const float* dout, const float* inp, const float* weight,
+                                  int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                                  int stride, int pad_h, int pad_w, int dilation, int groups,
+                                  void* stream);
+int jnas_cuda_sepconv_forward(float* out, float* mid, const float* inp,
+                              const float* w_dw, const float* w_pw,
+                              int B, int C_in, int H, int W, int C_out, int K,
+                              int stride, int pad, int dilation, void* stream);
+int jnas_cuda_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw,
+                               const float* dout, const float* mid, const float* inp,
+                               const float* w_dw, const float* w_pw,
+                               int B, int C_in, int H, int W, int C_out, int K,
+                               int stride, int pad, int dilation, void* stream);
+int jnas_cuda_maxpool_forward(float* out, int32_t* argmax, const float* inp,
+                              int B, int C, int H, int W, int K, int stride, int pad, void* stream);
+int jnas_cuda_maxpool_backward(float* dinp, const float* dout, const int32_t* argmax,
+                               int B, int C, int H, int W, int K, int stride, int pad, void* stream);
+int jnas_cuda_avgpool_forward(float* out, const float* inp,
+                              int B, int C, int H, int W, int K, int stride, int pad, void* stream);
+int jnas_cuda_avgpool_backward(float* dinp, const float* dout,
+                               int B, int C, int H, int W, int K, int stride, int pad, void* stream);
+int jnas_cuda_global_avgpool_forward(float* out, const float* inp, int B, int C, int HW, void* stream);
+int jnas_cuda_global_avgpool_backward(float* dinp, const float* dout, int B, int C, int HW,
+                                      void* stream);
+int jnas_cuda_batchnorm_forward(float* out, float* mean, float* rstd,
+                                const float* inp, const float* gamma, const float* beta,
+                                float* running_mean, float* running_var,
+                                int B, int C, int HW, float eps, float momentum, int training,
+                                void* stream);
+int jnas_cuda_batchnorm_backward(float* dinp, float* dgamma, float* dbeta,
+                                 const float* dout, const float* inp,
+                                 const float* mean, const float* rstd, const float* gamma,
+                                 int B, int C, int HW, int training, void* stream);
+int jnas_cuda_relu_forward(float* out, const float* inp, int64_t N, void* stream);
+int jnas_cuda_relu_backward(float* dinp, const float* dout, const float* inp, int64_t N, void* stream);
+int jnas_cuda_sum_forward(float* out, const float* const* inps, int n_inputs, int64_t N, void* stream);
+int jnas_cuda_sum_backward(float* const* dinps, const float* dout, int n_inputs, int64_t N,
+                           void* stream);
+int jnas_cuda_concat_forward(float* out, const float* const* inps, const int32_t* channels,
+                             int n_inputs, int B, int HW, void* stream);
+int jnas_cuda_concat_backward(float* const* dinps, const float* dout, const int32_t* channels,
+                              int n_inputs, int B, int HW, void* stream);
+int jnas_cuda_factorized_reduce_forward(float* out, const float* inp,
+                                        const float* w1, const float* w2,
+                                        int B, int C_in, int H, int W, int C_out, void* stream);
+int jnas_cuda_factorized_reduce_backward(float* dinp, float* dw1, float* dw2,
+                                         const float* dout, const float* inp,
+                                         const float* w1, const float* w2,
+                                         int B, int C_in, int H, int W, int C_out, void* stream);
+int jnas_cuda_linear_forward(float* out, const float* inp, const float* weight, const float* bias,
+                             int B, int IC, int OC, void* stream);
+int jnas_cuda_linear_backward(float* dinp, float* dweight, float* dbias,
+                              const float* dout, const float* inp, const float* weight,
+                              int B, int IC, int OC, void* stream);
+/* loss is a device pointer too (1 float). */
+int jnas_cuda_softmax_xent_forward(float* loss, float* probs, const float* logits,
+                                   const int32_t* labels, int B, int V, float label_smoothing,
+                                   void* stream);
+int jnas_cuda_softmax_xent_backward(float* dlogits, const float* probs, const int32_t* labels,
+                                    int B, int V, float label_smoothing, float dloss, void* stream);
+int jnas_cuda_dropout_forward(float* out, float* mask, const float* inp, int64_t N,
+                              float keep_prob, uint64_t seed, void* stream);
+int jnas_cuda_dropout_backward(float* dinp, const float* dout, const float* mask, int64_t N,
+                               void* stream);
+int jnas_cuda_drop_path_forward(float* out, float* mask, const float* inp, int B,
+                                int64_t per_sample, float keep_prob, uint64_t seed, void* stream);
+int jnas_cuda_drop_path_backward(float* dinp, const float* dout, const float* mask, int B,
+                                 int64_t per_sample, void* stream);
+int jnas_cuda_sgd_update(float* param, float* momentum_buf, const float* grad, int64_t N,
+                         float lr, float momentum, float weight_decay, int nesterov, void* stream);
+int jnas_cuda_adam_update(float* param, float* m, float* v, const float* grad, int64_t N,
+                          float lr, float beta1, float beta2, float eps, float weight_decay,
+                          int step, void* stream);
+/* out is a device pointer (1 float); bufs and sizes are host arrays. */
+int jnas_cuda_global_norm(float* out, const float* const* bufs, const int64_t* sizes, int n_bufs,
+                          void* stream);
+int jnas_cuda_scale(float* buf, int64_t N, float s, void* stream);
+
 #ifdef __cplusplus
 }
 #endif

@@ -226,4 +226,57 @@ public final class NativeLib {
       IntPointer cc_major, IntPointer cc_minor);
 
   public static native @Cast("const char*") BytePointer jnas_cuda_error_string(int code);
+
+  // --------------------------------------------------- CUDA device runtime
+  // Each returns the cudaError_t code (0 ok); the stub build answers JNAS_E_NO_CUDA (3).
+  // Device addresses travel as plain Pointers; a stream is a Pointer (null = default stream).
+  public static native int jnas_cuda_set_device(int device);
+
+  public static native int jnas_cuda_device_synchronize();
+
+  /** {@code ptr.get(0)} receives the device allocation (null on failure). */
+  public static native int jnas_cuda_malloc(@Cast("int64_t") long bytes, @Cast("void**") PointerPointer<?> ptr);
+
+  public static native int jnas_cuda_free(Pointer ptr);
+
+  public static native int jnas_cuda_memset(Pointer ptr, int value, @Cast("int64_t") long bytes);
+
+  public static native int jnas_cuda_memset_async(Pointer ptr, int value, @Cast("int64_t") long bytes, Pointer stream);
+
+  public static native int jnas_cuda_memcpy_htod(Pointer dst, @Const Pointer src, @Cast("int64_t") long bytes);
+
+  public static native int jnas_cuda_memcpy_dtoh(Pointer dst, @Const Pointer src, @Cast("int64_t") long bytes);
+
+  public static native int jnas_cuda_memcpy_dtod(Pointer dst, @Const Pointer src, @Cast("int64_t") long bytes);
+
+  public static native int jnas_cuda_memcpy_htod_async(Pointer dst, @Const Pointer src, @Cast("int64_t") long bytes,
+      Pointer stream);
+
+  public static native int jnas_cuda_memcpy_dtoh_async(Pointer dst, @Const Pointer src, @Cast("int64_t") long bytes,
+      Pointer stream);
+
+  public static native int jnas_cuda_memcpy_dtod_async(Pointer dst, @Const Pointer src, @Cast("int64_t") long bytes,
+      Pointer stream);
+
+  /** {@code stream.get(0)} receives a new non-blocking stream. */
+  public static native int jnas_cuda_stream_create(@Cast("void**") PointerPointer<?> stream);
+
+  public static native int jnas_cuda_stream_destroy(Pointer stream);
+
+  public static native int jnas_cuda_stream_synchronize(Pointer stream);
+
+  /** Pinned host memory: {@code ptr.get(0)} receives it. */
+  public static native int jnas_cuda_malloc_host(@Cast("int64_t") long bytes, @Cast("void**") PointerPointer<?> ptr);
+
+  public static native int jnas_cuda_free_host(Pointer ptr);
+
+  public static native int jnas_cuda_last_error();
+
+  // ------------------------------------------- CUDA ops (device pointers)
+  // The rest of the jnas_cuda_* ops of jnas.h get their bindings with the Java CUDA backend.
+  public static native int jnas_cuda_relu_forward(FloatPointer out, @Const FloatPointer inp,
+      @Cast("int64_t") long N, Pointer stream);
+
+  public static native int jnas_cuda_relu_backward(FloatPointer dinp, @Const FloatPointer dout,
+      @Const FloatPointer inp, @Cast("int64_t") long N, Pointer stream);
 }
