@@ -1,0 +1,138 @@
+package io.jnas.cli;
+
+import io.jnas.controller.ControllerConfig;
+import io.jnas.controller.ReinforceConfig;
+import io.jnas.enas.EnasSearch;
+import io.jnas.enas.SearchSettings;
+import io.jnas.train.CosineSchedule;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** {@code jnas search}: an ENAS micro search (weight sharing, LSTM controller, REINFORCE). */
+final class SearchCommand implements Command {
+  @Override
+  public String name() {
+    return "search";
+  }
+
+  @Override
+  public String summary() {
+    return "run an ENAS micro search: weight-shared supernet, LSTM controller, REINFORCE";
+  }
+
+  @Override
+  public Options options() {
+    return new Options(name())
+        .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S]; none: the built-in synthetic set")
+        .value("preset", "NAME", null, "enas (the official ENAS micro search settings; default with --data) or quick (a few minutes on 2 CPU cores; default without --data)")
+        .value("out", "DIR", null, "run folder, must be new or empty (default: runs/search-<time>)")
+        .value("resume", "DIR", null, "continue the run in DIR from its last checkpoint (other flags but --epochs are refused)")
+        .value("validation", "N", null, "images held out of the training files for rewards (default: the data set's, 5000 for CIFAR-10/MNIST)")
+        .value("epochs", "N", null, "search epochs (enas: 150)")
+        .value("steps-per-epoch", "N", null, "cap child training steps per epoch, 0 = a whole pass (default 0)")
+        .value("batch", "N", null, "minibatch size (enas: 160)")
+        .value("layers", "N", null, "normal layers L; two reduction layers are added (enas: 6)")
+        .value("channels", "N", null, "channels C of the first cells, even (enas: 20)")
+        .value("nodes", "N", null, "nodes B per cell (enas: 5)")
+        .value("lr-max", "X", null, "child learning rate at each restart (enas: 0.05)")
+        .value("lr-min", "X", null, "child learning rate at the end of a period (enas: 5e-4)")
+        .value("lr-t0", "N", null, "first cosine period in epochs (enas: 10)")
+        .value("lr-tmul", "N", null, "period growth at each restart (enas: 2)")
+        .value("momentum", "X", null, "Nesterov momentum (enas: 0.9)")
+        .value("l2", "X", null, "weight decay (enas: 1e-4)")
+        .value("grad-clip", "X", null, "global-norm clip, 0 = none (enas: 5)")
+        .value("keep-prob", "X", null, "dropout keep probability before the classifier (enas: 0.9)")
+        .value("controller-steps", "N", null, "controller steps per epoch (enas: 30)")
+        .value("controller-aggregate", "N", null, "samples per controller step (enas: 10)")
+        .value("controller-lr", "X", null, "controller Adam learning rate (enas: 0.0035)")
+        .value("entropy-weight", "X", null, "entropy bonus in the reward (enas: 1e-4)")
+        .value("controller-hidden", "N", null, "LSTM units (default 64)")
+        .value("temperature", "X", null, "controller sampling temperature (default 1)")
+        .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
+        .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100)")
+        .value("seed", "N", null, "seed of every random choice (default 0)");
+  }
+
+  @Override
+  public String details() {
+    return "Outputs in the run folder: settings.json, log.jsonl (every child and controller step, every epoch),\n"
+        + "checkpoint.bin (atomic, every epoch), final_arch.json / final_arch.txt (the ENAS string), normal_cell.svg/png,\n"
+        + "reduce_cell.svg/png, search_curves.png, result.json. Ctrl-C or a kill loses at most the current epoch:\n"
+        + "'jnas search --resume DIR' continues it.\n\n"
+        + "Examples:\n"
+        + "  jnas search                                         quick search on the built-in synthetic data\n"
+        + "  jnas search --data ../shared/data/cifar-10-batches-bin --epochs 150   ENAS micro search on CIFAR-10\n"
+        + "  jnas search --resume runs/search-20261123-0101\n";
+  }
+
+  @Override
+  public int run(Options.Parsed a, PrintStream out) throws Exception {
+    EnasSearch search;
+    if (a.has("resume")) {
+      for (String k : new String[] {"data", "preset", "out", "validation", "batch", "layers", "channels", "nodes", "seed"}) {
+        if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
+      }
+      search = EnasSearch.resume(a.path("resume"), System.err);
+    } else {
+      SearchSettings s = settings(a);
+      Path outDir = a.has("out") ? a.path("out")
+          : Path.of("runs", "search-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      search = EnasSearch.start(s, outDir, System.err);
+      out.println("jnas search: run folder " + outDir);
+    }
+    try (EnasSearch s = search) {
+      int until = a.has("epochs") && a.has("resume") ? a.integer("epochs", 1) : s.settings().child().epochs();
+      if (until > s.settings().child().epochs()) {
+        throw new UsageException("search: --epochs " + until + " exceeds the run's " + s.settings().child().epochs()
+            + " epochs; a run's length is fixed when it starts");
+      }
+      Map<String, Object> r = s.runUntil(until);
+      Object best = r.get("best");
+      out.println("jnas search: " + s.epochsDone() + "/" + s.settings().child().epochs() + " epochs done in " + s.path());
+      if (best instanceof Map<?, ?> b) {
+        out.println("final architecture (valid accuracy with shared weights " + b.get("valid_accuracy") + "): " + b.get("arc"));
+      }
+    }
+    return 0;
+  }
+
+  static SearchSettings settings(Options.Parsed a) {
+    String preset = a.has("preset") ? a.choice("preset", "enas", "quick") : (a.has("data") ? "enas" : "quick");
+    SearchSettings s = preset.equals("enas") ? SearchSettings.enas(a.has("data") ? a.string("data") : "synthetic")
+        : SearchSettings.quick();
+    if (a.has("data")) s = s.withData(a.string("data"), a.has("validation") ? a.integer("validation", 0) : -1);
+    else if (a.has("validation")) s = s.withData(s.data(), a.integer("validation", 0));
+    SearchSettings.Net n = s.net();
+    s = s.withNet(new SearchSettings.Net(intOr(a, "layers", n.layers(), 0), intOr(a, "channels", n.channels(), 2),
+        intOr(a, "nodes", n.nodes(), 1)));
+    SearchSettings.Child c = s.child();
+    CosineSchedule lr = c.lr();
+    lr = new CosineSchedule(numOr(a, "lr-max", lr.max()), numOr(a, "lr-min", lr.min()), intOr(a, "lr-t0", lr.t0(), 1),
+        intOr(a, "lr-tmul", lr.tMul(), 1));
+    s = s.withChild(new SearchSettings.Child(intOr(a, "batch", c.batch(), 2), intOr(a, "epochs", c.epochs(), 1), lr,
+        numOr(a, "momentum", c.momentum()), numOr(a, "l2", c.l2()), numOr(a, "grad-clip", c.gradClip()),
+        numOr(a, "keep-prob", c.keepProb()), intOr(a, "steps-per-epoch", c.stepsPerEpoch(), 0)));
+    SearchSettings.Controller k = s.controller();
+    ControllerConfig cc = k.config().withHidden(intOr(a, "controller-hidden", k.config().hidden(), 1))
+        .withTemperature(numOr(a, "temperature", k.config().temperature()));
+    ReinforceConfig rc = k.reinforce().withAggregate(intOr(a, "controller-aggregate", k.reinforce().aggregate(), 1))
+        .withLearningRate(numOr(a, "controller-lr", k.reinforce().learningRate()))
+        .withEntropyWeight(numOr(a, "entropy-weight", k.reinforce().entropyWeight()));
+    s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0)));
+    s = s.withDerive(new SearchSettings.Derive(intOr(a, "derive-every", s.derive().every(), 1),
+        intOr(a, "derive-samples", s.derive().samples(), 1)));
+    if (a.has("seed")) s = s.withSeed(a.longValue("seed"));
+    return s;
+  }
+
+  private static int intOr(Options.Parsed a, String k, int dflt, int min) {
+    return a.has(k) ? a.integer(k, min) : dflt;
+  }
+
+  private static double numOr(Options.Parsed a, String k, double dflt) {
+    return a.has(k) ? a.number(k, -1e9, 1e9) : dflt;
+  }
+}

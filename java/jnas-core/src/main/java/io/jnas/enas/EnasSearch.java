@@ -1,0 +1,425 @@
+package io.jnas.enas;
+
+import io.jnas.controller.ControllerSpec;
+import io.jnas.controller.LstmController;
+import io.jnas.controller.Reinforce;
+import io.jnas.controller.SplitMix64;
+import io.jnas.data.Augmentation;
+import io.jnas.data.BatchLoader;
+import io.jnas.data.DataSource;
+import io.jnas.data.Datasets;
+import io.jnas.data.Splits;
+import io.jnas.plot.LinePlot;
+import io.jnas.search.RunDir;
+import io.jnas.tensor.IntTensor;
+import io.jnas.tensor.Tensor;
+import io.jnas.train.Checkpoint;
+import io.jnas.util.Json;
+import io.jnas.util.Progress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * ENAS micro search (Pham et al. 2018) as the official code runs it: each epoch trains the
+ * shared weights of the {@link Supernet} for one pass over the training split, with a new
+ * architecture sampled from the controller for every minibatch; then trains the controller
+ * with REINFORCE for {@code controller.steps} steps, each aggregating
+ * {@code reinforce.aggregate} samples whose reward is the accuracy on a validation minibatch
+ * (plus the entropy bonus). Every {@code derive.every} epochs and after the last, it derives
+ * the final architecture: {@code derive.samples} candidates scored on one fixed validation
+ * batch, the best kept.
+ *
+ * <p><b>Randomness.</b> Every random choice derives from the settings' seed and the position
+ * in the run (epoch, step): the architecture of training step k of epoch e, its dropout mask,
+ * the batch contents (see {@link BatchLoader}), the controller's samples. So a run needs no
+ * random-generator state to resume, and the same seed gives the same run (on the CPU, with
+ * the same thread count).
+ *
+ * <p><b>Nothing lost.</b> The run folder holds {@code settings.json}, {@code log.jsonl} (one
+ * event per line), and {@code checkpoint.bin}, written atomically at the end of every epoch
+ * (shared weights, momentum, controller, baseline, Adam state, validation-stream position, log
+ * length). {@link #resume(Path, PrintStream)} cuts the log back to the checkpoint and continues:
+ * the resumed run's events equal those of a run never stopped.
+ *
+ * <p><b>Outputs</b> (refreshed at each derivation): {@code final_arch.json},
+ * {@code final_arch.txt} (the ENAS integer string), {@code normal_cell.svg/png},
+ * {@code reduce_cell.svg/png}, {@code search_curves.png}, {@code result.json}.
+ */
+public final class EnasSearch implements AutoCloseable {
+  private static final int STREAM_CHILD_ARC = 1, STREAM_DROPOUT = 2, STREAM_CONTROLLER = 3, STREAM_DERIVE = 4,
+      STREAM_INIT = 5, STREAM_DATA = 6;
+
+  private final SearchSettings settings;
+  private final RunDir dir;
+  private final PrintStream progressOut;
+  private final DataSource source;
+  private final Splits splits;
+  private final Supernet net;
+  private final LstmController controller;
+  private final Reinforce reinforce;
+  private final BatchLoader trainLoader;
+  private final BatchLoader validLoader;
+  private final Tensor x;
+  private final IntTensor y;
+  private int nextEpoch;
+  private long validBatchesUsed;
+  private Map<String, Object> best;  // best derived so far: arc, accuracy, epoch
+
+  private EnasSearch(SearchSettings s, RunDir dir, PrintStream progressOut) {
+    this.settings = s;
+    this.dir = dir;
+    this.progressOut = progressOut;
+    this.source = Datasets.open(s.data());
+    this.splits = s.validation() < 0 ? source.splits() : source.splits(s.validation());
+    int b = s.child().batch();
+    if (splits.train().size() < b) {
+      throw new IllegalArgumentException("batch " + b + " is larger than the training split (" + splits.train().size() + " images)");
+    }
+    if (splits.validation().size() < b) {
+      throw new IllegalArgumentException("batch " + b + " is larger than the validation split (" + splits.validation().size()
+          + " images); give --validation at least the batch size");
+    }
+    var d = splits.train();
+    this.net = new Supernet(new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(),
+        s.net().channels(), s.net().nodes(), mix(s.seed(), STREAM_INIT, 0, 0)));
+    this.controller = new LstmController(ControllerSpec.enasMicro(s.net().nodes(), Supernet.NUM_OPS, true),
+        s.controller().config(), new SplitMix64(mix(s.seed(), STREAM_INIT, 1, 0)));
+    this.reinforce = new Reinforce(controller, s.controller().reinforce());
+    Augmentation train = source.trainAugmentation();
+    this.trainLoader = BatchLoader.builder(splits.train()).batchSize(b).seed(mix(s.seed(), STREAM_DATA, 0, 0))
+        .augmentation(train).dropLast(true).build();
+    // ENAS scores the controller's samples on shuffled, augmented validation batches
+    this.validLoader = BatchLoader.builder(splits.validation()).batchSize(b).seed(mix(s.seed(), STREAM_DATA, 1, 0))
+        .augmentation(train).dropLast(true).workers(0).build();
+    this.x = Tensor.zeros(b, d.channels(), d.height(), d.width());
+    this.y = IntTensor.zeros(b);
+  }
+
+  /**
+   * Starts a new search in {@code out}, which must not exist or be empty.
+   *
+   * @param progressOut where progress bars go (usually standard error), or null for none
+   */
+  public static EnasSearch start(SearchSettings s, Path out, PrintStream progressOut) throws IOException {
+    RunDir dir = RunDir.create(out);
+    EnasSearch search = new EnasSearch(s, dir, progressOut);
+    dir.writeString("settings.json", Json.pretty(s.toMap()) + "\n");
+    Map<String, Object> ev = event("start");
+    ev.put("settings", s.toMap());
+    ev.put("supernet_weights", search.net.numWeights());
+    ev.put("train_images", search.splits.train().size());
+    ev.put("validation_images", search.splits.validation().size());
+    ev.put("data", search.source.description());
+    dir.log(ev);
+    return search;
+  }
+
+  /** Continues the run in {@code runDir} from its last checkpoint, with the settings it was started with. */
+  public static EnasSearch resume(Path runDir, PrintStream progressOut) throws IOException {
+    RunDir dir = RunDir.resume(runDir);
+    Path settingsFile = dir.file("settings.json");
+    if (!Files.isRegularFile(settingsFile)) throw new IllegalArgumentException(settingsFile + ": missing; cannot resume");
+    SearchSettings s = SearchSettings.fromMap(Json.parseObject(Files.readString(settingsFile)));
+    Checkpoint c = Checkpoint.read(dir.file(RunDir.CHECKPOINT));
+    EnasSearch search = new EnasSearch(s, dir, progressOut);
+    search.restore(c);
+    dir.truncateLog(((Number) c.header().get("log_bytes")).longValue());
+    Map<String, Object> ev = event("resume");
+    ev.put("epoch", search.nextEpoch);
+    dir.log(ev);
+    return search;
+  }
+
+  /** The settings. */
+  public SearchSettings settings() {
+    return settings;
+  }
+
+  /** The run folder. */
+  public Path path() {
+    return dir.path();
+  }
+
+  /** The supernet (for benchmarks and tests). */
+  public Supernet supernet() {
+    return net;
+  }
+
+  /** Epochs completed so far. */
+  public int epochsDone() {
+    return nextEpoch;
+  }
+
+  /** Runs the remaining epochs; returns the final result (also written to {@code result.json}). */
+  public Map<String, Object> run() throws IOException {
+    return runUntil(settings.child().epochs());
+  }
+
+  /** Runs epochs up to (not including) {@code epochEnd}, checkpointing after each. */
+  public Map<String, Object> runUntil(int epochEnd) throws IOException {
+    int epochs = settings.child().epochs();
+    long t0 = System.nanoTime();
+    while (nextEpoch < Math.min(epochEnd, epochs)) {
+      int e = nextEpoch;
+      Map<String, Object> ev = trainChild(e);
+      ev.putAll(trainController(e));
+      ev.put("seconds", (System.nanoTime() - t0) / 1e9);
+      dir.log(ev);
+      if ((e + 1) % settings.derive().every() == 0 || e + 1 == epochs) derive(e);
+      nextEpoch = e + 1;
+      checkpoint();
+    }
+    return result();
+  }
+
+  // ------------------------------------------------------------------ child
+
+  private Map<String, Object> trainChild(int e) throws IOException {
+    SearchSettings.Child c = settings.child();
+    float lr = (float) c.lr().at(e);
+    Supernet.Hyper h = new Supernet.Hyper(lr, (float) c.momentum(), (float) c.l2(), (float) c.gradClip(), (float) c.keepProb());
+    int steps = trainLoader.batchesPerEpoch();
+    if (c.stepsPerEpoch() > 0) steps = Math.min(steps, c.stepsPerEpoch());
+    int nodes = settings.net().nodes();
+    Progress bar = progressOut == null ? null
+        : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d child", e + 1, c.epochs()), steps, "img");
+    double lossSum = 0, accSum = 0;
+    try (BatchLoader.Epoch it = trainLoader.epoch(e)) {
+      for (int k = 0; k < steps; k++) {
+        it.next(x, y);
+        int[] arc = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CHILD_ARC, e, k))).actions();
+        int[] normal = java.util.Arrays.copyOfRange(arc, 0, 4 * nodes);
+        int[] reduce = java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes);
+        Supernet.Result r = net.trainStep(normal, reduce, x, y, h, mix(settings.seed(), STREAM_DROPOUT, e, k));
+        if (!Float.isFinite(r.loss())) throw new IllegalStateException("epoch " + e + " step " + k + ": loss is " + r.loss() + " (diverged; lower --lr-max?)");
+        lossSum += r.loss();
+        accSum += r.accuracy();
+        Map<String, Object> ev = event("child_step");
+        ev.put("epoch", e);
+        ev.put("step", k);
+        ev.put("loss", r.loss());
+        ev.put("accuracy", r.accuracy());
+        ev.put("grad_norm", r.gradNorm());
+        ev.put("lr", lr);
+        ev.put("arc", arc);
+        dir.log(ev);
+        if (bar != null) {
+          bar.update(k + 1, (long) (k + 1) * x.dim(0), String.format(Locale.ROOT, "loss %.3f acc %.3f lr %.4f",
+              lossSum / (k + 1), accSum / (k + 1), lr));
+        }
+      }
+    }
+    Map<String, Object> ev = event("epoch");
+    ev.put("epoch", e);
+    ev.put("lr", lr);
+    ev.put("train_loss", lossSum / steps);
+    ev.put("train_accuracy", accSum / steps);
+    ev.put("train_steps", steps);
+    ev.put("images_per_second", bar == null ? null : bar.rate());
+    return ev;
+  }
+
+  // ------------------------------------------------------------- controller
+
+  private Map<String, Object> trainController(int e) throws IOException {
+    int steps = settings.controller().steps();
+    int agg = settings.controller().reinforce().aggregate();
+    int nodes = settings.net().nodes();
+    Progress bar = progressOut == null || steps == 0 ? null
+        : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d controller", e + 1, settings.child().epochs()),
+            steps, "sample");
+    double rewardSum = 0, entropySum = 0;
+    int n = 0;
+    for (int t = 0; t < steps; t++) {
+      double stepReward = 0, stepEntropy = 0;
+      Reinforce.Observation last = null;
+      for (int a = 0; a < agg; a++) {
+        nextValidBatch();
+        LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
+        int[] arc = s.actions();
+        Supernet.Result r = net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes),
+            java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes), x, y);
+        last = reinforce.observe(arc, r.accuracy());
+        stepReward += r.accuracy();
+        stepEntropy += s.entropy();
+      }
+      rewardSum += stepReward;
+      entropySum += stepEntropy;
+      n += agg;
+      Map<String, Object> ev = event("controller_step");
+      ev.put("epoch", e);
+      ev.put("step", t);
+      ev.put("reward", stepReward / agg);
+      ev.put("entropy", stepEntropy / agg);
+      ev.put("baseline", last.baseline());
+      ev.put("grad_norm", reinforce.lastGradNorm());
+      dir.log(ev);
+      if (bar != null) {
+        bar.update(t + 1, (long) (t + 1) * agg, String.format(Locale.ROOT, "reward %.3f baseline %.3f", rewardSum / n, last.baseline()));
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("reward_mean", n == 0 ? null : rewardSum / n);
+    m.put("entropy_mean", n == 0 ? null : entropySum / n);
+    m.put("baseline", reinforce.baseline());
+    return m;
+  }
+
+  /** Fills x, y with the next validation batch of the endless shuffled validation stream. */
+  private void nextValidBatch() {
+    int per = validLoader.batchesPerEpoch();
+    int ve = (int) (validBatchesUsed / per), vk = (int) (validBatchesUsed % per);
+    try (BatchLoader.Epoch it = validLoader.epoch(ve, vk)) {
+      it.next(x, y);
+    }
+    validBatchesUsed++;
+  }
+
+  // ----------------------------------------------------------------- derive
+
+  private void derive(int e) throws IOException {
+    int nodes = settings.net().nodes();
+    int b = x.dim(0);
+    try (BatchLoader fixed = BatchLoader.builder(splits.validation()).batchSize(b).shuffle(false)
+        .augmentation(source.evalAugmentation()).workers(0).dropLast(true).build();
+        BatchLoader.Epoch it = fixed.epoch(0)) {
+      it.next(x, y);
+    }
+    SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_DERIVE, e, 0));
+    int[] bestArc = null;
+    double bestAcc = -1;
+    List<Object> scores = new ArrayList<>();
+    Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", settings.derive().samples(), "arch");
+    for (int i = 0; i < settings.derive().samples(); i++) {
+      int[] arc = controller.sample(rng).actions();
+      Supernet.Result r = net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes),
+          java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes), x, y);
+      scores.add(r.accuracy());
+      if (r.accuracy() > bestAcc) {
+        bestAcc = r.accuracy();
+        bestArc = arc;
+      }
+      if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "best %.3f", bestAcc));
+    }
+    EnasArch arch = EnasArch.fromInts(bestArc, nodes);
+    best = new LinkedHashMap<>();
+    best.put("epoch", e);
+    best.put("valid_accuracy", bestAcc);
+    best.put("arc", arch.toArcString());
+    Map<String, Object> ev = event("derive");
+    ev.putAll(best);
+    ev.put("candidates", scores);
+    dir.log(ev);
+    Map<String, Object> json = new LinkedHashMap<>(arch.toMap());
+    json.put("valid_accuracy_shared_weights", bestAcc);
+    json.put("epoch", e);
+    dir.writeString("final_arch.json", Json.pretty(json) + "\n");
+    dir.writeString("final_arch.txt", arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
+    CellDiagram.writeSvg(arch.normal(), "normal cell", dir.file("normal_cell.svg"));
+    CellDiagram.writePng(arch.normal(), "normal cell", dir.file("normal_cell.png"));
+    CellDiagram.writeSvg(arch.reduce(), "reduction cell", dir.file("reduce_cell.svg"));
+    CellDiagram.writePng(arch.reduce(), "reduction cell", dir.file("reduce_cell.png"));
+    plotCurves();
+  }
+
+  private void plotCurves() throws IOException {
+    List<double[]> train = new ArrayList<>(), reward = new ArrayList<>();
+    for (Map<String, Object> ev : dir.readLog()) {
+      if (!"epoch".equals(ev.get("event"))) continue;
+      double ep = ((Number) ev.get("epoch")).doubleValue() + 1;
+      train.add(new double[] {ep, ((Number) ev.get("train_accuracy")).doubleValue()});
+      if (ev.get("reward_mean") instanceof Number r) reward.add(new double[] {ep, r.doubleValue()});
+    }
+    if (train.isEmpty()) return;
+    LinePlot p = new LinePlot("ENAS search: " + source.name(), "epoch", "accuracy");
+    p.series("shared-weight train accuracy (sampled archs)", col(train, 0), col(train, 1), null, null);
+    if (!reward.isEmpty()) p.series("controller reward (valid accuracy)", col(reward, 0), col(reward, 1), null, null);
+    p.legendLowerRight(true);
+    p.writePng(dir.file("search_curves.png"), 900, 560);
+  }
+
+  private static double[] col(List<double[]> rows, int c) {
+    double[] v = new double[rows.size()];
+    for (int i = 0; i < v.length; i++) v[i] = rows.get(i)[c];
+    return v;
+  }
+
+  private Map<String, Object> result() throws IOException {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("epochs_done", nextEpoch);
+    r.put("epochs", settings.child().epochs());
+    r.put("best", best);
+    r.put("supernet_weights", net.numWeights());
+    r.put("controller_baseline", reinforce.baseline());
+    dir.writeString("result.json", Json.pretty(r) + "\n");
+    return r;
+  }
+
+  // ------------------------------------------------------------- checkpoint
+
+  private void checkpoint() throws IOException {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("format", "jnas-enas-search-1");
+    h.put("next_epoch", nextEpoch);
+    h.put("valid_batches_used", Long.toString(validBatchesUsed));
+    h.put("log_bytes", dir.logSize());
+    h.put("controller", Base64.getEncoder().encodeToString(reinforce.saveState()));
+    h.put("best", best);
+    Map<String, float[]> arrays = new LinkedHashMap<>();
+    arrays.put("weights", net.get(Supernet.Buffer.WEIGHTS));
+    arrays.put("momentum", net.get(Supernet.Buffer.MOMENTUM));
+    new Checkpoint(h, arrays).write(dir.file(RunDir.CHECKPOINT));
+  }
+
+  @SuppressWarnings("unchecked")
+  private void restore(Checkpoint c) {
+    Map<String, Object> h = c.header();
+    if (!"jnas-enas-search-1".equals(h.get("format"))) {
+      throw new IllegalArgumentException(dir.file(RunDir.CHECKPOINT) + ": not an ENAS search checkpoint (format " + h.get("format") + ")");
+    }
+    nextEpoch = ((Number) h.get("next_epoch")).intValue();
+    validBatchesUsed = Long.parseLong((String) h.get("valid_batches_used"));
+    reinforce.restoreState(Base64.getDecoder().decode((String) h.get("controller")));
+    best = (Map<String, Object>) h.get("best");
+    net.set(Supernet.Buffer.WEIGHTS, c.array("weights"));
+    net.set(Supernet.Buffer.MOMENTUM, c.array("momentum"));
+  }
+
+  // ------------------------------------------------------------------ misc
+
+  private static Map<String, Object> event(String name) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("event", name);
+    return m;
+  }
+
+  /** A 64-bit seed for (stream, a, b) of the run: SplitMix64 finalizers folded in. */
+  static long mix(long seed, int stream, long a, long b) {
+    long z = seed;
+    for (long v : new long[] {stream, a, b}) {
+      z += 0x9E3779B97F4A7C15L * (v + 1);
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      z ^= z >>> 31;
+    }
+    return z;
+  }
+
+  /** Frees the supernet, tensors and loader threads. */
+  @Override
+  public void close() {
+    trainLoader.close();
+    validLoader.close();
+    x.close();
+    y.close();
+    net.close();
+  }
+}

@@ -1,0 +1,217 @@
+package io.jnas.enas;
+
+import io.jnas.controller.ControllerConfig;
+import io.jnas.controller.ReinforceConfig;
+import io.jnas.train.CosineSchedule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything an ENAS micro search is run with, in four groups. {@link #enas(String)} gives the
+ * official ENAS micro search settings; {@link #quick()} a short run on the built-in synthetic
+ * data that finishes in minutes on two CPU cores. Every value is settable (records are
+ * immutable: use the {@code with...} copies), checked on construction, and written to the run
+ * folder as JSON so a resumed run uses exactly the same settings.
+ *
+ * @param data a data spec for {@link io.jnas.data.Datasets#open(String)}: a folder or
+ *     {@code synthetic[:train=N,val=N,test=N,seed=S]}
+ * @param validation images held out of the training files for rewards and derivation (-1:
+ *     the data set's default, 5000 for CIFAR-10 and MNIST as ENAS)
+ * @param net the supernet's shape
+ * @param child the shared weights' training
+ * @param controller the controller and its REINFORCE training
+ * @param derive how the final architecture is chosen
+ * @param seed the one seed every random choice of the run derives from
+ */
+public record SearchSettings(String data, int validation, Net net, Child child, Controller controller, Derive derive,
+    long seed) {
+
+  /**
+   * The supernet's shape.
+   *
+   * @param layers normal layers L (two reduction layers are added)
+   * @param channels channels C of the first cells
+   * @param nodes nodes B per cell
+   */
+  public record Net(int layers, int channels, int nodes) {
+    /** Checks the values. */
+    public Net {
+      if (layers < 0) throw new IllegalArgumentException("layers is " + layers + ", expected 0 or more");
+      if (channels < 2 || channels % 2 != 0) throw new IllegalArgumentException("channels is " + channels + ", expected an even number >= 2");
+      if (nodes < 1) throw new IllegalArgumentException("nodes is " + nodes + ", expected at least 1");
+    }
+  }
+
+  /**
+   * Training of the shared weights.
+   *
+   * @param batch minibatch size
+   * @param epochs epochs of the whole search
+   * @param lr learning-rate schedule (cosine with warm restarts)
+   * @param momentum Nesterov momentum
+   * @param l2 weight decay
+   * @param gradClip global-norm clip
+   * @param keepProb dropout keep probability before the classifier
+   * @param stepsPerEpoch cap on training steps per epoch (0: a whole pass over the training split)
+   */
+  public record Child(int batch, int epochs, CosineSchedule lr, double momentum, double l2, double gradClip,
+      double keepProb, int stepsPerEpoch) {
+    /** Checks the values. */
+    public Child {
+      if (batch < 2) throw new IllegalArgumentException("batch is " + batch + ", expected at least 2");
+      if (epochs < 1) throw new IllegalArgumentException("epochs is " + epochs + ", expected at least 1");
+      if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum is " + momentum + ", expected [0, 1)");
+      if (!(l2 >= 0)) throw new IllegalArgumentException("l2 is " + l2 + ", expected 0 or more");
+      if (!(gradClip >= 0)) throw new IllegalArgumentException("grad clip is " + gradClip + ", expected 0 (none) or more");
+      if (!(keepProb > 0 && keepProb <= 1)) throw new IllegalArgumentException("keep prob is " + keepProb + ", expected (0, 1]");
+      if (stepsPerEpoch < 0) throw new IllegalArgumentException("steps per epoch is " + stepsPerEpoch + ", expected 0 (all) or more");
+    }
+  }
+
+  /**
+   * The controller and its training after each epoch.
+   *
+   * @param config LSTM size, tanh constants, temperature
+   * @param reinforce REINFORCE settings (learning rate, entropy weight, baseline decay, samples
+   *     aggregated per step)
+   * @param steps controller steps per epoch (each aggregates {@code reinforce.aggregate()} samples)
+   */
+  public record Controller(ControllerConfig config, ReinforceConfig reinforce, int steps) {
+    /** Checks the values. */
+    public Controller {
+      if (steps < 0) throw new IllegalArgumentException("controller steps is " + steps + ", expected 0 or more");
+    }
+  }
+
+  /**
+   * Derivation of the final architecture: sample {@code samples} candidates from the controller,
+   * score each on the same validation batch with the shared weights, keep the best.
+   *
+   * @param every derive every this many epochs (and always after the last)
+   * @param samples candidates per derivation
+   */
+  public record Derive(int every, int samples) {
+    /** Checks the values. */
+    public Derive {
+      if (every < 1) throw new IllegalArgumentException("derive every is " + every + ", expected at least 1");
+      if (samples < 1) throw new IllegalArgumentException("derive samples is " + samples + ", expected at least 1");
+    }
+  }
+
+  /** Checks the top-level values. */
+  public SearchSettings {
+    if (data == null || data.isBlank()) throw new IllegalArgumentException("data is empty, expected a folder or 'synthetic'");
+    if (validation < -1) throw new IllegalArgumentException("validation is " + validation + ", expected -1 (default) or more");
+  }
+
+  /** The official ENAS micro search: batch 160, 150 epochs, 6 layers, 20 channels, 5 nodes, l2 1e-4. */
+  public static SearchSettings enas(String data) {
+    return new SearchSettings(data, -1, new Net(6, 20, 5),
+        new Child(160, 150, CosineSchedule.enasSearch(), 0.9, 1e-4, 5.0, 0.9, 0),
+        new Controller(ControllerConfig.enas(), ReinforceConfig.enas(), 30), new Derive(10, 100), 0);
+  }
+
+  /**
+   * A short run on the synthetic data: a small supernet (2 layers, 8 channels, 3 nodes), 4
+   * epochs over 4000 images. Minutes on two CPU cores; it exercises every part of the search.
+   */
+  public static SearchSettings quick() {
+    return new SearchSettings("synthetic:train=5000,val=1000,test=1000", 1000, new Net(2, 8, 3),
+        new Child(64, 4, new CosineSchedule(0.05, 5e-4, 4, 1), 0.9, 1e-4, 5.0, 0.9, 0),
+        new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5), 10), new Derive(2, 20), 0);
+  }
+
+  /** A copy with another seed. */
+  public SearchSettings withSeed(long s) {
+    return new SearchSettings(data, validation, net, child, controller, derive, s);
+  }
+
+  /** A copy with other data (and validation size). */
+  public SearchSettings withData(String d, int v) {
+    return new SearchSettings(d, v, net, child, controller, derive, seed);
+  }
+
+  /** A copy with another supernet shape. */
+  public SearchSettings withNet(Net n) {
+    return new SearchSettings(data, validation, n, child, controller, derive, seed);
+  }
+
+  /** A copy with other child training. */
+  public SearchSettings withChild(Child c) {
+    return new SearchSettings(data, validation, net, c, controller, derive, seed);
+  }
+
+  /** A copy with another controller setting. */
+  public SearchSettings withController(Controller c) {
+    return new SearchSettings(data, validation, net, child, c, derive, seed);
+  }
+
+  /** A copy with other derivation settings. */
+  public SearchSettings withDerive(Derive d) {
+    return new SearchSettings(data, validation, net, child, controller, d, seed);
+  }
+
+  /** The settings as a JSON-ready map ({@link #fromMap} reads it back). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("data", data);
+    m.put("validation", validation);
+    m.put("layers", net.layers());
+    m.put("channels", net.channels());
+    m.put("nodes", net.nodes());
+    m.put("batch", child.batch());
+    m.put("epochs", child.epochs());
+    m.put("lr_max", child.lr().max());
+    m.put("lr_min", child.lr().min());
+    m.put("lr_t0", child.lr().t0());
+    m.put("lr_tmul", child.lr().tMul());
+    m.put("momentum", child.momentum());
+    m.put("l2", child.l2());
+    m.put("grad_clip", child.gradClip());
+    m.put("keep_prob", child.keepProb());
+    m.put("steps_per_epoch", child.stepsPerEpoch());
+    ControllerConfig c = controller.config();
+    m.put("controller_hidden", c.hidden());
+    m.put("controller_tanh", c.tanhConstant());
+    m.put("controller_op_tanh_reduce", c.opTanhReduce());
+    m.put("controller_temperature", c.temperature());
+    m.put("controller_init_range", c.initRange());
+    ReinforceConfig r = controller.reinforce();
+    m.put("controller_lr", r.learningRate());
+    m.put("controller_aggregate", r.aggregate());
+    m.put("entropy_weight", r.entropyWeight());
+    m.put("controller_grad_bound", r.gradBound());
+    m.put("controller_steps", controller.steps());
+    m.put("derive_every", derive.every());
+    m.put("derive_samples", derive.samples());
+    m.put("seed", Long.toString(seed));
+    return m;
+  }
+
+  /** Reads {@link #toMap()}'s output. */
+  public static SearchSettings fromMap(Map<String, Object> m) {
+    ControllerConfig c = ControllerConfig.enas().withHidden(i(m, "controller_hidden"))
+        .withTanh(d(m, "controller_tanh"), d(m, "controller_op_tanh_reduce"))
+        .withTemperature(d(m, "controller_temperature")).withInitRange(d(m, "controller_init_range"));
+    ReinforceConfig r = ReinforceConfig.enas().withLearningRate(d(m, "controller_lr"))
+        .withAggregate(i(m, "controller_aggregate")).withEntropyWeight(d(m, "entropy_weight"))
+        .withGradBound(d(m, "controller_grad_bound"));
+    return new SearchSettings((String) m.get("data"), i(m, "validation"),
+        new Net(i(m, "layers"), i(m, "channels"), i(m, "nodes")),
+        new Child(i(m, "batch"), i(m, "epochs"),
+            new CosineSchedule(d(m, "lr_max"), d(m, "lr_min"), i(m, "lr_t0"), i(m, "lr_tmul")),
+            d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch")),
+        new Controller(c, r, i(m, "controller_steps")), new Derive(i(m, "derive_every"), i(m, "derive_samples")),
+        Long.parseLong((String) m.get("seed")));
+  }
+
+  private static double d(Map<String, Object> m, String k) {
+    Object v = m.get(k);
+    if (!(v instanceof Number n)) throw new IllegalArgumentException("settings: '" + k + "' is " + v + ", expected a number");
+    return n.doubleValue();
+  }
+
+  private static int i(Map<String, Object> m, String k) {
+    return (int) Math.round(d(m, k));
+  }
+}
