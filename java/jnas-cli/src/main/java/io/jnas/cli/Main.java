@@ -53,7 +53,8 @@ public final class Main {
         return 0;
       }
       return c.run(p, out);
-    } catch (UsageException | IllegalArgumentException e) {
+    } catch (UsageException | IllegalArgumentException | java.io.IOException e) {
+      // bad input: a flag, a value, a missing, truncated or corrupt file (the message names it)
       err.println("jnas " + c.name() + ": " + stripPrefix(e.getMessage(), c.name()));
       return 2;
     } catch (Exception e) {

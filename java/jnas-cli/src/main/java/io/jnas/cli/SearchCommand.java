@@ -70,6 +70,7 @@ final class SearchCommand implements Command {
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws Exception {
+    io.jnas.backend.Backends.info();  // applies -Djnas.threads, logs the backend once
     EnasSearch search;
     if (a.has("resume")) {
       for (String k : new String[] {"data", "preset", "out", "validation", "batch", "layers", "channels", "nodes", "seed"}) {
