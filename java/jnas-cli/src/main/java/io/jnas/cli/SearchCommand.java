@@ -29,7 +29,8 @@ final class SearchCommand implements Command {
         .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S]; none: the built-in synthetic set")
         .value("preset", "NAME", null, "enas (the official ENAS micro search settings; default with --data) or quick (a few minutes on 2 CPU cores; default without --data)")
         .value("out", "DIR", null, "run folder, must be new or empty (default: runs/search-<time>)")
-        .value("resume", "DIR", null, "continue the run in DIR from its last checkpoint (other flags but --epochs are refused)")
+        .value("resume", "DIR", null, "continue the run in DIR from its last checkpoint (other flags but --until are refused)")
+        .value("until", "N", null, "stop after epoch N (the run stays resumable; default: all epochs)")
         .value("validation", "N", null, "images held out of the training files for rewards (default: the data set's, 5000 for CIFAR-10/MNIST)")
         .value("epochs", "N", null, "search epochs (enas: 150)")
         .value("steps-per-epoch", "N", null, "cap child training steps per epoch, 0 = a whole pass (default 0)")
@@ -73,7 +74,7 @@ final class SearchCommand implements Command {
     io.jnas.backend.Backends.info();  // applies -Djnas.threads, logs the backend once
     EnasSearch search;
     if (a.has("resume")) {
-      for (String k : new String[] {"data", "preset", "out", "validation", "batch", "layers", "channels", "nodes", "seed"}) {
+      for (String k : new String[] {"data", "preset", "out", "validation", "epochs", "batch", "layers", "channels", "nodes", "seed"}) {
         if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
       }
       search = EnasSearch.resume(a.path("resume"), System.err);
@@ -85,16 +86,18 @@ final class SearchCommand implements Command {
       out.println("jnas search: run folder " + outDir);
     }
     try (EnasSearch s = search) {
-      int until = a.has("epochs") && a.has("resume") ? a.integer("epochs", 1) : s.settings().child().epochs();
+      int until = a.has("until") ? a.integer("until", 1) : s.settings().child().epochs();
       if (until > s.settings().child().epochs()) {
-        throw new UsageException("search: --epochs " + until + " exceeds the run's " + s.settings().child().epochs()
+        throw new UsageException("search: --until " + until + " exceeds the run's " + s.settings().child().epochs()
             + " epochs; a run's length is fixed when it starts");
       }
       Map<String, Object> r = s.runUntil(until);
       Object best = r.get("best");
       out.println("jnas search: " + s.epochsDone() + "/" + s.settings().child().epochs() + " epochs done in " + s.path());
       if (best instanceof Map<?, ?> b) {
-        out.println("final architecture (valid accuracy with shared weights " + b.get("valid_accuracy") + "): " + b.get("arc"));
+        out.println("final architecture: " + b.get("arc"));
+        out.println("  valid accuracy with shared weights " + b.get("valid_accuracy") + " (mean of "
+            + "20 random architectures scored the same way: " + b.get("random_mean_valid_accuracy") + ")");
       }
     }
     return 0;

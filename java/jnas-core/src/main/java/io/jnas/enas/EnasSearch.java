@@ -57,6 +57,9 @@ public final class EnasSearch implements AutoCloseable {
   private static final int STREAM_CHILD_ARC = 1, STREAM_DROPOUT = 2, STREAM_CONTROLLER = 3, STREAM_DERIVE = 4,
       STREAM_INIT = 5, STREAM_DATA = 6;
 
+  /** Uniformly random architectures scored beside each derivation, as a yardstick. */
+  static final int RANDOM_BASELINE = 20;
+
   private final SearchSettings settings;
   private final RunDir dir;
   private final PrintStream progressOut;
@@ -309,17 +312,31 @@ public final class EnasSearch implements AutoCloseable {
       }
       if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "best %.3f", bestAcc));
     }
+    // the yardstick: uniformly random architectures, scored the same way
+    EnasMicroSpace space = new EnasMicroSpace(nodes);
+    double randomSum = 0;
+    List<Object> randomScores = new ArrayList<>();
+    for (int i = 0; i < RANDOM_BASELINE; i++) {
+      int[] arc = space.sample(rng);
+      Supernet.Result r = net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes),
+          java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes), x, y);
+      randomScores.add(r.accuracy());
+      randomSum += r.accuracy();
+    }
     EnasArch arch = EnasArch.fromInts(bestArc, nodes);
     best = new LinkedHashMap<>();
     best.put("epoch", e);
     best.put("valid_accuracy", bestAcc);
+    best.put("random_mean_valid_accuracy", randomSum / RANDOM_BASELINE);
     best.put("arc", arch.toArcString());
     Map<String, Object> ev = event("derive");
     ev.putAll(best);
     ev.put("candidates", scores);
+    ev.put("random", randomScores);
     dir.log(ev);
     Map<String, Object> json = new LinkedHashMap<>(arch.toMap());
     json.put("valid_accuracy_shared_weights", bestAcc);
+    json.put("random_mean_valid_accuracy_shared_weights", randomSum / RANDOM_BASELINE);
     json.put("epoch", e);
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
     dir.writeString("final_arch.txt", arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
