@@ -18,7 +18,7 @@ public final class Main {
   /** The subcommands, in the order {@code --help} shows them. */
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new InfoCommand(), new BenchCommand())) m.put(c.name(), c);
+    for (Command c : List.<Command>of(new InfoCommand(), new BenchCommand(), new TrainCommand(), new EvalCommand(), new PredictCommand())) m.put(c.name(), c);
     return m;
   }
 
