@@ -25,12 +25,12 @@ class TrainCommandsTest {
     Run r = run(args);
     assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-    assertTrue(r.err().contains(expect), r.err());
+    assertTrue(r.err().contains(expect), String.join(" ", args) + " -> " + r.err());
   }
 
   @Test
   void badInputExitsTwo(@TempDir Path tmp) throws Exception {
-    bad("unknown genotype", "info", "--genotype", "nope");
+    bad("neither a known name", "info", "--genotype", "nope");
     bad("neither a known name", "train", "--genotype", "nope", "--out", tmp.resolve("a").toString());
     bad("exactly one of --out", "train", "--genotype", "enas");
     bad("--layers is 0", "train", "--layers", "0", "--out", tmp.resolve("b").toString());
