@@ -70,6 +70,11 @@ final class TrainCommand implements Command {
     Genotype g;
     RunDir dir;
     if (resume) {
+      for (String f : new String[] {"genotype", "data", "layers", "channels", "epochs", "batch", "lr-max", "lr-min", "lr-t0",
+          "lr-tmul", "weight-decay", "momentum", "grad-clip", "drop-path-keep", "dropout-keep", "cutout", "no-aux",
+          "train-fraction", "test-fraction", "seed", "workers"}) {
+        if (a.has(f)) throw new UsageException("train: --resume keeps the run's own settings (config.json); drop --" + f);
+      }
       dir = RunDir.resume(a.path("resume"));
       Path cfg = dir.file("config.json");
       if (!Files.isRegularFile(cfg)) throw new UsageException("train: " + cfg + " is missing; not a jnas train run");

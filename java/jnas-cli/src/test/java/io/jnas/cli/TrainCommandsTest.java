@@ -36,6 +36,7 @@ class TrainCommandsTest {
     bad("--layers is 0", "train", "--layers", "0", "--out", tmp.resolve("b").toString());
     bad("--drop-path-keep", "train", "--drop-path-keep", "1.5", "--out", tmp.resolve("c").toString());
     bad("no checkpoint", "train", "--resume", tmp.toString());
+    bad("drop --epochs", "train", "--resume", tmp.toString(), "--epochs", "3");
     bad("exactly one of --run", "eval");
     bad("not found", "eval", "--run", tmp.toString());
     bad("--images FOLDER is required", "predict", "--run", tmp.toString());
