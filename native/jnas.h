@@ -253,6 +253,54 @@ int64_t jnas_cpu_supernet_arena_bytes(void* net);
  * training step costs about three times this (forward + two backward GEMMs). */
 double jnas_cpu_supernet_last_flops(void* net);
 
+/* ------------------------------------------------------- final network */
+
+/* A found architecture trained from scratch: DARTS's NetworkCIFAR structure
+ * on the tape (native/final_net.cpp states it: stem, L cells with reductions
+ * at L/3 and 2L/3, auxiliary head, drop-path, dropout, linear classifier).
+ * A cell is int32 ints [nodes, (op, input) x 2*nodes, n_concat, concat...];
+ * ops 0 none, 1 skip_connect, 2 avg_pool_3x3, 3 max_pool_3x3, 4 sep_conv_3x3,
+ * 5 sep_conv_5x5, 6 sep_conv_7x7, 7 dil_conv_3x3, 8 dil_conv_5x5,
+ * 9 conv_7x1_1x7; inputs of node j in [0, j+2); concat entries in [0, nodes+2).
+ * Validated by the caller (the native side returns NULL on a bad cell).
+ * images (B, in_channels, H, W); labels (B) in [0, num_classes); logits (B, num_classes).
+ * One handle is not thread-safe. */
+void* jnas_cpu_final_create(const int32_t* normal, int normal_len, const int32_t* reduce, int reduce_len,
+                            int channels, int layers, int num_classes, int in_channels, int H, int W,
+                            int auxiliary, uint64_t seed);
+void jnas_cpu_final_destroy(void* net);
+/* Floats in a buffer: which 0 weights, 1 gradients, 2 momentum (all the same
+ * size, alignment padding included), 3 batch-norm running statistics (per BN
+ * layer its running mean (C) then its running variance (C)). */
+int64_t jnas_cpu_final_buffer_size(void* net, int which);
+/* Learned weights (the named tensors' sizes summed), with or without the auxiliary head. */
+int64_t jnas_cpu_final_num_weights(void* net, int include_aux);
+int jnas_cpu_final_num_tensors(void* net);
+int jnas_cpu_final_tensor_info(void* net, int index, char* name, int name_len,
+                               int64_t* offset, int64_t* size);
+/* dst/src hold jnas_cpu_final_buffer_size(net, which) floats. */
+int jnas_cpu_final_get(void* net, int which, float* dst);
+int jnas_cpu_final_set(void* net, int which, const float* src);
+/* Training-mode forward and backward (batch statistics, drop-path, dropout,
+ * auxiliary loss); the gradient buffer is zeroed first and holds
+ * d(loss + 0.4 aux_loss)/d(weights) after. No update. update_stats != 0 moves
+ * the running statistics. progress in [0, 1] scales drop-path (see final_net.cpp);
+ * seed draws the masks. *aux_loss is 0 without the auxiliary head. */
+int jnas_cpu_final_forward_backward(void* net, const float* images, const int32_t* labels, int B,
+                                    float drop_path_keep, float dropout_keep, float progress, uint64_t seed,
+                                    int update_stats, float* loss, float* aux_loss, int32_t* correct);
+/* forward_backward (moving the running statistics), then global-norm clipping
+ * (grad_clip <= 0: none) and Nesterov SGD with weight decay over every weight.
+ * *grad_norm is the norm before clipping. */
+int jnas_cpu_final_train_step(void* net, const float* images, const int32_t* labels, int B, float lr,
+                              float momentum, float weight_decay, float grad_clip, float drop_path_keep,
+                              float dropout_keep, float progress, uint64_t seed, float* loss, float* aux_loss,
+                              int32_t* correct, float* grad_norm);
+/* Evaluation-mode forward (running statistics, no drop-path, dropout or auxiliary head). */
+int jnas_cpu_final_predict(void* net, const float* images, int B, float* logits);
+/* Forward FLOPs (2 x multiply-adds) for one image in evaluation mode; -1 on failure. */
+double jnas_cpu_final_flops(void* net);
+
 /* --------------------------------------------------------------- CUDA side */
 
 /* 1 if this library was built with nvcc (the real CUDA backend), 0 for the stub. */

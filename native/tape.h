@@ -133,6 +133,25 @@ class Tape {
   // Mean softmax cross-entropy; records the backward seed. *correct = argmax hits.
   float xent(Act* logits, const int32_t* labels, int* correct);
 
+  // ---- final-network ops (tape_final.cpp)
+  // Batch norm with running statistics: training uses the batch statistics and,
+  // where running_mean/running_var (C each) are non-NULL, moves them (momentum
+  // 0.1, PyTorch's rule); !training normalizes with the running statistics and
+  // records no backward.
+  Act* batchnorm_rs(Act* x, const Param& gamma, const Param& beta, float* running_mean, float* running_var,
+                    bool training);
+  // Any conv2d of jnas.h: w (C_out, C_in/groups, KH, KW); no bias.
+  Act* conv_general(Act* x, const Param& w, int C_out, int KH, int KW, int stride, int pad_h, int pad_w,
+                    int dilation, int groups);
+  // One keep/drop draw per sample, kept samples scaled by 1/keep_prob; keep_prob >= 1 returns x.
+  Act* drop_path(Act* x, float keep_prob, uint64_t seed);
+  // Channel concat of same-(B, H, W) activations.
+  Act* concat(const std::vector<Act*>& xs);
+  // A zero activation (needs_grad = false): the 'none' op.
+  Act* zeros(Shape s);
+  // xent whose backward seed is `weight` (an auxiliary loss term); returns the unweighted loss.
+  float xent_weighted(Act* logits, const int32_t* labels, float weight, int* correct);
+
  private:
   std::deque<Act> acts_;
   std::vector<std::function<void()>> backward_;

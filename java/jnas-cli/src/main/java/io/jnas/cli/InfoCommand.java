@@ -19,11 +19,17 @@ final class InfoCommand implements Command {
 
   @Override
   public Options options() {
-    return new Options(name()).flag("json", "print one JSON object instead of text");
+    return new Options(name()).flag("json", "print one JSON object instead of text")
+        .value("genotype", "NAME|FILE", null, "also print a final network's weight count and forward FLOPs per image")
+        .value("layers", "L", "15", "with --genotype: cells, reductions included")
+        .value("channels", "C", "36", "with --genotype: channels of the first cells")
+        .value("classes", "V", "10", "with --genotype: classes")
+        .value("image", "CxHxW", "3x32x32", "with --genotype: input shape");
   }
 
   @Override
   public int run(Options.Parsed args, PrintStream out) {
+    if (args.has("genotype")) return networkInfo(args, out);
     BackendInfo i = Backends.info();
     int blas = openblasThreads();
     if (args.flag("json")) {
@@ -54,6 +60,37 @@ final class InfoCommand implements Command {
     for (BackendInfo.Gpu g : i.gpus()) {
       out.println(String.format(Locale.ROOT, "gpu %d            %s, compute %s, %.1f GiB (%.1f GiB free)", g.index(),
           g.name(), g.computeCapability(), g.totalBytes() / 1073741824.0, g.freeBytes() / 1073741824.0));
+    }
+    return 0;
+  }
+
+  private static int networkInfo(Options.Parsed a, PrintStream out) {
+    io.jnas.genotype.Genotype g = io.jnas.genotype.Genotype.resolve(a.string("genotype"));
+    String[] dims = a.string("image").split("x");
+    int[] d = new int[3];
+    if (dims.length != 3) throw new UsageException("info: --image is '" + a.string("image") + "', expected CxHxW, e.g. 3x32x32");
+    for (int k = 0; k < 3; k++) {
+      try {
+        d[k] = Integer.parseInt(dims[k].trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("info: --image is '" + a.string("image") + "', expected CxHxW, e.g. 3x32x32");
+      }
+    }
+    var cfg = new io.jnas.train.FinalNetwork.Config(g, a.integer("channels", 2), a.integer("layers", 1),
+        a.integer("classes", 2), d[0], d[1], d[2], true, 1);
+    try (var net = new io.jnas.train.FinalNetwork(cfg)) {
+      long w = net.numWeights(), wa = net.numWeightsWithAux();
+      double f = net.forwardFlops();
+      if (a.flag("json")) {
+        out.println(String.format(Locale.ROOT, "{\"genotype\":%s,\"layers\":%d,\"channels\":%d,\"classes\":%d,\"image\":\"%s\","
+            + "\"num_weights\":%d,\"num_weights_with_aux\":%d,\"forward_flops_per_image\":%.0f}", quote(a.string("genotype")),
+            cfg.layers(), cfg.channels(), cfg.numClasses(), a.string("image"), w, wa, f));
+      } else {
+        out.println(String.format(Locale.ROOT, "%s, %d layers, %d channels, %d classes, %s images:", a.string("genotype"),
+            cfg.layers(), cfg.channels(), cfg.numClasses(), a.string("image")));
+        out.println(String.format(Locale.ROOT, "  weights          %,d (%.2fM; %,d with the auxiliary head)", w, w / 1e6, wa));
+        out.println(String.format(Locale.ROOT, "  forward FLOPs    %.1fM per image (2 x multiply-adds; %.1fM multiply-adds)", f / 1e6, f / 2e6));
+      }
     }
     return 0;
   }

@@ -18,7 +18,8 @@ public final class Main {
   /** The subcommands, in the order {@code --help} shows them. */
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new InfoCommand(), new SearchCommand(), new BenchCommand())) m.put(c.name(), c);
+    for (Command c : List.<Command>of(new InfoCommand(), new SearchCommand(), new TrainCommand(), new EvalCommand(),
+        new PredictCommand(), new BenchCommand())) m.put(c.name(), c);
     return m;
   }
 

@@ -279,4 +279,38 @@ public final class NativeLib {
 
   public static native int jnas_cuda_relu_backward(FloatPointer dinp, @Const FloatPointer dout,
       @Const FloatPointer inp, @Cast("int64_t") long N, Pointer stream);
+
+  // ------------------------------------------------------------- final network
+  public static native Pointer jnas_cpu_final_create(@Cast("const int32_t*") IntPointer normal, int normal_len,
+      @Cast("const int32_t*") IntPointer reduce, int reduce_len, int channels, int layers, int num_classes,
+      int in_channels, int H, int W, int auxiliary, @Cast("uint64_t") long seed);
+
+  public static native void jnas_cpu_final_destroy(Pointer net);
+
+  public static native @Cast("int64_t") long jnas_cpu_final_buffer_size(Pointer net, int which);
+
+  public static native @Cast("int64_t") long jnas_cpu_final_num_weights(Pointer net, int include_aux);
+
+  public static native int jnas_cpu_final_num_tensors(Pointer net);
+
+  public static native int jnas_cpu_final_tensor_info(Pointer net, int index, @Cast("char*") BytePointer name,
+      int name_len, @Cast("int64_t*") LongPointer offset, @Cast("int64_t*") LongPointer size);
+
+  public static native int jnas_cpu_final_get(Pointer net, int which, FloatPointer dst);
+
+  public static native int jnas_cpu_final_set(Pointer net, int which, @Const FloatPointer src);
+
+  public static native int jnas_cpu_final_forward_backward(Pointer net, @Const FloatPointer images,
+      @Cast("const int32_t*") IntPointer labels, int B, float drop_path_keep, float dropout_keep, float progress,
+      @Cast("uint64_t") long seed, int update_stats, FloatPointer loss, FloatPointer aux_loss,
+      @Cast("int32_t*") IntPointer correct);
+
+  public static native int jnas_cpu_final_train_step(Pointer net, @Const FloatPointer images,
+      @Cast("const int32_t*") IntPointer labels, int B, float lr, float momentum, float weight_decay,
+      float grad_clip, float drop_path_keep, float dropout_keep, float progress, @Cast("uint64_t") long seed,
+      FloatPointer loss, FloatPointer aux_loss, @Cast("int32_t*") IntPointer correct, FloatPointer grad_norm);
+
+  public static native int jnas_cpu_final_predict(Pointer net, @Const FloatPointer images, int B, FloatPointer logits);
+
+  public static native double jnas_cpu_final_flops(Pointer net);
 }

@@ -1,0 +1,68 @@
+package io.jnas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jnas train / eval / predict / info --genotype: bad input exits 2 with one line; a tiny run end to end. */
+class TrainCommandsTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+    return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void bad(String expect, String... args) {
+    Run r = run(args);
+    assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertTrue(r.err().contains(expect), String.join(" ", args) + " -> " + r.err());
+  }
+
+  @Test
+  void badInputExitsTwo(@TempDir Path tmp) throws Exception {
+    bad("neither a known name", "info", "--genotype", "nope");
+    bad("neither a known name", "train", "--genotype", "nope", "--out", tmp.resolve("a").toString());
+    bad("exactly one of --out", "train", "--genotype", "enas");
+    bad("--layers is 0", "train", "--layers", "0", "--out", tmp.resolve("b").toString());
+    bad("--drop-path-keep", "train", "--drop-path-keep", "1.5", "--out", tmp.resolve("c").toString());
+    bad("no checkpoint", "train", "--resume", tmp.toString());
+    bad("drop --epochs", "train", "--resume", tmp.toString(), "--epochs", "3");
+    bad("exactly one of --run", "eval");
+    bad("not found", "eval", "--run", tmp.toString());
+    bad("--images FOLDER is required", "predict", "--run", tmp.toString());
+    bad("expected CxHxW", "info", "--genotype", "enas", "--image", "32");
+    Files.createDirectories(tmp.resolve("empty"));
+    bad("holds no .png", "predict", "--run", tmp.toString(), "--images", tmp.resolve("empty").toString());
+  }
+
+  @Test
+  void tinyTrainEvalPredict(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    Run r = run("train", "--genotype", "darts-v1", "--data", "synthetic:train=32,val=8,test=16,seed=1", "--layers", "3",
+        "--channels", "4", "--epochs", "1", "--batch", "16", "--workers", "0", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.isRegularFile(out.resolve("result.json")));
+    r = run("eval", "--run", out.toString(), "--genotype", "darts-v1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.isRegularFile(out.resolve("eval.json")) && Files.isRegularFile(out.resolve("confusion.png")));
+    bad("differs from the genotype", "eval", "--run", out.toString(), "--genotype", "darts-v2");
+    Path imgs = Files.createDirectories(tmp.resolve("imgs"));
+    Files.copy(out.resolve("curves.png"), imgs.resolve("a.png"));  // any PNG: resized to the input
+    r = run("predict", "--run", out.toString(), "--images", imgs.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"image\": \"a.png\"") && r.out().contains("probability"), r.out());
+    r = run("info", "--genotype", "nasnet-a", "--layers", "3", "--channels", "4", "--json");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"num_weights\":"), r.out());
+  }
+}

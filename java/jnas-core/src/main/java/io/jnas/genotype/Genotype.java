@@ -1,0 +1,323 @@
+package io.jnas.genotype;
+
+import io.jnas.enas.EnasArch;
+import io.jnas.enas.EnasCell;
+import io.jnas.enas.EnasNode;
+import io.jnas.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A discrete architecture for final training, DARTS's {@code Genotype}: per cell a list of genes,
+ * two per node (node {@code j} = genes {@code 2j} and {@code 2j+1}, summed), and the states whose
+ * channel concat is the cell's output. A gene of node {@code j} reads a state in
+ * {@code [0, j+2)}: 0 and 1 are the cell inputs, {@code 2+i} node {@code i}. The normal and the
+ * reduction cell may have different node counts.
+ *
+ * <p>JSON form ({@link #toJson()}, {@link #fromJson(String)}), as DARTS prints it:
+ * <pre>
+ * {"format": "genotype", "normal": [["sep_conv_3x3", 1], ...], "normal_concat": [2, 3, 4, 5],
+ *  "reduce": [["max_pool_3x3", 0], ...], "reduce_concat": [2, 3, 4, 5]}
+ * </pre>
+ *
+ * @param normal the normal cell's genes (an even number, at least 2); copied
+ * @param normalConcat the normal cell's output states; copied
+ * @param reduce the reduction cell's genes; copied
+ * @param reduceConcat the reduction cell's output states; copied
+ */
+public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene> reduce, List<Integer> reduceConcat) {
+
+  /** Checks both cells; the message names the cell, the gene or concat entry, and the rule. */
+  public Genotype {
+    normal = List.copyOf(checkGenes("normal", normal));
+    reduce = List.copyOf(checkGenes("reduce", reduce));
+    normalConcat = List.copyOf(checkConcat("normal", normalConcat, normal.size() / 2));
+    reduceConcat = List.copyOf(checkConcat("reduce", reduceConcat, reduce.size() / 2));
+  }
+
+  private static List<Gene> checkGenes(String cell, List<Gene> genes) {
+    if (genes == null || genes.isEmpty() || genes.size() % 2 != 0) {
+      throw new IllegalArgumentException("genotype " + cell + ": expected an even, non-zero number of genes (two per node), got "
+          + (genes == null ? "none" : genes.size()));
+    }
+    for (int i = 0; i < genes.size(); i++) {
+      Gene g = genes.get(i);
+      if (g == null) throw new IllegalArgumentException("genotype " + cell + " gene " + i + ": null");
+      int node = i / 2;
+      if (g.input() >= node + 2) {
+        throw new IllegalArgumentException("genotype " + cell + " gene " + i + " (node " + node + "): input " + g.input()
+            + " out of range [0, " + (node + 1) + "] (0, 1 = cell inputs, 2.. = earlier nodes)");
+      }
+    }
+    return genes;
+  }
+
+  private static List<Integer> checkConcat(String cell, List<Integer> concat, int nodes) {
+    if (concat == null || concat.isEmpty()) throw new IllegalArgumentException("genotype " + cell + "_concat: empty");
+    Set<Integer> seen = new HashSet<>();
+    for (Integer c : concat) {
+      if (c == null || c < 0 || c >= nodes + 2) {
+        throw new IllegalArgumentException("genotype " + cell + "_concat: state " + c + " out of range [0, " + (nodes + 1) + "]");
+      }
+      if (!seen.add(c)) throw new IllegalArgumentException("genotype " + cell + "_concat: state " + c + " twice");
+    }
+    return concat;
+  }
+
+  /** Nodes of the normal cell. */
+  public int normalNodes() {
+    return normal.size() / 2;
+  }
+
+  /** Nodes of the reduction cell. */
+  public int reduceNodes() {
+    return reduce.size() / 2;
+  }
+
+  // ------------------------------------------------------------------ published cells
+
+  /** ENAS's final CIFAR-10 cell ({@link EnasArch#ENAS_FINAL}, Pham et al. 2018), converted by {@link #of(EnasArch)}. */
+  public static final Genotype ENAS = of(EnasArch.ENAS_FINAL);
+
+  // NASNet-A (Zoph et al. 2018), AmoebaNet-A (Real et al. 2019), DARTS V1 (first order) and
+  // V2 (second order) (Liu et al. 2019): as transcribed in DARTS's cnn/genotypes.py
+  // (github.com/quark0/darts), which is the form these constants follow.
+
+  /** NASNet-A. */
+  public static final Genotype NASNET_A = new Genotype(
+      genes("sep_conv_5x5", 1, "sep_conv_3x3", 0, "sep_conv_5x5", 0, "sep_conv_3x3", 0, "avg_pool_3x3", 1,
+          "skip_connect", 0, "avg_pool_3x3", 0, "avg_pool_3x3", 0, "sep_conv_3x3", 1, "skip_connect", 1),
+      List.of(2, 3, 4, 5, 6),
+      genes("sep_conv_5x5", 1, "sep_conv_7x7", 0, "max_pool_3x3", 1, "sep_conv_7x7", 0, "avg_pool_3x3", 1,
+          "sep_conv_5x5", 0, "skip_connect", 3, "avg_pool_3x3", 2, "sep_conv_3x3", 2, "max_pool_3x3", 1),
+      List.of(4, 5, 6));
+
+  /** AmoebaNet-A. */
+  public static final Genotype AMOEBANET_A = new Genotype(
+      genes("avg_pool_3x3", 0, "max_pool_3x3", 1, "sep_conv_3x3", 0, "sep_conv_5x5", 2, "sep_conv_3x3", 0,
+          "avg_pool_3x3", 3, "sep_conv_3x3", 1, "skip_connect", 1, "skip_connect", 0, "avg_pool_3x3", 1),
+      List.of(4, 5, 6),
+      genes("avg_pool_3x3", 0, "sep_conv_3x3", 1, "max_pool_3x3", 0, "sep_conv_7x7", 2, "sep_conv_7x7", 0,
+          "avg_pool_3x3", 1, "max_pool_3x3", 0, "max_pool_3x3", 1, "conv_7x1_1x7", 0, "sep_conv_3x3", 5),
+      List.of(3, 4, 6));
+
+  /** DARTS V1 (first-order search). */
+  public static final Genotype DARTS_V1 = new Genotype(
+      genes("sep_conv_3x3", 1, "sep_conv_3x3", 0, "skip_connect", 0, "sep_conv_3x3", 1, "skip_connect", 0,
+          "sep_conv_3x3", 1, "sep_conv_3x3", 0, "skip_connect", 2),
+      List.of(2, 3, 4, 5),
+      genes("max_pool_3x3", 0, "max_pool_3x3", 1, "skip_connect", 2, "max_pool_3x3", 0, "max_pool_3x3", 0,
+          "skip_connect", 2, "skip_connect", 2, "avg_pool_3x3", 0),
+      List.of(2, 3, 4, 5));
+
+  /** DARTS V2 (second-order search; DARTS's default {@code DARTS}). */
+  public static final Genotype DARTS_V2 = new Genotype(
+      genes("sep_conv_3x3", 0, "sep_conv_3x3", 1, "sep_conv_3x3", 0, "sep_conv_3x3", 1, "sep_conv_3x3", 1,
+          "skip_connect", 0, "skip_connect", 0, "dil_conv_3x3", 2),
+      List.of(2, 3, 4, 5),
+      genes("max_pool_3x3", 0, "max_pool_3x3", 1, "skip_connect", 2, "max_pool_3x3", 1, "max_pool_3x3", 0,
+          "skip_connect", 2, "skip_connect", 2, "max_pool_3x3", 1),
+      List.of(2, 3, 4, 5));
+
+  private static final Map<String, Genotype> NAMED = new LinkedHashMap<>();
+
+  static {
+    NAMED.put("enas", ENAS);
+    NAMED.put("nasnet-a", NASNET_A);
+    NAMED.put("amoebanet-a", AMOEBANET_A);
+    NAMED.put("darts-v1", DARTS_V1);
+    NAMED.put("darts-v2", DARTS_V2);
+  }
+
+  /** The names {@link #named(String)} knows, in a fixed order. */
+  public static List<String> names() {
+    return List.copyOf(NAMED.keySet());
+  }
+
+  /**
+   * A published genotype by name ({@link #names()}), case-insensitive.
+   *
+   * @throws IllegalArgumentException naming the unknown name and the known ones
+   */
+  public static Genotype named(String name) {
+    Genotype g = name == null ? null : NAMED.get(name.toLowerCase(Locale.ROOT));
+    if (g == null) throw new IllegalArgumentException("unknown genotype '" + name + "'; known: " + String.join(", ", names()));
+    return g;
+  }
+
+  /**
+   * A genotype from a command-line value: a published name, a JSON file (this class's form or an
+   * ENAS arch JSON, {@code "format": "enas-micro"}), or an ENAS integer string.
+   *
+   * @throws IllegalArgumentException naming the value and what was expected
+   */
+  public static Genotype resolve(String spec) {
+    if (spec == null || spec.isBlank()) throw new IllegalArgumentException("genotype: empty; expected a name (" + String.join(", ", names()) + "), a JSON file or an ENAS integer string");
+    String s = spec.strip();
+    if (NAMED.containsKey(s.toLowerCase(Locale.ROOT))) return NAMED.get(s.toLowerCase(Locale.ROOT));
+    if (s.matches("[0-9\\s]+") && s.contains(" ")) {
+      try {
+        return of(EnasArch.parse(s));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("genotype '" + s + "': not a valid ENAS integer string: " + e.getMessage(), e);
+      }
+    }
+    Path p = Path.of(s);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalArgumentException("genotype '" + s + "': neither a known name (" + String.join(", ", names())
+          + ") nor a file");
+    }
+    try {
+      return fromJson(Files.readString(p));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(p + ": cannot read: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ ENAS conversion
+
+  /**
+   * The genotype of an ENAS micro architecture: each node's two (op, input) pairs in order, ops
+   * mapped by {@link Op#of}, and the concat list the states no node reads, cell inputs included
+   * ({@link EnasCell#outputIndices()}), as ENAS's final network concatenates them.
+   */
+  public static Genotype of(EnasArch arch) {
+    return new Genotype(genesOf(arch.normal()), arch.normal().outputIndices(), genesOf(arch.reduce()),
+        arch.reduce().outputIndices());
+  }
+
+  private static List<Gene> genesOf(EnasCell c) {
+    List<Gene> g = new ArrayList<>();
+    for (EnasNode n : c.nodes()) {
+      g.add(new Gene(Op.of(n.op1()), n.input1()));
+      g.add(new Gene(Op.of(n.op2()), n.input2()));
+    }
+    return g;
+  }
+
+  // ------------------------------------------------------------------ native form
+
+  /** The normal cell as the native genotype ints: {@code [nodes, (op, input) x 2 nodes, n_concat, concat...]}. */
+  public int[] normalInts() {
+    return ints(normal, normalConcat);
+  }
+
+  /** The reduction cell as the native genotype ints. */
+  public int[] reduceInts() {
+    return ints(reduce, reduceConcat);
+  }
+
+  private static int[] ints(List<Gene> genes, List<Integer> concat) {
+    int[] a = new int[2 + 2 * genes.size() + concat.size()];
+    int k = 0;
+    a[k++] = genes.size() / 2;
+    for (Gene g : genes) {
+      a[k++] = g.op().id();
+      a[k++] = g.input();
+    }
+    a[k++] = concat.size();
+    for (int c : concat) a[k++] = c;
+    return a;
+  }
+
+  // ------------------------------------------------------------------ JSON
+
+  /** JSON-ready map (see the class comment). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("format", "genotype");
+    m.put("normal", geneList(normal));
+    m.put("normal_concat", new ArrayList<>(normalConcat));
+    m.put("reduce", geneList(reduce));
+    m.put("reduce_concat", new ArrayList<>(reduceConcat));
+    return m;
+  }
+
+  private static List<Object> geneList(List<Gene> genes) {
+    List<Object> l = new ArrayList<>();
+    for (Gene g : genes) l.add(List.of(g.op().label(), g.input()));
+    return l;
+  }
+
+  /** Indented JSON of {@link #toMap()}. */
+  public String toJson() {
+    return Json.pretty(toMap());
+  }
+
+  /**
+   * The genotype of a {@link #toMap()} map, or of an ENAS arch map ({@code "format": "enas-micro"}).
+   *
+   * @throws IllegalArgumentException naming the key, the gene and what was expected
+   */
+  public static Genotype fromMap(Map<String, Object> m) {
+    if ("enas-micro".equals(m.get("format"))) return of(EnasArch.fromMap(m));
+    for (String k : List.of("normal", "normal_concat", "reduce", "reduce_concat")) {
+      if (!m.containsKey(k)) throw new IllegalArgumentException("genotype JSON: missing '" + k + "'");
+    }
+    return new Genotype(parseGenes("normal", m.get("normal")), parseConcat("normal_concat", m.get("normal_concat")),
+        parseGenes("reduce", m.get("reduce")), parseConcat("reduce_concat", m.get("reduce_concat")));
+  }
+
+  /** The genotype of JSON text ({@link #fromMap}). */
+  public static Genotype fromJson(String json) {
+    return fromMap(Json.parseObject(json));
+  }
+
+  private static List<Gene> parseGenes(String key, Object v) {
+    if (!(v instanceof List<?> l)) throw new IllegalArgumentException("genotype JSON: '" + key + "' must be a list of [op, input] pairs");
+    List<Gene> out = new ArrayList<>();
+    for (int i = 0; i < l.size(); i++) {
+      if (!(l.get(i) instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof String op)
+          || !(pair.get(1) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+        throw new IllegalArgumentException("genotype JSON: " + key + "[" + i + "] must be [\"op\", input], got " + l.get(i));
+      }
+      try {
+        out.add(new Gene(Op.fromLabel(op), n.intValue()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("genotype JSON: " + key + "[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  private static List<Integer> parseConcat(String key, Object v) {
+    if (!(v instanceof List<?> l)) throw new IllegalArgumentException("genotype JSON: '" + key + "' must be a list of integers");
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < l.size(); i++) {
+      if (!(l.get(i) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+        throw new IllegalArgumentException("genotype JSON: " + key + "[" + i + "] must be an integer, got " + l.get(i));
+      }
+      out.add(n.intValue());
+    }
+    return out;
+  }
+
+  private static List<Gene> genes(Object... pairs) {
+    List<Gene> g = new ArrayList<>();
+    for (int i = 0; i < pairs.length; i += 2) g.add(Gene.of((String) pairs[i], (Integer) pairs[i + 1]));
+    return g;
+  }
+
+  /** DARTS's printed form, e.g. {@code Genotype(normal=[('sep_conv_3x3', 1), ...], normal_concat=[2, 3], ...)}. */
+  @Override
+  public String toString() {
+    return "Genotype(normal=" + py(normal) + ", normal_concat=" + normalConcat + ", reduce=" + py(reduce)
+        + ", reduce_concat=" + reduceConcat + ")";
+  }
+
+  private static String py(List<Gene> genes) {
+    StringBuilder sb = new StringBuilder("[");
+    for (Gene g : genes) sb.append(sb.length() > 1 ? ", " : "").append("('").append(g.op().label()).append("', ").append(g.input()).append(')');
+    return sb.append(']').toString();
+  }
+}
