@@ -61,6 +61,12 @@ class TrainCommandsTest {
     r = run("predict", "--run", out.toString(), "--images", imgs.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\"image\": \"a.png\"") && r.out().contains("probability"), r.out());
+    r = run("export", "--run", out.toString(), "--genotype-json", tmp.resolve("g.json").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.size(out.resolve("model.onnx")) > 1000 && r.out().contains("pixels in [0, 1]"), r.out());
+    assertTrue(Files.readString(tmp.resolve("g.json")).contains("sep_conv_3x3"));
+    bad("exactly one of --run", "export");
+    bad("is a folder", "export", "--run", out.toString(), "--onnx", tmp.toString());
     r = run("info", "--genotype", "nasnet-a", "--layers", "3", "--channels", "4", "--json");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\"num_weights\":"), r.out());

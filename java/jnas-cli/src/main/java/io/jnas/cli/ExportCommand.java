@@ -1,0 +1,74 @@
+package io.jnas.cli;
+
+import io.jnas.onnx.FinalNetworkExport;
+import io.jnas.onnx.OnnxGraph;
+import io.jnas.train.FinalNetwork;
+import io.jnas.train.WeightsFile;
+import io.jnas.util.AtomicFiles;
+import io.jnas.util.Json;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code jnas export}: a trained network as ONNX (opset 17, inference graph) and its genotype as
+ * JSON. By default the model takes pixels in [0, 1] (the training normalization is the graph's
+ * first node); {@code --no-normalize} leaves it out.
+ */
+final class ExportCommand implements Command {
+  @Override
+  public String name() {
+    return "export";
+  }
+
+  @Override
+  public String summary() {
+    return "export a trained network as ONNX (and its genotype as JSON)";
+  }
+
+  @Override
+  public Options options() {
+    return new Options(name())
+        .value("run", "DIR", null, "a finished jnas train run (reads DIR/weights.jnw)")
+        .value("weights", "FILE", null, "a weights.jnw file")
+        .value("onnx", "FILE", null, "the ONNX file to write (default: DIR/model.onnx with --run, else model.onnx)")
+        .value("genotype-json", "FILE", null, "also write the genotype as JSON here")
+        .flag("no-normalize", "the model takes normalized images instead of pixels in [0, 1]");
+  }
+
+  @Override
+  public int run(Options.Parsed a, PrintStream out) throws Exception {
+    WeightsFile w = TrainedModel.load(a, name());
+    Path onnx = a.has("onnx") ? a.path("onnx") : a.has("run") ? a.path("run").resolve("model.onnx") : Path.of("model.onnx");
+    if (Files.isDirectory(onnx)) throw new UsageException("export: --onnx " + onnx + " is a folder, expected a file name");
+    Path parent = onnx.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    boolean normalize = !a.flag("no-normalize") && w.normalization() != null;
+    FinalNetwork.Config c = w.config();
+    OnnxGraph g;
+    try (FinalNetwork net = w.open()) {
+      g = FinalNetworkExport.export(net, "jnas_final_" + c.layers() + "x" + c.channels(), normalize ? w.normalization() : null);
+    }
+    g.write(onnx);
+    if (a.has("genotype-json")) AtomicFiles.writeString(a.path("genotype-json"), c.genotype().toJson() + "\n");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("onnx", onnx.toString());
+    m.put("opset", OnnxGraph.OPSET);
+    m.put("nodes", g.nodeCount());
+    m.put("bytes", Files.size(onnx));
+    m.put("input", "images (batch, " + c.inChannels() + ", " + c.height() + ", " + c.width() + ") float32, "
+        + (normalize ? "pixels in [0, 1]" : "normalized as in training"));
+    m.put("output", "logits (batch, " + c.numClasses() + ")");
+    List<Object> names = new ArrayList<>(w.classNames());
+    m.put("classes", names);
+    out.println(String.format(Locale.ROOT, "jnas export: %s (%d nodes, %.1f MB); input %s; output %s", onnx, g.nodeCount(),
+        Files.size(onnx) / 1e6, m.get("input"), m.get("output")));
+    out.println(Json.write(m));
+    return 0;
+  }
+}
