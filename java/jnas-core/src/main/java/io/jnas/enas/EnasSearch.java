@@ -35,7 +35,10 @@ import java.util.Map;
  * {@code reinforce.aggregate} samples whose reward is the accuracy on a validation minibatch
  * (plus the entropy bonus). Every {@code derive.every} epochs and after the last, it derives
  * the final architecture: {@code derive.samples} candidates scored on one fixed validation
- * batch, the best kept.
+ * batch, the best kept (ENAS's rule); since the best of many on one batch is biased upward,
+ * it is then scored again, beside {@value #RANDOM_BASELINE} uniformly random architectures
+ * (the yardstick), on the next {@value #RESCORE_BATCHES} validation batches, and those are the
+ * accuracies reported.
  *
  * <p><b>Randomness.</b> Every random choice derives from the settings' seed and the position
  * in the run (epoch, step): the architecture of training step k of epoch e, its dropout mask,
@@ -59,6 +62,8 @@ public final class EnasSearch implements AutoCloseable {
 
   /** Uniformly random architectures scored beside each derivation, as a yardstick. */
   static final int RANDOM_BASELINE = 20;
+  /** Validation batches after the selection batch on which the derived and random architectures are scored. */
+  static final int RESCORE_BATCHES = 4;
 
   private final SearchSettings settings;
   private final RunDir dir;
@@ -291,43 +296,63 @@ public final class EnasSearch implements AutoCloseable {
   private void derive(int e) throws IOException {
     int nodes = settings.net().nodes();
     int b = x.dim(0);
-    try (BatchLoader fixed = BatchLoader.builder(splits.validation()).batchSize(b).shuffle(false)
-        .augmentation(source.evalAugmentation()).workers(0).dropLast(true).build();
-        BatchLoader.Epoch it = fixed.epoch(0)) {
-      it.next(x, y);
-    }
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_DERIVE, e, 0));
+    EnasMicroSpace space = new EnasMicroSpace(nodes);
     int[] bestArc = null;
     double bestAcc = -1;
     List<Object> scores = new ArrayList<>();
-    Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", settings.derive().samples(), "arch");
-    for (int i = 0; i < settings.derive().samples(); i++) {
-      int[] arc = controller.sample(rng).actions();
-      Supernet.Result r = net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes),
-          java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes), x, y);
-      scores.add(r.accuracy());
-      if (r.accuracy() > bestAcc) {
-        bestAcc = r.accuracy();
-        bestArc = arc;
+    List<int[]> randomArcs = new ArrayList<>();
+    long[] correct = new long[1 + RANDOM_BASELINE];
+    long seen = 0;
+    try (BatchLoader fixed = BatchLoader.builder(splits.validation()).batchSize(b).shuffle(false)
+        .augmentation(source.evalAugmentation()).workers(0).dropLast(true).build();
+        BatchLoader.Epoch it = fixed.epoch(0)) {
+      // ENAS's derivation: candidates from the controller, the best on one validation batch
+      it.next(x, y);
+      Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", settings.derive().samples(), "arch");
+      for (int i = 0; i < settings.derive().samples(); i++) {
+        int[] arc = controller.sample(rng).actions();
+        Supernet.Result r = evaluate(arc, nodes);
+        scores.add(r.accuracy());
+        if (r.accuracy() > bestAcc) {
+          bestAcc = r.accuracy();
+          bestArc = arc;
+        }
+        if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "best %.3f", bestAcc));
       }
-      if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "best %.3f", bestAcc));
+      // The best of many on one batch is biased upward; the derived architecture and the
+      // yardstick (uniformly random architectures) are scored again, the same way, on the
+      // next validation batches, which the selection never saw.
+      for (int i = 0; i < RANDOM_BASELINE; i++) randomArcs.add(space.sample(rng));
+      for (int k = 0; k < RESCORE_BATCHES && it.next(x, y) > 0; k++) {
+        for (int i = 0; i <= RANDOM_BASELINE; i++) {
+          Supernet.Result r = evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), nodes);
+          correct[i] += r.correct();
+        }
+        seen += b;
+      }
     }
-    // the yardstick: uniformly random architectures, scored the same way
-    EnasMicroSpace space = new EnasMicroSpace(nodes);
+    boolean heldOut = seen > 0;
+    if (!heldOut) {  // a validation split of one batch: score on the selection batch
+      for (int i = 0; i <= RANDOM_BASELINE; i++) correct[i] = evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), nodes).correct();
+      seen = b;
+    }
+    double derivedAcc = correct[0] / (double) seen;
     double randomSum = 0;
     List<Object> randomScores = new ArrayList<>();
-    for (int i = 0; i < RANDOM_BASELINE; i++) {
-      int[] arc = space.sample(rng);
-      Supernet.Result r = net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes),
-          java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes), x, y);
-      randomScores.add(r.accuracy());
-      randomSum += r.accuracy();
+    for (int i = 1; i <= RANDOM_BASELINE; i++) {
+      randomScores.add(correct[i] / (double) seen);
+      randomSum += correct[i] / (double) seen;
     }
+    double selectionAcc = bestAcc;
+    bestAcc = derivedAcc;
     EnasArch arch = EnasArch.fromInts(bestArc, nodes);
     best = new LinkedHashMap<>();
     best.put("epoch", e);
     best.put("valid_accuracy", bestAcc);
     best.put("random_mean_valid_accuracy", randomSum / RANDOM_BASELINE);
+    best.put("valid_images", seen);
+    best.put("selection_accuracy", selectionAcc);
     best.put("arc", arch.toArcString());
     Map<String, Object> ev = event("derive");
     ev.putAll(best);
@@ -337,6 +362,8 @@ public final class EnasSearch implements AutoCloseable {
     Map<String, Object> json = new LinkedHashMap<>(arch.toMap());
     json.put("valid_accuracy_shared_weights", bestAcc);
     json.put("random_mean_valid_accuracy_shared_weights", randomSum / RANDOM_BASELINE);
+    json.put("valid_images", seen);
+    json.put("selection_accuracy_shared_weights", selectionAcc);
     json.put("epoch", e);
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
     dir.writeString("final_arch.txt", arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
@@ -345,6 +372,11 @@ public final class EnasSearch implements AutoCloseable {
     CellDiagram.writeSvg(arch.reduce(), "reduction cell", dir.file("reduce_cell.svg"));
     CellDiagram.writePng(arch.reduce(), "reduction cell", dir.file("reduce_cell.png"));
     plotCurves();
+  }
+
+  private Supernet.Result evaluate(int[] arc, int nodes) {
+    return net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes), java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes),
+        x, y);
   }
 
   private void plotCurves() throws IOException {
