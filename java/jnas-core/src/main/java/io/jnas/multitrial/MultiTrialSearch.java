@@ -234,11 +234,16 @@ public final class MultiTrialSearch {
         case ACCURACY -> throw new IllegalStateException("accuracy constraints are refused by the settings");
       };
       if (!c.test(v)) {
-        return String.format(Locale.ROOT, "%s is %s, breaks the constraint %s", c.objective().id(),
-            c.objective() == Objective.PARAMS ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v), c);
+        return String.format(Locale.ROOT, "%s is %s, breaks the constraint %s%s%s", c.objective().id(), number(v),
+            c.objective().id(), c.atMost() ? "<=" : ">=", number(c.bound()));
       }
     }
     return null;
+  }
+
+  /** A whole number without a fraction, else four significant digits. */
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v);
   }
 
   private static String line(TrialResult r) {
