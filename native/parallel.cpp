@@ -26,7 +26,13 @@ class Pool {
     n = std::max(1, n);
     if ((int)workers_.size() + 1 == n) return;
     stop_workers();
-    for (int i = 1; i < n; i++) workers_.emplace_back([this, i] { loop(i); });
+    // a new worker must not take the last region (long finished, task_ null) for a new one
+    uint64_t now;
+    {
+      std::lock_guard<std::mutex> l(m_);
+      now = generation_;
+    }
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, i, now] { loop(i, now); });
   }
 
   // Runs task(i) for i in [0, n_tasks), task 0 on the caller.
@@ -53,9 +59,8 @@ class Pool {
   static thread_local bool in_pool_;
 
  private:
-  void loop(int id) {
+  void loop(int id, uint64_t seen) {
     in_pool_ = true;
-    uint64_t seen = 0;
     for (;;) {
       const std::function<void(int)>* task;
       {

@@ -98,6 +98,25 @@ public final class Backends {
     return result;
   }
 
+  /** Threads of the CPU kernels' own loops now (the native pool is one per process). */
+  public static int cpuThreads() {
+    NativeLib.load();
+    return NativeLib.jnas_cpu_get_num_threads();
+  }
+
+  /**
+   * Sets the threads of the CPU kernels and of OpenBLAS for the whole process (both are
+   * global: every network in the JVM shares them). With 1, a kernel runs on its caller's
+   * thread and never enters the shared pool, so several Java threads can each run their own
+   * network at once.
+   */
+  public static void setCpuThreads(int n) {
+    if (n < 1) throw new IllegalArgumentException("cpu threads is " + n + ", expected at least 1");
+    NativeLib.load();
+    NativeLib.jnas_cpu_set_num_threads(n);
+    NativeLib.jnas_cpu_set_blas_threads(n);
+  }
+
   private static BackendInfo.Gpu gpu(int d) {
     try (BytePointer name = new BytePointer(256);
         LongPointer total = new LongPointer(1);
