@@ -85,7 +85,7 @@ final class Frame {
     }
     List<Double> xt = new ArrayList<>();
     if (logX) {
-      for (int e = (int) Math.floor(x0); e <= Math.ceil(x1); e++) if (e >= x0 - 1e-9 && e <= x1 + 1e-9) xt.add(Math.pow(10, e));
+      xt = logTicks(x0, x1);
     } else {
       xt = ticks(x0, x1);
     }
@@ -161,6 +161,24 @@ final class Frame {
     if (v == Math.rint(v) && Math.abs(v) < 1e7) return String.valueOf((long) v);
     if (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3) return String.format(Locale.ROOT, "%.2g", v);
     return String.format(Locale.ROOT, "%.4g", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+  }
+
+  /**
+   * Ticks of a log10 axis spanning {@code [lo, hi]} (in log10 units): the decades, and within
+   * them 2 and 5 (under three decades) or every digit (under one decade), so a narrow range
+   * still gets several labelled ticks.
+   */
+  static List<Double> logTicks(double lo, double hi) {
+    double span = hi - lo;
+    int[] mult = span < 1 ? new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9} : span < 3 ? new int[] {1, 2, 5} : new int[] {1};
+    List<Double> out = new ArrayList<>();
+    for (int e = (int) Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (int m : mult) {
+        double v = m * Math.pow(10, e), l = Math.log10(v);
+        if (l >= lo - 1e-9 && l <= hi + 1e-9) out.add(v);
+      }
+    }
+    return out;
   }
 
   static String fmtLog(double v) {
