@@ -494,15 +494,7 @@ int64_t jnas_cpu_final_num_weights(void* net, int include_aux) {
 int jnas_cpu_final_num_tensors(void* net) { return static_cast<FinalNet*>(net)->params().count(); }
 
 int jnas_cpu_final_tensor_info(void* net, int index, char* name, int name_len, int64_t* offset, int64_t* size) {
-  auto& ps = static_cast<FinalNet*>(net)->params();
-  if (index < 0 || index >= ps.count()) return JNAS_E_ARG;
-  if (name_len > 0) {
-    std::strncpy(name, ps.name(index).c_str(), name_len - 1);
-    name[name_len - 1] = 0;
-  }
-  *offset = ps.offset(index);
-  *size = ps.numel(index);
-  return JNAS_OK;
+  return static_cast<FinalNet*>(net)->params().info(index, name, name_len, offset, size);
 }
 
 static float* final_buffer(FinalNet* n, int which) {

@@ -286,15 +286,7 @@ int64_t jnas_cpu_supernet_num_params(void* net) { return static_cast<Supernet*>(
 int jnas_cpu_supernet_num_tensors(void* net) { return static_cast<Supernet*>(net)->params().count(); }
 
 int jnas_cpu_supernet_tensor_info(void* net, int index, char* name, int name_len, int64_t* offset, int64_t* size) {
-  auto& ps = static_cast<Supernet*>(net)->params();
-  if (index < 0 || index >= ps.count()) return JNAS_E_ARG;
-  if (name_len > 0) {
-    std::strncpy(name, ps.name(index).c_str(), name_len - 1);
-    name[name_len - 1] = 0;
-  }
-  *offset = ps.offset(index);
-  *size = ps.numel(index);
-  return JNAS_OK;
+  return static_cast<Supernet*>(net)->params().info(index, name, name_len, offset, size);
 }
 
 static float* which_buffer(Supernet* n, int which) {

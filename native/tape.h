@@ -16,12 +16,15 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "jnas.h"
 
 namespace jnas {
 
@@ -76,6 +79,18 @@ class ParamStore {
   const std::string& name(int id) const { return names_[id]; }
   int64_t offset(int id) const { return offsets_[id]; }
   int64_t numel(int id) const { return sizes_[id]; }
+  // The C API's tensor_info: name (truncated to name_len - 1 chars), offset and size of
+  // tensor index; JNAS_E_ARG for an index out of range.
+  int info(int index, char* name, int name_len, int64_t* offset, int64_t* size) const {
+    if (index < 0 || index >= count()) return JNAS_E_ARG;
+    if (name_len > 0) {
+      std::strncpy(name, names_[index].c_str(), name_len - 1);
+      name[name_len - 1] = 0;
+    }
+    *offset = offsets_[index];
+    *size = sizes_[index];
+    return JNAS_OK;
+  }
   float* weights() { return w_.data(); }
   float* grads() { return g_.data(); }
   float* momentum() { return m_.data(); }

@@ -1,11 +1,11 @@
 package io.jnas.data;
 
 /** Derives independent seeds from (seed, part, part, ...) with the SplitMix64 finalizer. */
-final class Seeds {
+public final class Seeds {
   private Seeds() {}
 
   /** A well-mixed 64-bit seed that depends on every argument and their order. */
-  static long mix(long seed, long... parts) {
+  public static long mix(long seed, long... parts) {
     long h = fmix(seed ^ 0x9E3779B97F4A7C15L);
     for (long p : parts) h = fmix(h + 0x9E3779B97F4A7C15L + fmix(p + 0x632BE59BD9B4E019L));
     return h;

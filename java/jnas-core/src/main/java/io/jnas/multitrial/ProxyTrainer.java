@@ -4,6 +4,7 @@ import io.jnas.data.Augmentation;
 import io.jnas.data.BatchLoader;
 import io.jnas.data.DataSource;
 import io.jnas.data.Dataset;
+import io.jnas.data.Seeds;
 import io.jnas.data.Splits;
 import io.jnas.enas.EnasArch;
 import io.jnas.genotype.Genotype;
@@ -51,8 +52,8 @@ public final class ProxyTrainer implements TrialEvaluator {
     this.space = Objects.requireNonNull(space, "space");
     Splits sp = src.splits();
     if (sp.validation().size() == 0) throw new IllegalArgumentException(src.name() + ": has no validation split to score trials on");
-    this.train = proxy(sp.train(), s.trainSubset, mix(s.seed, 1));
-    this.validation = proxy(sp.validation(), s.valSubset, mix(s.seed, 2));
+    this.train = proxy(sp.train(), s.trainSubset, Seeds.mix(s.seed, 1));
+    this.validation = proxy(sp.validation(), s.valSubset, Seeds.mix(s.seed, 2));
     if (train.size() < s.batch) {
       throw new IllegalArgumentException("batch " + s.batch + " is larger than the " + train.size() + " training images of the proxy");
     }
@@ -80,7 +81,7 @@ public final class ProxyTrainer implements TrialEvaluator {
     if (!space.isValid(decisions)) throw new IllegalArgumentException("decisions " + Arrays.toString(decisions) + " are not valid in " + space.name());
     Genotype g = Genotype.of(space.decode(decisions));
     FinalNetwork net = new FinalNetwork(new FinalNetwork.Config(g, s.channels, s.layers, train.numClasses(), train.channels(),
-        train.height(), train.width(), false, mix(s.seed, 3, id)));
+        train.height(), train.width(), false, Seeds.mix(s.seed, 3, id)));
     try {
       return new ProxyCandidate(id, g, net, net.numWeights(), net.forwardFlops(), latencyMs(net));
     } catch (RuntimeException e) {
@@ -162,7 +163,7 @@ public final class ProxyTrainer implements TrialEvaluator {
               double lr = s.lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * step / total)));
               FinalNetwork.Hyper h = new FinalNetwork.Hyper((float) lr, (float) s.momentum, (float) s.weightDecay,
                   (float) s.gradClip, 1f, 1f);
-              FinalNetwork.Result r = net.trainStep(x, y, h, (float) ((step + 1) / (double) total), mix(s.seed, 4, id, step));
+              FinalNetwork.Result r = net.trainStep(x, y, h, (float) ((step + 1) / (double) total), Seeds.mix(s.seed, 4, id, step));
               if (!Float.isFinite(r.loss())) {
                 throw new IllegalStateException("epoch " + (e + 1) + " step " + (k + 1) + ": loss is " + r.loss() + " (diverged; lower --lr?)");
               }
@@ -185,18 +186,5 @@ public final class ProxyTrainer implements TrialEvaluator {
     public String toString() {
       return "trial " + id;
     }
-  }
-
-  /** A well-mixed 64-bit seed of a seed and some parts (SplitMix64's finalizer). */
-  static long mix(long seed, long... parts) {
-    long h = fmix(seed ^ 0x9E3779B97F4A7C15L);
-    for (long p : parts) h = fmix(h + 0x9E3779B97F4A7C15L + fmix(p + 0x632BE59BD9B4E019L));
-    return h;
-  }
-
-  private static long fmix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }
