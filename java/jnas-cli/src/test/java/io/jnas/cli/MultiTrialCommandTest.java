@@ -1,12 +1,11 @@
 package io.jnas.cli;
 
+import static io.jnas.cli.CliRun.bad;
+import static io.jnas.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,21 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** jnas multitrial: bad flags exit 2 with one line naming the flag; a tiny run end to end. */
 class MultiTrialCommandTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-    return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void bad(String expect, String... args) {
-    Run r = run(args);
-    assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
-    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-    assertTrue(r.err().contains(expect), String.join(" ", args) + " -> " + r.err());
-  }
-
   @Test
   void badFlagsExitTwo(@TempDir Path tmp) throws Exception {
     String out = tmp.resolve("x").toString();
@@ -49,7 +33,7 @@ class MultiTrialCommandTest {
   @Test
   void tinyRunEndToEnd(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
-    Run r = run("multitrial", "--data", "synthetic:train=64,val=32,test=8,seed=1", "--strategy", "random", "--trials", "2",
+    CliRun r = run("multitrial", "--data", "synthetic:train=64,val=32,test=8,seed=1", "--strategy", "random", "--trials", "2",
         "--epochs", "1", "--train-subset", "0", "--val-subset", "0", "--resolution", "8", "--layers", "3", "--channels", "4",
         "--nodes", "2", "--batch", "16", "--latency-batch", "4", "--max-params", "1", "--out", out.toString());
     assertEquals(0, r.code(), r.err());

@@ -1,11 +1,10 @@
 package io.jnas.cli;
 
+import static io.jnas.cli.CliRun.bad;
+import static io.jnas.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,21 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** jnas train / eval / predict / info --genotype: bad input exits 2 with one line; a tiny run end to end. */
 class TrainCommandsTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-    return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void bad(String expect, String... args) {
-    Run r = run(args);
-    assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
-    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-    assertTrue(r.err().contains(expect), String.join(" ", args) + " -> " + r.err());
-  }
-
   @Test
   void badInputExitsTwo(@TempDir Path tmp) throws Exception {
     bad("neither a known name", "info", "--genotype", "nope");
@@ -48,7 +32,7 @@ class TrainCommandsTest {
   @Test
   void tinyTrainEvalPredict(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
-    Run r = run("train", "--genotype", "darts-v1", "--data", "synthetic:train=32,val=8,test=16,seed=1", "--layers", "3",
+    CliRun r = run("train", "--genotype", "darts-v1", "--data", "synthetic:train=32,val=8,test=16,seed=1", "--layers", "3",
         "--channels", "4", "--epochs", "1", "--batch", "16", "--workers", "0", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(Files.isRegularFile(out.resolve("result.json")));

@@ -1,0 +1,26 @@
+package io.jnas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs {@link Main} in-process with captured output, for the CLI tests. */
+record CliRun(int code, String out, String err) {
+  /** {@code jnas args...}: exit code, standard output, standard error. */
+  static CliRun run(String... args) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+    return new CliRun(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Asserts bad input: exit 2 and one line on standard error containing {@code expect}. */
+  static void bad(String expect, String... args) {
+    CliRun r = run(args);
+    assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertTrue(r.err().contains(expect), String.join(" ", args) + " -> " + r.err());
+  }
+}
