@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes files so that a reader never sees a half-written one: the content goes to a
@@ -37,6 +40,7 @@ public final class AtomicFiles {
         out.flush();
         ch.force(true);
       }
+      copyPermissions(target, tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -44,6 +48,20 @@ public final class AtomicFiles {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * A temporary file is created owner-only (0600); the result should look like any other file:
+   * the permissions of the file it replaces, else {@code rw-r--r--}. No-op off POSIX.
+   */
+  private static void copyPermissions(Path target, Path tmp) throws IOException {
+    try {
+      Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+          : PosixFilePermissions.fromString("rw-r--r--");
+      Files.setPosixFilePermissions(tmp, perms);
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep what the temporary file has
     }
   }
 
