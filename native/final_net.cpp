@@ -539,15 +539,7 @@ int jnas_cpu_final_train_step(void* net, const float* images, const int32_t* lab
   FinalNet::Step st{true, true, drop_path_keep, dropout_keep, progress, seed};
   return jnas::guard([&] {
     n->run(st, images, labels, B, loss, aux_loss, correct, nullptr);
-    auto& ps = n->params();
-    const float* g = ps.grads();
-    int64_t size = ps.size();
-    float norm = 0.f;
-    if (jnas_cpu_global_norm(&norm, &g, &size, 1)) throw std::runtime_error("global_norm");
-    *grad_norm = norm;
-    if (grad_clip > 0.f && norm > grad_clip) jnas_cpu_scale(ps.grads(), size, grad_clip / norm);
-    if (jnas_cpu_sgd_update(ps.weights(), ps.momentum(), ps.grads(), size, lr, momentum, weight_decay, 1))
-      throw std::runtime_error("sgd_update");
+    n->params().clip_and_sgd(lr, momentum, weight_decay, grad_clip, grad_norm);
   });
 }
 

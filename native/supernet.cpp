@@ -328,16 +328,7 @@ int jnas_cpu_supernet_train_step(void* net, const int32_t* normal_arc, const int
   auto* n = static_cast<Supernet*>(net);
   return jnas::guard([&] {
     n->run(normal_arc, reduce_arc, images, labels, B, true, keep_prob, seed, loss, correct);
-    auto& ps = n->params();
-    const float* g = ps.grads();
-    int64_t size = ps.size();
-    float norm = 0.f;
-    int rc = jnas_cpu_global_norm(&norm, &g, &size, 1);
-    if (rc) throw std::runtime_error("global_norm");
-    *grad_norm = norm;
-    if (grad_clip > 0.f && norm > grad_clip) jnas_cpu_scale(ps.grads(), size, grad_clip / norm);
-    rc = jnas_cpu_sgd_update(ps.weights(), ps.momentum(), ps.grads(), size, lr, momentum, weight_decay, 1);
-    if (rc) throw std::runtime_error("sgd_update");
+    n->params().clip_and_sgd(lr, momentum, weight_decay, grad_clip, grad_norm);
   });
 }
 

@@ -119,6 +119,17 @@ void ParamStore::finalize(uint64_t seed) {
   }
 }
 
+void ParamStore::clip_and_sgd(float lr, float momentum, float weight_decay, float grad_clip, float* grad_norm) {
+  const float* g = grads();
+  int64_t n = size();
+  float norm = 0.f;
+  if (jnas_cpu_global_norm(&norm, &g, &n, 1)) throw std::runtime_error("global_norm");
+  *grad_norm = norm;
+  if (grad_clip > 0.f && norm > grad_clip) jnas_cpu_scale(grads(), n, grad_clip / norm);
+  if (jnas_cpu_sgd_update(weights(), this->momentum(), grads(), n, lr, momentum, weight_decay, 1))
+    throw std::runtime_error("sgd_update");
+}
+
 Param ParamStore::get(int id) const {
   Param p;
   p.offset = offsets_[id];

@@ -79,6 +79,10 @@ class ParamStore {
   const std::string& name(int id) const { return names_[id]; }
   int64_t offset(int id) const { return offsets_[id]; }
   int64_t numel(int id) const { return sizes_[id]; }
+  // One optimizer step over the whole store (the supernet's and the final network's): the
+  // gradients' global norm into *grad_norm, clipped to grad_clip where positive and exceeded,
+  // then Nesterov SGD with weight decay. Throws on a kernel error.
+  void clip_and_sgd(float lr, float momentum, float weight_decay, float grad_clip, float* grad_norm);
   // The C API's tensor_info: name (truncated to name_len - 1 chars), offset and size of
   // tensor index; JNAS_E_ARG for an index out of range.
   int info(int index, char* name, int name_len, int64_t* offset, int64_t* size) const {
