@@ -253,8 +253,7 @@ public final class EnasSearch implements AutoCloseable {
         nextValidBatch();
         LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
         int[] arc = s.actions();
-        Supernet.Result r = net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes),
-            java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes), x, y);
+        Supernet.Result r = evaluate(arc, nodes);
         last = reinforce.observe(arc, r.accuracy());
         stepReward += r.accuracy();
         stepEntropy += s.entropy();
@@ -374,6 +373,7 @@ public final class EnasSearch implements AutoCloseable {
     plotCurves();
   }
 
+  /** The shared-weight loss and accuracy of the ENAS arc (normal then reduction decisions) on the batch in x, y. */
   private Supernet.Result evaluate(int[] arc, int nodes) {
     return net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes), java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes),
         x, y);
