@@ -1,5 +1,5 @@
 // batchnorm.cu: batch normalization over (B, HW) per channel; the CUDA twin of
-// native/batchnorm.cpp (same formulas, read that file's header).
+// native/cpu/batchnorm.cpp (same formulas, read that file's header).
 //
 // Layout: inp/out/dout/dinp (B, C, HW) float32, device memory; per-channel
 // vectors (C). n = B*HW values per channel; channel c of sample b is the

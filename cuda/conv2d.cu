@@ -1,5 +1,5 @@
 // conv2d.cu: 2-D convolution (groups, stride, padding, dilation), the CUDA twin
-// of native/conv2d.cpp, with a naive reference beside the fast paths.
+// of native/cpu/conv2d.cpp, with a naive reference beside the fast paths.
 //
 // Letters: B batch, C_in/C_out channels, H/W input, OH/OW output, KH/KW kernel,
 // G groups, Cig = C_in/G and Cog = C_out/G channels per group, KK = KH*KW,

@@ -22,7 +22,7 @@ const char* jnas_cuda_error_string(int code) {
   return code == 0 ? "no error" : "jnas was built without CUDA (nvcc was not found at build time)";
 }
 
-// Device runtime and ops: every one answers JNAS_E_NO_CUDA (void** outputs get NULL).
+// Device runtime: every one answers JNAS_E_NO_CUDA (void** outputs get NULL).
 int jnas_cuda_set_device(int) { return JNAS_E_NO_CUDA; }
 int jnas_cuda_device_synchronize(void) { return JNAS_E_NO_CUDA; }
 int jnas_cuda_malloc(int64_t, void** ptr) { *ptr = nullptr; return JNAS_E_NO_CUDA; }
@@ -41,39 +41,12 @@ int jnas_cuda_stream_synchronize(void*) { return JNAS_E_NO_CUDA; }
 int jnas_cuda_malloc_host(int64_t, void** ptr) { *ptr = nullptr; return JNAS_E_NO_CUDA; }
 int jnas_cuda_free_host(void*) { return JNAS_E_NO_CUDA; }
 int jnas_cuda_last_error(void) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_conv2d_forward(float*, const float*, const float*, const float*, int, int, int, int, int, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_conv2d_backward(float*, float*, float*, const float*, const float*, const float*, int, int, int, int, int, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_conv2d_forward_ref(float*, const float*, const float*, const float*, int, int, int, int, int, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_conv2d_backward_ref(float*, float*, float*, const float*, const float*, const float*, int, int, int, int, int, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_sepconv_forward(float*, float*, const float*, const float*, const float*, int, int, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_sepconv_backward(float*, float*, float*, const float*, const float*, const float*, const float*, const float*, int, int, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_maxpool_forward(float*, int32_t*, const float*, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_maxpool_backward(float*, const float*, const int32_t*, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_avgpool_forward(float*, const float*, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_avgpool_backward(float*, const float*, int, int, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_global_avgpool_forward(float*, const float*, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_global_avgpool_backward(float*, const float*, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_batchnorm_forward(float*, float*, float*, const float*, const float*, const float*, float*, float*, int, int, int, float, float, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_batchnorm_backward(float*, float*, float*, const float*, const float*, const float*, const float*, const float*, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_relu_forward(float*, const float*, int64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_relu_backward(float*, const float*, const float*, int64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_sum_forward(float*, const float* const*, int, int64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_sum_backward(float* const*, const float*, int, int64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_concat_forward(float*, const float* const*, const int32_t*, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_concat_backward(float* const*, const float*, const int32_t*, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_factorized_reduce_forward(float*, const float*, const float*, const float*, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_factorized_reduce_backward(float*, float*, float*, const float*, const float*, const float*, const float*, int, int, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_linear_forward(float*, const float*, const float*, const float*, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_linear_backward(float*, float*, float*, const float*, const float*, const float*, int, int, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_softmax_xent_forward(float*, float*, const float*, const int32_t*, int, int, float, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_softmax_xent_backward(float*, const float*, const int32_t*, int, int, float, float, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_dropout_forward(float*, float*, const float*, int64_t, float, uint64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_dropout_backward(float*, const float*, const float*, int64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_drop_path_forward(float*, float*, const float*, int, int64_t, float, uint64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_drop_path_backward(float*, const float*, const float*, int, int64_t, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_sgd_update(float*, float*, const float*, int64_t, float, float, float, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_adam_update(float*, float*, float*, const float*, int64_t, float, float, float, float, float, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_global_norm(float*, const float* const*, const int64_t*, int, void*) { return JNAS_E_NO_CUDA; }
-int jnas_cuda_scale(float*, int64_t, float, void*) { return JNAS_E_NO_CUDA; }
+// Every kernel of the backend table, generated from the one list (a signature
+// that differs from jnas.h does not compile).
+#define JNAS_UNPAREN(...) __VA_ARGS__
+#define JNAS_OP(name, params, args) \
+  int jnas_cuda_##name(JNAS_UNPAREN params, void*) { return JNAS_E_NO_CUDA; }
+#include "graph/backend_ops.def"
+#undef JNAS_OP
 
 }  // extern "C"

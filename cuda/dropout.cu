@@ -1,9 +1,9 @@
 // dropout.cu: dropout (per element) and drop-path (per sample), the CUDA twin
-// of native/dropout.cpp.
+// of native/cpu/dropout.cpp.
 //
 // Letters: N a flat element count, B batch, per_sample = N / B.
 // Masks hold 0 or 1/keep_prob (inverted dropout) and come from
-// keep_mask(seed, index) (rng_cuda.cuh, equal to native/rng.h): a pure
+// keep_mask(seed, index) (rng_cuda.cuh, equal to native/cpu/rng.h): a pure
 // function of (seed, index), so every thread draws its own element with no
 // state, and CPU and GPU draw the same masks bit for bit. Dropout uses the
 // element index, drop-path the sample index.

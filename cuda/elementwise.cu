@@ -1,5 +1,5 @@
 // elementwise.cu: sum of n inputs, channel concat, scale; the CUDA twin of
-// native/elementwise.cpp (ReLU lives in relu.cu).
+// native/cpu/elementwise.cpp (ReLU lives in relu.cu).
 //
 // Letters: N a flat element count, B batch, HW = H*W, C_i the channels of
 // input i, C_tot = sum of C_i.

@@ -1,5 +1,5 @@
 // factorized_reduce.cu: ENAS/DARTS factorized reduce without its BN, the CUDA
-// twin of native/factorized_reduce.cpp.
+// twin of native/cpu/factorized_reduce.cpp.
 //   x = relu(inp)
 //   out[:, :C1] = conv1x1 stride 2 of x with w1, pixel (oh, ow) reads x[2oh,   2ow]
 //   out[:, C1:] = conv1x1 stride 2 of x shifted,  pixel (oh, ow) reads x[2oh+1, 2ow+1]

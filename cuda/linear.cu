@@ -1,5 +1,5 @@
 // linear.cu: fully connected layer (the classifier head), the CUDA twin of
-// native/linear.cpp.
+// native/cpu/linear.cpp.
 //   out    (B, OC) = inp (B, IC) x weight^T (IC, OC) + bias
 //   inp    (B, IC)
 //   weight (OC, IC)   (PyTorch's nn.Linear layout)

@@ -1,5 +1,5 @@
 // loss.cu: softmax cross-entropy with label smoothing, mean over the batch;
-// the CUDA twin of native/loss.cpp.
+// the CUDA twin of native/cpu/loss.cpp.
 //
 // Letters: B batch, V classes. logits, probs (B, V) row-major; labels (B) int32
 // in [0, V); loss is ONE device float. Targets t[b, v] = (1-ls)*[v == y_b] + ls/V.
@@ -68,6 +68,30 @@ __global__ void softmax_xent_backward_kernel(float* dlogits,                    
 
 }  // namespace
 
+namespace {
+
+// Hits: one block; thread t scans rows t, t+blockDim, ... (argmax, the first of
+// equal maxima, as on the CPU) and the block adds the counts in a fixed order.
+constexpr int kHitThreads = 256;
+
+__global__ void argmax_hits_kernel(int32_t* __restrict__ hits,          // (1)
+                                   const float* __restrict__ logits,    // (B, V)
+                                   const int32_t* __restrict__ labels,  // (B)
+                                   int B, int V) {
+  int n = 0;
+  for (int b = threadIdx.x; b < B; b += blockDim.x) {
+    const float* row = logits + (int64_t)b * V;  // (V)
+    int best = 0;
+    for (int v = 1; v < V; v++)
+      if (row[v] > row[best]) best = v;
+    n += best == labels[b];
+  }
+  n = jnas_cuda::block_reduce_sum(n);
+  if (threadIdx.x == 0) *hits = n;
+}
+
+}  // namespace
+
 extern "C" {
 
 int jnas_cuda_softmax_xent_forward(float* loss, float* probs, const float* logits,
@@ -97,6 +121,14 @@ int jnas_cuda_softmax_xent_backward(float* dlogits, const float* probs, const in
   const int64_t N = (int64_t)B * V;
   softmax_xent_backward_kernel<<<jnas_cuda::grid1d(N), jnas_cuda::kThreads, 0, JNAS_STREAM(stream)>>>(
       dlogits, probs, labels, B, V, k, on, off);
+  JNAS_LAUNCH_CHECK();
+  return JNAS_OK;
+}
+
+int jnas_cuda_argmax_hits(int32_t* hits, const float* logits, const int32_t* labels, int B, int V,
+                          void* stream) {
+  if (B <= 0 || V <= 0) return JNAS_E_ARG;
+  argmax_hits_kernel<<<1, kHitThreads, 0, JNAS_STREAM(stream)>>>(hits, logits, labels, B, V);
   JNAS_LAUNCH_CHECK();
   return JNAS_OK;
 }

@@ -1,5 +1,5 @@
 // optim.cu: parameter updates and the global gradient norm, the CUDA twin of
-// native/optim.cpp (scale lives in elementwise.cu, as on the CPU).
+// native/cpu/optim.cpp (scale lives in elementwise.cu, as on the CPU).
 //
 // Letters: N a flat element count. Every buffer (N) float32, device memory,
 // updated in place; each element's update reads only that element.
@@ -9,6 +9,8 @@
 //     With momentum == 0 (or momentum_buf NULL) the buffer is not used.
 //   Adam (torch.optim.Adam, L2 weight decay added to the gradient, step >= 1):
 //     the bias corrections are computed on the host in double, as on the CPU.
+//   Clip by norm: buf *= max_norm / *norm where *norm > max_norm > 0, the norm
+//     read on the device.
 //   Global norm: sqrt of the sum of squares of n_bufs buffers. `bufs` and
 //     `sizes` are HOST arrays (of device pointers and counts); `out` is one
 //     device float. Deterministic: each buffer is cut into a number of blocks
@@ -88,6 +90,21 @@ __global__ void norm_finish_kernel(float* out, const double* __restrict__ partia
 
 }  // namespace
 
+namespace {
+
+// Clip by norm: every thread reads the norm from device memory (no host round
+// trip); the same arithmetic as the CPU: s = max_norm / norm, buf *= s.
+__global__ void clip_by_norm_kernel(float* __restrict__ buf, int64_t N, const float* __restrict__ norm,
+                                    float max_norm) {
+  const float n = *norm;
+  if (!(max_norm > 0.f && n > max_norm)) return;
+  const float s = max_norm / n;
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < N; i += (int64_t)gridDim.x * blockDim.x)
+    buf[i] *= s;
+}
+
+}  // namespace
+
 extern "C" {
 
 int jnas_cuda_sgd_update(float* param, float* momentum_buf, const float* grad, int64_t N,
@@ -140,6 +157,13 @@ int jnas_cuda_global_norm(float* out, const float* const* bufs, const int64_t* s
   }
   cudaError_t e = cudaFreeAsync(partial, st);
   return rc != JNAS_OK ? rc : (int)e;
+}
+
+int jnas_cuda_clip_by_norm(float* buf, int64_t N, const float* norm, float max_norm, void* stream) {
+  if (N <= 0) return JNAS_OK;
+  clip_by_norm_kernel<<<jnas_cuda::grid1d(N), jnas_cuda::kThreads, 0, JNAS_STREAM(stream)>>>(buf, N, norm, max_norm);
+  JNAS_LAUNCH_CHECK();
+  return JNAS_OK;
 }
 
 }  // extern "C"

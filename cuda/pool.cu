@@ -1,5 +1,5 @@
 // pool.cu: max pooling, average pooling, global average pooling; the CUDA twin
-// of native/pool.cpp.
+// of native/cpu/pool.cpp.
 //
 // Layout: NCHW float32, device pointers. Letters: B batch, C channels, H/W
 // input, OH/OW output, K square window, HW = H*W.

@@ -1,4 +1,4 @@
-// relu.cu: ReLU forward and backward, the CUDA twin of native/relu.cpp.
+// relu.cu: ReLU forward and backward, the CUDA twin of native/cpu/relu.cpp.
 //   out  (N)  = max(inp, 0)                    (overwrites)
 //   dinp (N) += dout where inp > 0             (gradient rule: accumulate)
 // Layout: flat (N) float32, device pointers. One grid-stride loop per call;

@@ -1,6 +1,6 @@
 // rng_cuda.cuh: the counter-based random numbers of dropout and drop-path, GPU side.
 //
-// MUST EQUAL the CPU formula in native/rng.h (written on the `ops` branch,
+// MUST EQUAL the CPU formula in native/cpu/rng.h (written on the `ops` branch,
 // commit b0f3113; not on this branch yet). It is copied here, under its own
 // namespace, only so that this branch builds and merges without a conflict;
 // the integrator should delete this file and have cuda/dropout.cu include

@@ -1,4 +1,4 @@
-// sepconv.cu: separable convolution, the CUDA twin of native/sepconv.cpp:
+// sepconv.cu: separable convolution, the CUDA twin of native/cpu/sepconv.cpp:
 // depthwise KxK (stride, pad, dilation) then pointwise 1x1, no bias (ENAS/DARTS).
 //   out   (B, C_out, OH, OW)
 //   mid   (B, C_in, OH, OW)   the depthwise output: written by forward, read by backward

@@ -183,6 +183,9 @@ int jnas_cpu_softmax_xent_forward(float* loss, float* probs, const float* logits
 /* dlogits += dloss * (probs - targets) / B */
 int jnas_cpu_softmax_xent_backward(float* dlogits, const float* probs, const int32_t* labels,
                                    int B, int V, float label_smoothing, float dloss);
+/* hits (1): how many rows b have argmax(logits[b]) == labels[b] (the first of equal
+ * maxima wins). Counted where the logits live: a step never reads them on the host. */
+int jnas_cpu_argmax_hits(int32_t* hits, const float* logits, const int32_t* labels, int B, int V);
 
 /* ------------------------------------------------------ dropout, drop-path */
 
@@ -210,96 +213,123 @@ int jnas_cpu_adam_update(float* param, float* m, float* v, const float* grad, in
 int jnas_cpu_global_norm(float* out, const float* const* bufs, const int64_t* sizes, int n_bufs);
 /* buf *= s */
 int jnas_cpu_scale(float* buf, int64_t N, float s);
+/* Global-norm clipping with the norm where the buffer lives: if max_norm > 0 and
+ * *norm > max_norm, buf *= max_norm / *norm. norm (1). */
+int jnas_cpu_clip_by_norm(float* buf, int64_t N, const float* norm, float max_norm);
 
-/* ------------------------------------------------------- ENAS supernet */
+/* ------------------------------------------------------------- backends */
 
-/* The weight-shared supernet of the ENAS micro space (native/supernet.cpp
- * states the structure). An architecture is two int32 arrays of 4*num_nodes
- * entries (input1, op1, input2, op2 per node; inputs 0,1 = the cell inputs,
- * 2.. = earlier nodes; ops 0 sep3, 1 sep5, 2 avg3, 3 max3, 4 identity),
- * validated by the caller. images (B, in_channels, H, W); labels (B).
- * Returns NULL if it cannot be built. One handle is not thread-safe. */
-void* jnas_cpu_supernet_create(int in_channels, int H, int W, int num_classes, int num_layers,
-                               int channels, int num_nodes, uint64_t seed);
-void jnas_cpu_supernet_destroy(void* net);
-/* Total floats in each of the weight, gradient and momentum buffers. */
-int64_t jnas_cpu_supernet_num_params(void* net);
-/* The named tensors carved from those buffers. */
-int jnas_cpu_supernet_num_tensors(void* net);
-int jnas_cpu_supernet_tensor_info(void* net, int index, char* name, int name_len,
-                                  int64_t* offset, int64_t* size);
-/* which: 0 weights, 1 gradients, 2 momentum; dst/src hold num_params floats. */
-int jnas_cpu_supernet_get(void* net, int which, float* dst);
-int jnas_cpu_supernet_set(void* net, int which, const float* src);
-/* Forward and backward of the sampled path; the gradient buffer is zeroed
- * first and holds d(mean loss)/d(weights) after. No update. */
-int jnas_cpu_supernet_forward_backward(void* net, const int32_t* normal_arc, const int32_t* reduce_arc,
-                                       const float* images, const int32_t* labels, int B,
-                                       float keep_prob, uint64_t seed, float* loss, int32_t* correct);
-/* forward_backward, then global-norm clipping (grad_clip <= 0: none) and
- * Nesterov SGD with weight decay over every weight. *grad_norm is the norm
- * before clipping. */
-int jnas_cpu_supernet_train_step(void* net, const int32_t* normal_arc, const int32_t* reduce_arc,
-                                 const float* images, const int32_t* labels, int B, float lr,
-                                 float momentum, float weight_decay, float grad_clip, float keep_prob,
-                                 uint64_t seed, float* loss, int32_t* correct, float* grad_norm);
-/* Forward only (batch statistics, no dropout): mean loss and argmax hits. */
-int jnas_cpu_supernet_evaluate(void* net, const int32_t* normal_arc, const int32_t* reduce_arc,
-                               const float* images, const int32_t* labels, int B, float* loss,
-                               int32_t* correct);
+/* A backend: where a network's memory lives and which kernels run on it. The
+ * networks below run every op through a backend's table of the kernels above
+ * (native/graph/backend.h); their orchestration never reads or writes backend
+ * memory on the host except through the backend's copies (weights in and out,
+ * the batch in, a few result scalars out).
+ *   "cpu"       host memory, the jnas_cpu_* kernels
+ *   "cuda"      device memory, the jnas_cuda_* kernels on one stream (device:
+ *               the device index); NULL where this build or machine has none
+ *   "hostblind" the CPU kernels on memory that is mapped PROT_NONE except while
+ *               a kernel or a copy runs: any host access from the orchestration
+ *               faults (the test of that rule; see HostBlindBackendTest)
+ *   "dry"       touches no memory and runs no kernel: it only counts bytes, so
+ *               a network built on it gives sizes, FLOPs, plans and exact memory
+ *               needs without allocating them
+ * A backend must outlive the networks built on it. One backend is used by one
+ * thread at a time. On failure the create functions return NULL and
+ * jnas_last_error() says why. */
+typedef struct jnas_backend jnas_backend;
+jnas_backend* jnas_backend_create(const char* kind, int device);
+void jnas_backend_destroy(jnas_backend* be);
+/* Backend memory allocated now (peak == 0) or at most so far (peak != 0), in bytes. */
+int64_t jnas_backend_bytes(jnas_backend* be, int peak);
+/* This thread's last error message ("" if none): set by every call that fails. */
+const char* jnas_last_error(void);
+
+/* ------------------------------------------------------------- networks */
+
+/* Two networks are built from one op registry (native/graph/ops.h: the ops by
+ * their DARTS names, ids 0 none, 1 skip_connect, 2 avg_pool_3x3, 3 max_pool_3x3,
+ * 4 sep_conv_3x3, 5 sep_conv_5x5, 6 sep_conv_7x7, 7 dil_conv_3x3, 8 dil_conv_5x5,
+ * 9 conv_7x1_1x7):
+ *  - the ENAS micro supernet (native/graph/supernet.cpp): weight-shared; a node's
+ *    op is an index into the candidate list ops (num_ops registry ids; ENAS's is
+ *    {4, 5, 2, 3, 1}); an architecture is 4*num_nodes ints per cell (input1, op1,
+ *    input2, op2 per node), normal and reduce;
+ *  - the final network (native/graph/final_net.cpp): DARTS's NetworkCIFAR of a
+ *    fixed genotype; a cell is int32 ints [nodes, (op, input) x 2*nodes,
+ *    n_concat, concat...] with inputs of node j in [0, j+2) and concat entries in
+ *    [0, nodes+2); reductions at L/3 and 2L/3; auxiliary head; drop-path.
+ * images (B, in_channels, H, W), labels (B) and logits (B, num_classes) are HOST
+ * memory: a run copies them in and out. One handle is not thread-safe. The
+ * create functions return NULL (and set the last error) on a bad argument or
+ * when memory runs out. */
+void* jnas_supernet_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
+                           int num_layers, int channels, int num_nodes, const int32_t* ops,
+                           int num_ops, uint64_t seed);
+void* jnas_final_create(jnas_backend* be, const int32_t* normal, int normal_len,
+                        const int32_t* reduce, int reduce_len, int channels, int layers,
+                        int num_classes, int in_channels, int H, int W, int auxiliary,
+                        uint64_t seed);
+void jnas_net_destroy(void* net);
+
+/* Buffers: 0 weights, 1 gradients, 2 momentum (the same size, alignment padding
+ * included), 3 batch-norm running statistics (per BN layer its running mean (C)
+ * then its running variance (C); size 0 for the supernet, whose BN always uses
+ * batch statistics). dst/src are host memory of jnas_net_buffer_size floats. */
+int64_t jnas_net_buffer_size(void* net, int which);
+int jnas_net_get(void* net, int which, float* dst);
+int jnas_net_set(void* net, int which, const float* src);
+/* The named tensors of the weight buffer, in order; name is truncated to name_len-1. */
+int jnas_net_num_tensors(void* net);
+int jnas_net_tensor_info(void* net, int index, char* name, int name_len, int64_t* offset,
+                         int64_t* size);
+
+/* jnas_net_run's modes. */
+#define JNAS_RUN_TRAIN_STEP 0       /* forward, backward, clip, Nesterov SGD */
+#define JNAS_RUN_FORWARD_BACKWARD 1 /* forward and backward: gradients, no update */
+#define JNAS_RUN_EVALUATE 2         /* forward: loss and hits (final: running BN statistics) */
+#define JNAS_RUN_PREDICT 3          /* forward: logits only; labels may be NULL */
+/* hyper[] indices (a float array of JNAS_HYPER_COUNT). */
+#define JNAS_HYPER_LR 0
+#define JNAS_HYPER_MOMENTUM 1
+#define JNAS_HYPER_WEIGHT_DECAY 2
+#define JNAS_HYPER_GRAD_CLIP 3       /* <= 0: no clipping */
+#define JNAS_HYPER_DROPOUT_KEEP 4    /* keep probability before the classifier */
+#define JNAS_HYPER_DROP_PATH_KEEP 5  /* final network only */
+#define JNAS_HYPER_PROGRESS 6        /* [0, 1], scales drop-path (final network) */
+#define JNAS_HYPER_UPDATE_STATS 7    /* != 0: training moves the running statistics */
+#define JNAS_HYPER_COUNT 8
+/* out[] indices (a float array of JNAS_OUT_COUNT). */
+#define JNAS_OUT_LOSS 0
+#define JNAS_OUT_AUX_LOSS 1          /* 0 without an auxiliary head */
+#define JNAS_OUT_CORRECT 2           /* argmax hits, exact as a float */
+#define JNAS_OUT_GRAD_NORM 3         /* before clipping; NaN when no gradient was computed */
+#define JNAS_OUT_COUNT 4
+/* One step of a network. normal/reduce: the supernet's architecture (NULL for the
+ * final network). The training modes zero the gradients first and leave
+ * d(loss + 0.4 aux_loss)/d(weights) in buffer 1; seed draws the dropout and
+ * drop-path masks. hyper may be NULL for EVALUATE and PREDICT. out (host) gets the
+ * scalars; logits (host, (B, num_classes)) may be NULL. */
+int jnas_net_run(void* net, int mode, const int32_t* normal, const int32_t* reduce,
+                 const float* images, const int32_t* labels, int B, const float* hyper,
+                 uint64_t seed, float* out, float* logits);
+
+/* The network's plan, as JSON (UTF-8, NUL-terminated) in buf: every primitive step
+ * of an inference forward for one image (op, inputs, output shape, parameter tensor
+ * names, attributes, running-statistics offset) and every cell (inputs, nodes,
+ * edges with their op names, output combination). The supernet needs the
+ * architecture (normal/reduce), the final network ignores them. Traced on the dry
+ * backend: nothing is computed. Returns the length of the JSON; if that is >= cap
+ * nothing is written (call again with a larger buffer); -1 on error. */
+int64_t jnas_net_plan(void* net, const int32_t* normal, const int32_t* reduce, char* buf,
+                      int64_t cap);
+/* Forward FLOPs (2 x multiply-adds; pooling and elementwise ops one per output)
+ * of one image in evaluation mode (for the supernet: of the given architecture);
+ * traced on the dry backend. -1 on error. */
+double jnas_net_flops(void* net, const int32_t* normal, const int32_t* reduce);
 /* Bytes the activation arena holds (its high-water mark). */
-int64_t jnas_cpu_supernet_arena_bytes(void* net);
-/* Forward FLOPs (2 x multiply-adds) of the last call's whole batch; a
- * training step costs about three times this (forward + two backward GEMMs). */
-double jnas_cpu_supernet_last_flops(void* net);
-
-/* ------------------------------------------------------- final network */
-
-/* A found architecture trained from scratch: DARTS's NetworkCIFAR structure
- * on the tape (native/final_net.cpp states it: stem, L cells with reductions
- * at L/3 and 2L/3, auxiliary head, drop-path, dropout, linear classifier).
- * A cell is int32 ints [nodes, (op, input) x 2*nodes, n_concat, concat...];
- * ops 0 none, 1 skip_connect, 2 avg_pool_3x3, 3 max_pool_3x3, 4 sep_conv_3x3,
- * 5 sep_conv_5x5, 6 sep_conv_7x7, 7 dil_conv_3x3, 8 dil_conv_5x5,
- * 9 conv_7x1_1x7; inputs of node j in [0, j+2); concat entries in [0, nodes+2).
- * Validated by the caller (the native side returns NULL on a bad cell).
- * images (B, in_channels, H, W); labels (B) in [0, num_classes); logits (B, num_classes).
- * One handle is not thread-safe. */
-void* jnas_cpu_final_create(const int32_t* normal, int normal_len, const int32_t* reduce, int reduce_len,
-                            int channels, int layers, int num_classes, int in_channels, int H, int W,
-                            int auxiliary, uint64_t seed);
-void jnas_cpu_final_destroy(void* net);
-/* Floats in a buffer: which 0 weights, 1 gradients, 2 momentum (all the same
- * size, alignment padding included), 3 batch-norm running statistics (per BN
- * layer its running mean (C) then its running variance (C)). */
-int64_t jnas_cpu_final_buffer_size(void* net, int which);
-/* Learned weights (the named tensors' sizes summed), with or without the auxiliary head. */
-int64_t jnas_cpu_final_num_weights(void* net, int include_aux);
-int jnas_cpu_final_num_tensors(void* net);
-int jnas_cpu_final_tensor_info(void* net, int index, char* name, int name_len,
-                               int64_t* offset, int64_t* size);
-/* dst/src hold jnas_cpu_final_buffer_size(net, which) floats. */
-int jnas_cpu_final_get(void* net, int which, float* dst);
-int jnas_cpu_final_set(void* net, int which, const float* src);
-/* Training-mode forward and backward (batch statistics, drop-path, dropout,
- * auxiliary loss); the gradient buffer is zeroed first and holds
- * d(loss + 0.4 aux_loss)/d(weights) after. No update. update_stats != 0 moves
- * the running statistics. progress in [0, 1] scales drop-path (see final_net.cpp);
- * seed draws the masks. *aux_loss is 0 without the auxiliary head. */
-int jnas_cpu_final_forward_backward(void* net, const float* images, const int32_t* labels, int B,
-                                    float drop_path_keep, float dropout_keep, float progress, uint64_t seed,
-                                    int update_stats, float* loss, float* aux_loss, int32_t* correct);
-/* forward_backward (moving the running statistics), then global-norm clipping
- * (grad_clip <= 0: none) and Nesterov SGD with weight decay over every weight.
- * *grad_norm is the norm before clipping. */
-int jnas_cpu_final_train_step(void* net, const float* images, const int32_t* labels, int B, float lr,
-                              float momentum, float weight_decay, float grad_clip, float drop_path_keep,
-                              float dropout_keep, float progress, uint64_t seed, float* loss, float* aux_loss,
-                              int32_t* correct, float* grad_norm);
-/* Evaluation-mode forward (running statistics, no drop-path, dropout or auxiliary head). */
-int jnas_cpu_final_predict(void* net, const float* images, int B, float* logits);
-/* Forward FLOPs (2 x multiply-adds) for one image in evaluation mode; -1 on failure. */
-double jnas_cpu_final_flops(void* net);
+int64_t jnas_net_arena_bytes(void* net);
+/* Forward FLOPs of the last run's whole batch. */
+double jnas_net_last_flops(void* net);
 
 /* --------------------------------------------------------------- CUDA side */
 
@@ -433,6 +463,9 @@ int jnas_cuda_softmax_xent_forward(float* loss, float* probs, const float* logit
                                    void* stream);
 int jnas_cuda_softmax_xent_backward(float* dlogits, const float* probs, const int32_t* labels,
                                     int B, int V, float label_smoothing, float dloss, void* stream);
+/* hits is a device pointer too (1 int32). */
+int jnas_cuda_argmax_hits(int32_t* hits, const float* logits, const int32_t* labels, int B, int V,
+                          void* stream);
 int jnas_cuda_dropout_forward(float* out, float* mask, const float* inp, int64_t N,
                               float keep_prob, uint64_t seed, void* stream);
 int jnas_cuda_dropout_backward(float* dinp, const float* dout, const float* mask, int64_t N,
@@ -450,6 +483,8 @@ int jnas_cuda_adam_update(float* param, float* m, float* v, const float* grad, i
 int jnas_cuda_global_norm(float* out, const float* const* bufs, const int64_t* sizes, int n_bufs,
                           void* stream);
 int jnas_cuda_scale(float* buf, int64_t N, float s, void* stream);
+/* norm is a device pointer (1 float). */
+int jnas_cuda_clip_by_norm(float* buf, int64_t N, const float* norm, float max_norm, void* stream);
 
 #ifdef __cplusplus
 }

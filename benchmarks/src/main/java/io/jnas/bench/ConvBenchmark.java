@@ -1,6 +1,6 @@
 package io.jnas.bench;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.ops.Conv2dSpec;
 import io.jnas.ops.ConvOps;
 import io.jnas.tensor.Tensor;
@@ -141,8 +141,7 @@ public class ConvBenchmark {
     /** One row-major sgemm through the same wrapper the kernels' library exposes. */
     @Benchmark
     public Tensor sgemm() {
-      NativeLib.jnas_cpu_sgemm(0, 0, m, SGEMM_N, k, 1f, a.pointer(), k, b.pointer(), SGEMM_N, 0f, c.pointer(),
-          SGEMM_N);
+      Kernels.sgemm(false, false, m, SGEMM_N, k, 1f, a, k, b, SGEMM_N, 0f, c, SGEMM_N);
       return c;
     }
   }

@@ -1,6 +1,6 @@
 package io.jnas.bench;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Backends;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +44,7 @@ public final class ConvReport {
       }
     }
     System.out.printf(Locale.ROOT, "%nconv kernels, batch %d, jnas threads %d, OpenBLAS threads %d%n", ConvBenchmark.BATCH,
-        NativeLib.jnas_cpu_get_num_threads(), NativeLib.jnas_cpu_get_blas_threads());
+        Backends.cpuThreads(), Backends.blasThreads());
     System.out.printf(Locale.ROOT, "%-28s %10s %10s %14s %7s%n", "case (C x side, op, pass)", "ms/op", "GFLOP/s",
         "sgemm GFLOP/s", "ratio");
     for (Map.Entry<String, double[]> e : cases.entrySet()) {

@@ -1,12 +1,12 @@
 package io.jnas.bench;
 
 import io.jnas.enas.Supernet;
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Backends;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Supernet-step throughput at the ENAS micro search defaults (batch 160, 6 layers, 20
@@ -48,7 +48,7 @@ public final class SupernetBench {
     double gemm = sgemmGflops();
     try (Supernet net = new Supernet(cfg); Tensor x = Tensor.of(px, batch, 3, size, size); IntTensor y = IntTensor.of(lab, batch)) {
       System.out.printf(Locale.ROOT, "supernet: %d shared weights; batch %d, %d layers, %d channels, %d nodes, %dx%d, %d threads%n",
-          net.numWeights(), batch, layers, channels, nodes, size, size, NativeLib.jnas_cpu_get_num_threads());
+          net.numWeights(), batch, layers, channels, nodes, size, size, Backends.cpuThreads());
       net.trainStep(arc(rng, nodes), arc(rng, nodes), x, y, h, 0);  // warm-up: arena growth, first touches
       double secs = 0, flops = 0;
       for (int s = 0; s < steps; s++) {
@@ -87,17 +87,14 @@ public final class SupernetBench {
   /** Best-of-5 sgemm rate at 1024x1024x1024, in GFLOP/s. */
   static double sgemmGflops() {
     int n = 1024;
-    try (FloatPointer a = new FloatPointer((long) n * n); FloatPointer b = new FloatPointer((long) n * n);
-        FloatPointer c = new FloatPointer((long) n * n)) {
-      float[] v = new float[n * n];
-      SplittableRandom r = new SplittableRandom(2);
-      for (int i = 0; i < v.length; i++) v[i] = (float) r.nextDouble();
-      a.put(v);
-      b.put(v);
+    float[] v = new float[n * n];
+    SplittableRandom r = new SplittableRandom(2);
+    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextDouble();
+    try (Tensor a = Tensor.of(v, n, n); Tensor b = Tensor.of(v, n, n); Tensor c = Tensor.zeros(n, n)) {
       double best = 0;
       for (int rep = 0; rep < 6; rep++) {
         long t0 = System.nanoTime();
-        NativeLib.jnas_cpu_sgemm(0, 0, n, n, n, 1f, a, n, b, n, 0f, c, n);
+        Kernels.sgemm(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
         double s = (System.nanoTime() - t0) / 1e9;
         if (rep > 0) best = Math.max(best, 2.0 * n * n * n / s / 1e9);
       }

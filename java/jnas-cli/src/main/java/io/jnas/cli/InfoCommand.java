@@ -97,7 +97,7 @@ final class InfoCommand implements Command {
 
   private static int openblasThreads() {
     try {
-      return io.jnas.internal.NativeLib.jnas_cpu_get_blas_threads();
+      return io.jnas.backend.Backends.blasThreads();
     } catch (Throwable t) {
       return -1;
     }

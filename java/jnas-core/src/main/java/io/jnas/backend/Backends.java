@@ -1,6 +1,8 @@
 package io.jnas.backend;
 
-import io.jnas.internal.NativeLib;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,11 +11,15 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 
 /**
- * Chooses the backend at run time: CUDA where this build has it and a usable GPU answers,
- * else the CPU. {@code -Djnas.backend=cpu|cuda|auto} overrides (default {@code auto}); asking
- * for {@code cuda} where none is usable is an error. {@code -Djnas.threads=N} sets the CPU
- * kernels' threads. The probe runs once, on first use, and never crashes: any failure
- * (no driver, no device, no native library) falls back to the CPU with one log line.
+ * Chooses the backend at run time and makes the others on demand.
+ *
+ * <p>{@code -Djnas.backend=auto|cpu|cuda} (default {@code auto}) picks the process-wide backend
+ * that networks use unless given one. {@code auto} runs on the CPU, and says why: on a machine
+ * without a GPU ("no GPU found (...)"), or because the CUDA steps have not yet been verified on
+ * a GPU host; {@code cuda} asks for the CUDA backend and is an error (one line, naming the
+ * reason) where this build or machine has none. {@code -Djnas.threads=N} sets the CPU kernels'
+ * and OpenBLAS's threads. The probe runs once, on first use, and never crashes: any failure
+ * (no driver, no device) falls back to the CPU with one log line.
  */
 public final class Backends {
   /** System property naming the backend. */
@@ -22,12 +28,41 @@ public final class Backends {
   public static final String THREADS_PROPERTY = "jnas.threads";
 
   private static volatile BackendInfo info;
+  private static volatile NativeBackend cpu;
 
   private Backends() {}
 
   /** The backend in use, probing on first call. */
   public static Backend current() {
     return info().backend();
+  }
+
+  /** The process-wide CPU backend (host memory, the C++ kernels). */
+  public static Backend cpu() {
+    NativeBackend c = cpu;
+    if (c == null) {
+      synchronized (Backends.class) {
+        if (cpu == null) cpu = NativeBackend.create("cpu", 0, true, cpuDescription());
+        c = cpu;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * A new host-blind backend: the CPU kernels on memory the host cannot touch outside a kernel
+   * call (see {@link Backend}). For tests of the orchestration; close it after its networks.
+   */
+  public static Backend hostBlind() {
+    return NativeBackend.create("hostblind", 0, false, "hostblind (CPU kernels on PROT_NONE pages)");
+  }
+
+  /**
+   * A new dry backend: nothing is allocated or computed, every byte is counted (see
+   * {@link Backend}). Close it after its networks.
+   */
+  public static Backend dry() {
+    return NativeBackend.create("dry", 0, false, "dry (counts bytes, computes nothing)");
   }
 
   /** The probe's full answer, probing on first call. */
@@ -71,37 +106,57 @@ public final class Backends {
       } else {
         try (IntPointer count = new IntPointer(1)) {
           int err = NativeLib.jnas_cuda_device_count(count);
-          if (err != 0) {
-            cudaProblem = "CUDA probe: " + NativeLib.jnas_cuda_error_string(err).getString() + " (error " + err + ")";
+          if (err == 35) {
+            cudaProblem = "no GPU found (no CUDA driver on this machine: cudaGetDeviceCount error 35)";
+          } else if (err != 0) {
+            cudaProblem = "no GPU found (" + NativeLib.jnas_cuda_error_string(err).getString() + ": cudaGetDeviceCount error " + err + ")";
           } else {
             for (int d = 0; d < count.get(); d++) gpus.add(gpu(d));
-            cudaProblem = gpus.isEmpty() ? "CUDA probe found no device" : null;
+            cudaProblem = gpus.isEmpty() ? "no GPU found (the CUDA driver lists no device)" : null;
           }
         }
       }
     } catch (Throwable t) {  // a broken driver must not take the JVM's CPU path down
       cudaProblem = "CUDA probe failed: " + t;
     }
+    List<String> compiled = new ArrayList<>(List.of("cpu", "hostblind", "dry"));
+    if (built) compiled.add(1, "cuda");
     BackendInfo result;
     if (wanted.equals("cpu")) {
-      result = new BackendInfo(Backend.CPU, "-D" + BACKEND_PROPERTY + "=cpu", cpuThreads, built, gpus);
-    } else if (cudaProblem == null) {
-      // The CUDA kernels arrive with the CUDA backend issue; until they do, the CPU runs.
-      String why = "GPU present (" + gpus.get(0).name() + "), but the CUDA kernels are not in this build yet; using the CPU";
-      if (wanted.equals("cuda")) throw new IllegalStateException("-D" + BACKEND_PROPERTY + "=cuda: " + why);
-      result = new BackendInfo(Backend.CPU, why, cpuThreads, built, gpus);
+      result = new BackendInfo(cpu(), "-D" + BACKEND_PROPERTY + "=cpu", cpuThreads, built, compiled, gpus);
+    } else if (cudaProblem != null) {
+      if (wanted.equals("cuda")) throw new IllegalArgumentException("-D" + BACKEND_PROPERTY + "=cuda: " + cudaProblem);
+      result = new BackendInfo(cpu(), cudaProblem + ": using the CPU", cpuThreads, built, compiled, gpus);
+    } else if (wanted.equals("cuda")) {
+      BackendInfo.Gpu g = gpus.get(0);
+      NativeBackend c = NativeBackend.create("cuda", 0, true, "cuda (" + g.name() + ", compute capability "
+          + g.computeCapability() + ")");
+      result = new BackendInfo(c, "-D" + BACKEND_PROPERTY + "=cuda: " + g.name() + " (the CUDA steps are not yet verified on a GPU host)",
+          cpuThreads, built, compiled, gpus);
     } else {
-      if (wanted.equals("cuda")) throw new IllegalStateException("-D" + BACKEND_PROPERTY + "=cuda: " + cudaProblem);
-      result = new BackendInfo(Backend.CPU, cudaProblem + "; using the CPU", cpuThreads, built, gpus);
+      // The CUDA steps run through the same tape, but have not been checked on a GPU yet.
+      String why = "GPU present (" + gpus.get(0).name() + "), but the CUDA steps are not yet verified on a GPU host; "
+          + "using the CPU (-D" + BACKEND_PROPERTY + "=cuda uses the GPU anyway)";
+      result = new BackendInfo(cpu(), why, cpuThreads, built, compiled, gpus);
     }
     System.getLogger("io.jnas").log(System.Logger.Level.INFO, "backend " + result.backend().id() + ": " + result.reason());
     return result;
+  }
+
+  private static String cpuDescription() {
+    return "cpu (" + NativeLib.jnas_cpu_get_num_threads() + " kernel threads, OpenBLAS " + NativeLib.jnas_cpu_get_blas_threads() + ")";
   }
 
   /** Threads of the CPU kernels' own loops now (the native pool is one per process). */
   public static int cpuThreads() {
     NativeLib.load();
     return NativeLib.jnas_cpu_get_num_threads();
+  }
+
+  /** Threads of OpenBLAS now. */
+  public static int blasThreads() {
+    NativeLib.load();
+    return NativeLib.jnas_cpu_get_blas_threads();
   }
 
   /**
@@ -115,6 +170,51 @@ public final class Backends {
     NativeLib.load();
     NativeLib.jnas_cpu_set_num_threads(n);
     NativeLib.jnas_cpu_set_blas_threads(n);
+  }
+
+  /**
+   * Memory a backend can still hand out, in bytes: for the CPU, the kernel's estimate of
+   * available memory ({@code MemAvailable} of {@code /proc/meminfo}, else the JVM's view of free
+   * physical memory); for CUDA, the device's free memory.
+   */
+  public static long availableBytes(Backend backend) {
+    if (backend.id().equals("cuda")) {
+      List<BackendInfo.Gpu> g = info().gpus();
+      return g.isEmpty() ? 0 : gpu(g.get(0).index()).freeBytes();
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemAvailable:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux: fall through
+    }
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean s) return s.getFreeMemorySize();
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * Checks that {@code bytes} fit in what {@code backend} can hand out.
+   *
+   * @param what the run, e.g. {@code "the supernet at batch 160"}
+   * @param hint what to lower, e.g. {@code "--channels, --layers or --batch"}
+   * @throws IllegalArgumentException naming the estimate, the limit and the hint
+   */
+  public static void checkFits(Backend backend, String what, long bytes, String hint) {
+    long avail = availableBytes(backend);
+    if (bytes > avail) {
+      throw new IllegalArgumentException(what + " needs " + gib(bytes) + " of " + backend.id() + " memory, but "
+          + gib(avail) + " is available; lower " + hint);
+    }
+  }
+
+  /** Bytes as GiB (or MiB below 1 GiB) for messages. */
+  public static String gib(long bytes) {
+    return bytes >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+        : String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
   }
 
   private static BackendInfo.Gpu gpu(int d) {

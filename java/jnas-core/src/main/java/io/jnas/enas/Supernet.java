@@ -1,28 +1,26 @@
 package io.jnas.enas;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Backend;
+import io.jnas.backend.Backends;
+import io.jnas.backend.NativeNetwork;
+import io.jnas.backend.NetworkPlan;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * The weight-shared supernet of the ENAS micro space, run natively: one call per minibatch
- * does forward, backward and the update of the sampled path ({@code native/supernet.cpp}
- * describes the structure). Every argument is checked here before it reaches native code.
+ * does forward, backward and the update of the sampled path ({@code native/graph/supernet.cpp}
+ * describes the structure), on the backend in use ({@link Backends#current()}) or a given one.
+ * Every argument is checked here before it reaches native code.
  *
  * <p>An architecture is given as two arrays of {@code 4 * nodes} integers, the normal and the
  * reduction cell, in the ENAS order (input1, op1, input2, op2 per node); ops are ENAS ids
- * 0 sep3, 1 sep5, 2 avg3, 3 max3, 4 identity.
+ * 0 sep3, 1 sep5, 2 avg3, 3 max3, 4 identity: indices into the candidate list
+ * {@link EnasOp#registryIds()}.
  *
  * <p>Not thread-safe: one search drives one supernet.
  */
-public final class Supernet implements AutoCloseable {
+public final class Supernet extends NativeNetwork {
   /** Number of candidate ops per edge. */
   public static final int NUM_OPS = 5;
 
@@ -106,34 +104,41 @@ public final class Supernet implements AutoCloseable {
     MOMENTUM
   }
 
-  /**
-   * One named tensor carved from the parameter buffers.
-   *
-   * @param name e.g. {@code layer0.node1.in2.sep3.0.pw}
-   * @param offset first float in the buffer
-   * @param size number of floats
-   */
-  public record TensorInfo(String name, long offset, long size) {}
-
   private final Config config;
-  private Pointer handle;
-  private final long numParams;
-  private final IntPointer normal;
-  private final IntPointer reduce;
-  private final FloatPointer loss = new FloatPointer(1);
-  private final FloatPointer norm = new FloatPointer(1);
-  private final IntPointer correct = new IntPointer(1);
 
-  /** Builds the supernet and initializes its weights from {@code config.seed()}. */
+  /** Builds the supernet on the backend in use and initializes its weights from {@code config.seed()}. */
   public Supernet(Config config) {
+    this(config, Backends.current());
+  }
+
+  /** Builds the supernet on {@code backend} and initializes its weights from {@code config.seed()}. */
+  public Supernet(Config config, Backend backend) {
+    super("supernet", backend, new SupernetSpec(config.inChannels(), config.height(), config.width(),
+        config.numClasses(), config.layers(), config.channels(), config.nodes(), EnasOp.registryIds(), config.seed()));
     this.config = config;
-    NativeLib.load();
-    this.handle = NativeLib.jnas_cpu_supernet_create(config.inChannels(), config.height(), config.width(),
-        config.numClasses(), config.layers(), config.channels(), config.nodes(), config.seed());
-    if (handle == null || handle.isNull()) throw new IllegalStateException("supernet: native construction failed (out of memory?)");
-    this.numParams = NativeLib.jnas_cpu_supernet_num_params(handle);
-    this.normal = new IntPointer(4L * config.nodes());
-    this.reduce = new IntPointer(4L * config.nodes());
+  }
+
+  /**
+   * The bytes of backend memory a supernet of this shape takes while training at batch
+   * {@code batch}: weights, gradients and momentum, and the activation arena of the most
+   * memory-hungry architecture (every node on one op, for each op). Measured by building and
+   * stepping it on the {@code dry} backend: exact, and nothing is allocated.
+   */
+  public static long requiredBytes(Config config, int batch) {
+    if (batch < 2) throw new IllegalArgumentException("supernet: batch is " + batch + ", expected at least 2");
+    long most = 0;
+    for (int op = 0; op < NUM_OPS; op++) {
+      int[] arc = new int[4 * config.nodes()];
+      for (int j = 0; j < config.nodes(); j++) {
+        arc[4 * j + 1] = op;
+        arc[4 * j + 3] = op;
+      }
+      try (Backend dry = Backends.dry(); Supernet s = new Supernet(config, dry)) {
+        s.dryRun(MODE_TRAIN_STEP, arc, arc, batch, hyper(0.1f, 0.9f, 0f, 5f, 0.9f, 1f, 0f, false));
+        most = Math.max(most, dry.peakBytes());
+      }
+    }
+    return most;
   }
 
   /** The configuration. */
@@ -143,7 +148,7 @@ public final class Supernet implements AutoCloseable {
 
   /** Floats in each parameter-sized buffer (weights, gradients, momentum); includes alignment padding. */
   public long numParams() {
-    return numParams;
+    return bufferSize(BUF_WEIGHTS);
   }
 
   /** Number of shared weights (the sum of the named tensors' sizes). */
@@ -153,28 +158,12 @@ public final class Supernet implements AutoCloseable {
     return n;
   }
 
-  /** The named tensors, in buffer order. */
-  public List<TensorInfo> tensors() {
-    ensureOpen();
-    int n = NativeLib.jnas_cpu_supernet_num_tensors(handle);
-    List<TensorInfo> list = new ArrayList<>(n);
-    try (BytePointer name = new BytePointer(256); LongPointer off = new LongPointer(1); LongPointer size = new LongPointer(1)) {
-      for (int i = 0; i < n; i++) {
-        NativeLib.jnas_cpu_supernet_tensor_info(handle, i, name, 256, off, size);
-        String s = name.getString();
-        int nul = s.indexOf('\0');
-        list.add(new TensorInfo(nul >= 0 ? s.substring(0, nul) : s, off.get(), size.get()));
-      }
-    }
-    return list;
-  }
-
   /** One training step: forward, backward, clip, Nesterov SGD. {@code seed} draws the dropout mask. */
   public Result trainStep(int[] normalArc, int[] reduceArc, Tensor images, IntTensor labels, Hyper h, long seed) {
     int b = check("train_step", normalArc, reduceArc, images, labels);
-    checkCode(NativeLib.jnas_cpu_supernet_train_step(handle, normal, reduce, images.pointer(), labels.pointer(), b, h.lr(),
-        h.momentum(), h.weightDecay(), h.gradClip(), h.keepProb(), seed, loss, correct, norm), "train_step");
-    return new Result(loss.get(), correct.get(), b, norm.get());
+    float[] o = run("train_step", MODE_TRAIN_STEP, normalArc, reduceArc, images, labels,
+        hyper(h.lr(), h.momentum(), h.weightDecay(), h.gradClip(), h.keepProb(), 1f, 0f, false), seed, null);
+    return new Result(o[OUT_LOSS], (int) o[OUT_CORRECT], b, o[OUT_GRAD_NORM]);
   }
 
   /** Forward and backward without an update; the gradients are then readable with {@link #get}. */
@@ -182,51 +171,43 @@ public final class Supernet implements AutoCloseable {
       long seed) {
     int b = check("forward_backward", normalArc, reduceArc, images, labels);
     if (!(keepProb > 0 && keepProb <= 1)) throw new IllegalArgumentException("supernet: keepProb is " + keepProb + ", expected (0, 1]");
-    checkCode(NativeLib.jnas_cpu_supernet_forward_backward(handle, normal, reduce, images.pointer(), labels.pointer(), b,
-        keepProb, seed, loss, correct), "forward_backward");
-    return new Result(loss.get(), correct.get(), b, Float.NaN);
+    float[] o = run("forward_backward", MODE_FORWARD_BACKWARD, normalArc, reduceArc, images, labels,
+        hyper(0f, 0f, 0f, 0f, keepProb, 1f, 0f, false), seed, null);
+    return new Result(o[OUT_LOSS], (int) o[OUT_CORRECT], b, Float.NaN);
   }
 
   /** Loss and accuracy of an architecture on a batch, with the shared weights; updates nothing. */
   public Result evaluate(int[] normalArc, int[] reduceArc, Tensor images, IntTensor labels) {
     int b = check("evaluate", normalArc, reduceArc, images, labels);
-    checkCode(NativeLib.jnas_cpu_supernet_evaluate(handle, normal, reduce, images.pointer(), labels.pointer(), b, loss,
-        correct), "evaluate");
-    return new Result(loss.get(), correct.get(), b, Float.NaN);
+    float[] o = run("evaluate", MODE_EVALUATE, normalArc, reduceArc, images, labels, null, 0, null);
+    return new Result(o[OUT_LOSS], (int) o[OUT_CORRECT], b, Float.NaN);
   }
 
   /** A copy of one buffer. */
   public float[] get(Buffer which) {
-    ensureOpen();
-    float[] out = new float[Math.toIntExact(numParams)];
-    try (FloatPointer p = new FloatPointer(numParams)) {
-      checkCode(NativeLib.jnas_cpu_supernet_get(handle, which.ordinal(), p), "get");
-      p.get(out);
-    }
-    return out;
+    return getBuffer(which.ordinal());
   }
 
   /** Overwrites one buffer; {@code values} must hold {@link #numParams()} floats. */
   public void set(Buffer which, float[] values) {
-    ensureOpen();
-    if (values.length != numParams) {
-      throw new IllegalArgumentException("supernet: set " + which + " got " + values.length + " floats, expected " + numParams);
-    }
-    try (FloatPointer p = new FloatPointer(values)) {
-      checkCode(NativeLib.jnas_cpu_supernet_set(handle, which.ordinal(), p), "set");
-    }
+    setBuffer(which.ordinal(), which.toString(), values);
   }
 
-  /** Forward FLOPs (2 x multiply-adds) of the last call's whole batch; a training step costs about 3x. */
-  public double lastForwardFlops() {
-    ensureOpen();
-    return NativeLib.jnas_cpu_supernet_last_flops(handle);
+  /**
+   * The plan of the network with this architecture: every primitive step of a forward for one
+   * image and every cell with its edges (see {@link NetworkPlan}).
+   */
+  public NetworkPlan plan(int[] normalArc, int[] reduceArc) {
+    checkArc("normal_arc", normalArc, config.nodes());
+    checkArc("reduce_arc", reduceArc, config.nodes());
+    return super.plan(normalArc, reduceArc);
   }
 
-  /** Bytes held by the activation arena (its high-water mark so far). */
-  public long arenaBytes() {
-    ensureOpen();
-    return NativeLib.jnas_cpu_supernet_arena_bytes(handle);
+  /** Forward FLOPs (2 x multiply-adds) of one image through this architecture. */
+  public double forwardFlops(int[] normalArc, int[] reduceArc) {
+    checkArc("normal_arc", normalArc, config.nodes());
+    checkArc("reduce_arc", reduceArc, config.nodes());
+    return flops(normalArc, reduceArc);
   }
 
   /**
@@ -253,50 +234,8 @@ public final class Supernet implements AutoCloseable {
   }
 
   private int check(String op, int[] normalArc, int[] reduceArc, Tensor images, IntTensor labels) {
-    ensureOpen();
     checkArc("normal_arc", normalArc, config.nodes());
     checkArc("reduce_arc", reduceArc, config.nodes());
-    if (images == null) throw new IllegalArgumentException("supernet " + op + ": images is null");
-    if (labels == null) throw new IllegalArgumentException("supernet " + op + ": labels is null");
-    int b = images.dim(0);
-    if (!images.hasShape(b, config.inChannels(), config.height(), config.width())) {
-      throw new IllegalArgumentException("supernet " + op + ": images has shape " + java.util.Arrays.toString(images.shape())
-          + ", expected [B, " + config.inChannels() + ", " + config.height() + ", " + config.width() + "]");
-    }
-    if (b < 2) throw new IllegalArgumentException("supernet " + op + ": batch is " + b + ", expected at least 2 (batch statistics)");
-    if (!labels.hasShape(b)) {
-      throw new IllegalArgumentException("supernet " + op + ": labels has shape " + java.util.Arrays.toString(labels.shape()) + ", expected [" + b + "]");
-    }
-    int[] lab = labels.toArray();
-    for (int i = 0; i < lab.length; i++) {
-      if (lab[i] < 0 || lab[i] >= config.numClasses()) {
-        throw new IllegalArgumentException("supernet " + op + ": labels[" + i + "] = " + lab[i] + ", expected [0, " + config.numClasses() + ")");
-      }
-    }
-    normal.put(normalArc);
-    reduce.put(reduceArc);
-    return b;
-  }
-
-  private static void checkCode(int code, String op) {
-    if (code != 0) throw new IllegalStateException("supernet " + op + ": native call failed with code " + code);
-  }
-
-  private void ensureOpen() {
-    if (handle == null) throw new IllegalStateException("supernet is closed");
-  }
-
-  /** Frees the native supernet. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      NativeLib.jnas_cpu_supernet_destroy(handle);
-      handle = null;
-      normal.close();
-      reduce.close();
-      loss.close();
-      norm.close();
-      correct.close();
-    }
+    return checkBatch(op, images, labels, true, 2);
   }
 }

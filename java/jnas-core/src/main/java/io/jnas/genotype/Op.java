@@ -3,9 +3,11 @@ package io.jnas.genotype;
 import io.jnas.enas.EnasOp;
 
 /**
- * The operations of final (from-scratch) networks, DARTS's names ({@code operations.py}). The
- * ordinal is the op id of the native genotype ints ({@code jnas_cpu_final_create} in
- * {@code native/jnas.h}); {@code native/final_net.cpp} states what each computes.
+ * The op registry, by DARTS's names ({@code operations.py}): one id space for every network.
+ * The ordinal is the registry id of {@code native/graph/ops.h}, which states what each op
+ * computes and which parameters it has; the final network's genotype ints and the supernet's
+ * candidate lists ({@link io.jnas.enas.EnasOp#op()}) both use it. A test checks this enum
+ * against the native registry (names and ids, through a network plan).
  */
 public enum Op {
   /** Zero output (no connection). */
@@ -60,14 +62,8 @@ public enum Op {
     throw new IllegalArgumentException("unknown op '" + label + "'; known: " + known);
   }
 
-  /** The final-network op of an ENAS op (identity becomes skip_connect). */
+  /** The registry entry of an ENAS candidate (identity is skip_connect): {@link EnasOp#op()}. */
   public static Op of(EnasOp op) {
-    return switch (op) {
-      case SEP_CONV_3X3 -> SEP_CONV_3X3;
-      case SEP_CONV_5X5 -> SEP_CONV_5X5;
-      case AVG_POOL_3X3 -> AVG_POOL_3X3;
-      case MAX_POOL_3X3 -> MAX_POOL_3X3;
-      case IDENTITY -> SKIP_CONNECT;
-    };
+    return op.op();
   }
 }

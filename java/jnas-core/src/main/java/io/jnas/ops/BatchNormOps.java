@@ -1,6 +1,6 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.Tensor;
 
 /**
@@ -68,8 +68,8 @@ public final class BatchNormOps {
     Check.inRange(op, "momentum", momentum, 0, 1);
     Check.distinct(op, "mean", mean, "rstd", rstd);
     Check.distinct(op, "runningMean", runningMean, "runningVar", runningVar);
-    Check.ok(op, NativeLib.jnas_cpu_batchnorm_forward(out.pointer(), mean.pointer(), rstd.pointer(), inp.pointer(),
-        ptr(gamma), ptr(beta), ptr(runningMean), ptr(runningVar), b, c, hw, eps, momentum, training ? 1 : 0));
+    Check.ok(op, Kernels.batchnormForward(out, mean, rstd, inp,
+        gamma, beta, runningMean, runningVar, b, c, hw, eps, momentum, training));
   }
 
   /**
@@ -102,8 +102,8 @@ public final class BatchNormOps {
     Check.optionalShape(op, "gamma", gamma, c);
     Check.distinct(op, "dinp", dinp, "dout", dout);
     Check.distinct(op, "dinp", dinp, "inp", inp);
-    Check.ok(op, NativeLib.jnas_cpu_batchnorm_backward(ptr(dinp), ptr(dgamma), ptr(dbeta), dout.pointer(),
-        inp.pointer(), mean.pointer(), rstd.pointer(), ptr(gamma), d[0], c, d[2], training ? 1 : 0));
+    Check.ok(op, Kernels.batchnormBackward(dinp, dgamma, dbeta, dout,
+        inp, mean, rstd, gamma, d[0], c, d[2], training));
   }
 
   /** (B, C, HW) of a tensor of rank 2 or more; HW must fit an int. */
@@ -130,7 +130,4 @@ public final class BatchNormOps {
     Check.optionalShape(op, "beta", beta, c);
   }
 
-  private static org.bytedeco.javacpp.FloatPointer ptr(Tensor t) {
-    return t == null ? null : t.pointer();
-  }
 }

@@ -1,6 +1,6 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.Tensor;
 import java.util.Arrays;
 
@@ -95,12 +95,12 @@ public final class ConvOps {
     distinctOutputs(op, new String[] {"out"}, new Tensor[] {out}, new String[] {"inp", "weight", "bias"},
         new Tensor[] {inp, weight, bias});
     int code = ref
-        ? NativeLib.jnas_cpu_conv2d_forward_ref(out.pointer(), inp.pointer(), weight.pointer(), ptr(bias),
+        ? Kernels.conv2dForward(out, inp, weight, bias,
             g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(), spec.padH(), spec.padW(),
-            spec.dilation(), spec.groups())
-        : NativeLib.jnas_cpu_conv2d_forward(out.pointer(), inp.pointer(), weight.pointer(), ptr(bias),
+            spec.dilation(), spec.groups(), true)
+        : Kernels.conv2dForward(out, inp, weight, bias,
             g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(), spec.padH(), spec.padW(),
-            spec.dilation(), spec.groups());
+            spec.dilation(), spec.groups(), false);
     Check.ok(op, code);
   }
 
@@ -114,12 +114,12 @@ public final class ConvOps {
     distinctOutputs(op, new String[] {"dinp", "dweight", "dbias"}, new Tensor[] {dinp, dweight, dbias},
         new String[] {"dout", "inp", "weight"}, new Tensor[] {dout, inp, weight});
     int code = ref
-        ? NativeLib.jnas_cpu_conv2d_backward_ref(ptr(dinp), ptr(dweight), ptr(dbias), dout.pointer(),
-            inp.pointer(), weight.pointer(), g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(),
-            spec.padH(), spec.padW(), spec.dilation(), spec.groups())
-        : NativeLib.jnas_cpu_conv2d_backward(ptr(dinp), ptr(dweight), ptr(dbias), dout.pointer(),
-            inp.pointer(), weight.pointer(), g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(),
-            spec.padH(), spec.padW(), spec.dilation(), spec.groups());
+        ? Kernels.conv2dBackward(dinp, dweight, dbias, dout,
+            inp, weight, g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(),
+            spec.padH(), spec.padW(), spec.dilation(), spec.groups(), true)
+        : Kernels.conv2dBackward(dinp, dweight, dbias, dout,
+            inp, weight, g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(),
+            spec.padH(), spec.padW(), spec.dilation(), spec.groups(), false);
     Check.ok(op, code);
   }
 
@@ -180,8 +180,8 @@ public final class ConvOps {
     Check.shape(op, "out", out, g.outShape());
     distinctOutputs(op, new String[] {"out", "mid"}, new Tensor[] {out, mid},
         new String[] {"inp", "wDw", "wPw"}, new Tensor[] {inp, wDw, wPw});
-    Check.ok(op, NativeLib.jnas_cpu_sepconv_forward(out.pointer(), mid.pointer(), inp.pointer(), wDw.pointer(),
-        wPw.pointer(), g.b, g.cIn, g.h, g.w, g.cOut, g.kh, stride, pad, dilation));
+    Check.ok(op, Kernels.sepconvForward(out, mid, inp, wDw,
+        wPw, g.b, g.cIn, g.h, g.w, g.cOut, g.kh, stride, pad, dilation));
   }
 
   /**
@@ -207,8 +207,8 @@ public final class ConvOps {
     Check.optionalShape(op, "dwPw", dwPw, wPw.shape());
     distinctOutputs(op, new String[] {"dinp", "dwDw", "dwPw"}, new Tensor[] {dinp, dwDw, dwPw},
         new String[] {"dout", "mid", "inp", "wDw", "wPw"}, new Tensor[] {dout, mid, inp, wDw, wPw});
-    Check.ok(op, NativeLib.jnas_cpu_sepconv_backward(ptr(dinp), ptr(dwDw), ptr(dwPw), dout.pointer(),
-        mid.pointer(), inp.pointer(), wDw.pointer(), wPw.pointer(), g.b, g.cIn, g.h, g.w, g.cOut, g.kh,
+    Check.ok(op, Kernels.sepconvBackward(dinp, dwDw, dwPw, dout,
+        mid, inp, wDw, wPw, g.b, g.cIn, g.h, g.w, g.cOut, g.kh,
         stride, pad, dilation));
   }
 
@@ -250,8 +250,8 @@ public final class ConvOps {
     Check.shape(op, "out", out, g.outShape());
     distinctOutputs(op, new String[] {"out"}, new Tensor[] {out}, new String[] {"inp", "w1", "w2"},
         new Tensor[] {inp, w1, w2});
-    Check.ok(op, NativeLib.jnas_cpu_factorized_reduce_forward(out.pointer(), inp.pointer(), w1.pointer(),
-        w2.pointer(), g.b, g.cIn, g.h, g.w, cOut));
+    Check.ok(op, Kernels.factorizedReduceForward(out, inp, w1,
+        w2, g.b, g.cIn, g.h, g.w, cOut));
   }
 
   /**
@@ -277,8 +277,8 @@ public final class ConvOps {
     Check.optionalShape(op, "dw2", dw2, w2.shape());
     distinctOutputs(op, new String[] {"dinp", "dw1", "dw2"}, new Tensor[] {dinp, dw1, dw2},
         new String[] {"dout", "inp", "w1", "w2"}, new Tensor[] {dout, inp, w1, w2});
-    Check.ok(op, NativeLib.jnas_cpu_factorized_reduce_backward(ptr(dinp), ptr(dw1), ptr(dw2), dout.pointer(),
-        inp.pointer(), w1.pointer(), w2.pointer(), g.b, g.cIn, g.h, g.w, cOut));
+    Check.ok(op, Kernels.factorizedReduceBackward(dinp, dw1, dw2, dout,
+        inp, w1, w2, g.b, g.cIn, g.h, g.w, cOut));
   }
 
   private static Geom frGeom(String op, String outName, int cOut, Tensor inp, Tensor w1, Tensor w2) {
@@ -293,9 +293,6 @@ public final class ConvOps {
 
   // ------------------------------------------------------------------- helpers
 
-  static org.bytedeco.javacpp.FloatPointer ptr(Tensor t) {
-    return t == null ? null : t.pointer();
-  }
 
   /** Every written tensor (output or gradient) distinct from every other one and from every input. */
   static void distinctOutputs(String op, String[] gradNames, Tensor[] grads, String[] inNames, Tensor[] ins) {

@@ -1,6 +1,6 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.Tensor;
 
 /**
@@ -37,7 +37,7 @@ public final class DropoutOps {
     Check.distinct(op, "mask", mask, "inp", inp);
     Check.distinct(op, "mask", mask, "out", out);
     keep(op, keepProb);
-    Check.ok(op, NativeLib.jnas_cpu_dropout_forward(out.pointer(), mask.pointer(), inp.pointer(), inp.size(),
+    Check.ok(op, Kernels.dropoutForward(out, mask, inp, inp.size(),
         keepProb, seed));
   }
 
@@ -53,7 +53,7 @@ public final class DropoutOps {
     Check.notNull(op, "mask", mask);
     Check.shape(op, "dinp", dinp, mask.shape());
     Check.shape(op, "dout", dout, mask.shape());
-    Check.ok(op, NativeLib.jnas_cpu_dropout_backward(dinp.pointer(), dout.pointer(), mask.pointer(), mask.size()));
+    Check.ok(op, Kernels.dropoutBackward(dinp, dout, mask, mask.size()));
   }
 
   /**
@@ -73,7 +73,7 @@ public final class DropoutOps {
     Check.shape(op, "mask", mask, inp.dim(0));
     Check.distinct(op, "mask", mask, "out", out);
     keep(op, keepProb);
-    Check.ok(op, NativeLib.jnas_cpu_drop_path_forward(out.pointer(), mask.pointer(), inp.pointer(), inp.dim(0),
+    Check.ok(op, Kernels.dropPathForward(out, mask, inp, inp.dim(0),
         inp.size() / inp.dim(0), keepProb, seed));
   }
 
@@ -89,7 +89,7 @@ public final class DropoutOps {
     Check.notNull(op, "dinp", dinp);
     Check.shape(op, "dout", dout, dinp.shape());
     Check.shape(op, "mask", mask, dinp.dim(0));
-    Check.ok(op, NativeLib.jnas_cpu_drop_path_backward(dinp.pointer(), dout.pointer(), mask.pointer(), dinp.dim(0),
+    Check.ok(op, Kernels.dropPathBackward(dinp, dout, mask, dinp.dim(0),
         dinp.size() / dinp.dim(0)));
   }
 

@@ -1,12 +1,9 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Elementwise ops: ReLU, the sum of N inputs, channel concat.
@@ -23,7 +20,7 @@ public final class ElementwiseOps {
     String op = "relu_forward";
     Check.notNull(op, "inp", inp);
     Check.shape(op, "out", out, inp.shape());
-    Check.ok(op, NativeLib.jnas_cpu_relu_forward(out.pointer(), inp.pointer(), inp.size()));
+    Check.ok(op, Kernels.reluForward(out, inp, inp.size()));
   }
 
   /** {@code dinp += dout * (inp > 0)}; all three of one shape. */
@@ -32,7 +29,7 @@ public final class ElementwiseOps {
     Check.notNull(op, "inp", inp);
     Check.shape(op, "dinp", dinp, inp.shape());
     Check.shape(op, "dout", dout, inp.shape());
-    Check.ok(op, NativeLib.jnas_cpu_relu_backward(dinp.pointer(), dout.pointer(), inp.pointer(), inp.size()));
+    Check.ok(op, Kernels.reluBackward(dinp, dout, inp, inp.size()));
   }
 
   /**
@@ -48,9 +45,7 @@ public final class ElementwiseOps {
     int[] shape = inps.get(0).shape();
     for (int i = 0; i < inps.size(); i++) Check.shape(op, "inps[" + i + "]", inps.get(i), shape);
     Check.shape(op, "out", out, shape);
-    try (PointerPointer<FloatPointer> pp = pointers(inps)) {
-      Check.ok(op, NativeLib.jnas_cpu_sum_forward(out.pointer(), pp, inps.size(), out.size()));
-    }
+    Check.ok(op, Kernels.sumForward(out, inps, out.size()));
   }
 
   /**
@@ -68,9 +63,7 @@ public final class ElementwiseOps {
       Check.optionalShape(op, "dinps[" + i + "]", dinps.get(i), dout.shape());
       Check.distinct(op, "dinps[" + i + "]", dinps.get(i), "dout", dout);
     }
-    try (PointerPointer<FloatPointer> pp = pointers(dinps)) {
-      Check.ok(op, NativeLib.jnas_cpu_sum_backward(pp, dout.pointer(), dinps.size(), dout.size()));
-    }
+    Check.ok(op, Kernels.sumBackward(dinps, dout, dout.size()));
   }
 
   /**
@@ -87,10 +80,7 @@ public final class ElementwiseOps {
     int[] outShape = concatShape(op, "inps", inps, channels);
     Check.shape(op, "out", out, outShape);
     for (int i = 0; i < inps.size(); i++) Check.distinct(op, "out", out, "inps[" + i + "]", inps.get(i));
-    try (PointerPointer<FloatPointer> pp = pointers(inps); IntPointer ch = new IntPointer(channels)) {
-      Check.ok(op, NativeLib.jnas_cpu_concat_forward(out.pointer(), pp, ch, inps.size(), outShape[0],
-          hw(op, outShape)));
-    }
+    Check.ok(op, Kernels.concatForward(out, inps, channels, outShape[0], hw(op, outShape)));
   }
 
   /**
@@ -130,10 +120,7 @@ public final class ElementwiseOps {
       Check.optionalShape(op, "dinps[" + i + "]", dinps.get(i), expected);
       Check.distinct(op, "dinps[" + i + "]", dinps.get(i), "dout", dout);
     }
-    try (PointerPointer<FloatPointer> pp = pointers(dinps); IntPointer ch = new IntPointer(channels)) {
-      Check.ok(op, NativeLib.jnas_cpu_concat_backward(pp, dout.pointer(), ch, dinps.size(), dout.dim(0),
-          hw(op, dout.shape())));
-    }
+    Check.ok(op, Kernels.concatBackward(dinps, dout, channels, dout.dim(0), hw(op, dout.shape())));
   }
 
   private static void nonEmpty(String op, String name, List<Tensor> list) {
@@ -185,9 +172,4 @@ public final class ElementwiseOps {
   }
 
   /** A native array of the tensors' pointers ({@code null} entries stay NULL). */
-  private static PointerPointer<FloatPointer> pointers(List<Tensor> ts) {
-    PointerPointer<FloatPointer> pp = new PointerPointer<>(ts.size());
-    for (int i = 0; i < ts.size(); i++) pp.put(i, ts.get(i) == null ? null : ts.get(i).pointer());
-    return pp;
-  }
 }

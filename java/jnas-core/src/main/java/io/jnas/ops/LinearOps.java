@@ -1,6 +1,6 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.Tensor;
 
 /**
@@ -32,8 +32,8 @@ public final class LinearOps {
     Check.shape(op, "out", out, b, oc);
     ConvOps.distinctOutputs(op, new String[] {"out"}, new Tensor[] {out}, new String[] {"inp", "weight", "bias"},
         new Tensor[] {inp, weight, bias});
-    Check.ok(op, NativeLib.jnas_cpu_linear_forward(out.pointer(), inp.pointer(), weight.pointer(),
-        ConvOps.ptr(bias), b, ic, oc));
+    Check.ok(op, Kernels.linearForward(out, inp, weight,
+        bias, b, ic, oc));
   }
 
   /**
@@ -59,7 +59,7 @@ public final class LinearOps {
     Check.optionalShape(op, "dbias", dbias, oc);
     ConvOps.distinctOutputs(op, new String[] {"dinp", "dweight", "dbias"}, new Tensor[] {dinp, dweight, dbias},
         new String[] {"dout", "inp", "weight"}, new Tensor[] {dout, inp, weight});
-    Check.ok(op, NativeLib.jnas_cpu_linear_backward(ConvOps.ptr(dinp), ConvOps.ptr(dweight), ConvOps.ptr(dbias),
-        dout.pointer(), inp.pointer(), weight.pointer(), b, ic, oc));
+    Check.ok(op, Kernels.linearBackward(dinp, dweight, dbias,
+        dout, inp, weight, b, ic, oc));
   }
 }

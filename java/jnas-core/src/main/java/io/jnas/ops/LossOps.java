@@ -1,6 +1,6 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 
@@ -37,8 +37,8 @@ public final class LossOps {
     Check.distinct(op, "probs", probs, "logits", logits);
     labels(op, labels, b, v);
     smoothing(op, labelSmoothing);
-    Check.ok(op, NativeLib.jnas_cpu_softmax_xent_forward(loss.pointer(), probs.pointer(), logits.pointer(),
-        labels.pointer(), b, v, labelSmoothing));
+    Check.ok(op, Kernels.softmaxXentForward(loss, probs, logits,
+        labels, b, v, labelSmoothing));
     return loss.get(0);
   }
 
@@ -62,7 +62,7 @@ public final class LossOps {
     labels(op, labels, b, v);
     smoothing(op, labelSmoothing);
     Check.finite(op, "dloss", dloss);
-    Check.ok(op, NativeLib.jnas_cpu_softmax_xent_backward(dlogits.pointer(), probs.pointer(), labels.pointer(),
+    Check.ok(op, Kernels.softmaxXentBackward(dlogits, probs, labels,
         b, v, labelSmoothing, dloss));
   }
 

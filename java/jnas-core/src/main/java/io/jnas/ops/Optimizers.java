@@ -1,11 +1,8 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.Tensor;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Parameter updates (SGD with momentum and Nesterov, Adam) and gradient norms, each applied in
@@ -52,8 +49,8 @@ public final class Optimizers {
     Check.distinct(op, "param", param, "grad", grad);
     Check.distinct(op, "param", param, "momentumBuf", momentumBuf);
     Check.distinct(op, "grad", grad, "momentumBuf", momentumBuf);
-    Check.ok(op, NativeLib.jnas_cpu_sgd_update(param.pointer(), momentumBuf == null ? null : momentumBuf.pointer(),
-        grad.pointer(), param.size(), lr, momentum, weightDecay, nesterov ? 1 : 0));
+    Check.ok(op, Kernels.sgdUpdate(param, momentumBuf,
+        grad, param.size(), lr, momentum, weightDecay, nesterov));
   }
 
   /**
@@ -91,7 +88,7 @@ public final class Optimizers {
     String[] names = {"param", "m", "v", "grad"};
     for (int i = 0; i < all.length; i++)
       for (int j = i + 1; j < all.length; j++) Check.distinct(op, names[i], all[i], names[j], all[j]);
-    Check.ok(op, NativeLib.jnas_cpu_adam_update(param.pointer(), m.pointer(), v.pointer(), grad.pointer(), param.size(),
+    Check.ok(op, Kernels.adamUpdate(param, m, v, grad, param.size(),
         lr, beta1, beta2, eps, weightDecay, step));
   }
 
@@ -107,13 +104,8 @@ public final class Optimizers {
     if (bufs == null) throw new IllegalArgumentException(op + ": bufs is null, expected a list of tensors");
     for (int i = 0; i < bufs.size(); i++) Check.notNull(op, "bufs[" + i + "]", bufs.get(i));
     if (bufs.isEmpty()) return 0f;
-    long[] sizes = new long[bufs.size()];
-    for (int i = 0; i < sizes.length; i++) sizes[i] = bufs.get(i).size();
-    try (PointerPointer<FloatPointer> pp = new PointerPointer<>(bufs.size());
-        LongPointer sz = new LongPointer(sizes);
-        FloatPointer out = new FloatPointer(1)) {
-      for (int i = 0; i < sizes.length; i++) pp.put(i, bufs.get(i).pointer());
-      Check.ok(op, NativeLib.jnas_cpu_global_norm(out, pp, sz, bufs.size()));
+    try (Tensor out = Tensor.zeros(1)) {
+      Check.ok(op, Kernels.globalNorm(out, bufs));
       return out.get(0);
     }
   }
@@ -128,7 +120,7 @@ public final class Optimizers {
     String op = "scale";
     Check.notNull(op, "buf", buf);
     Check.finite(op, "s", s);
-    Check.ok(op, NativeLib.jnas_cpu_scale(buf.pointer(), buf.size(), s));
+    Check.ok(op, Kernels.scale(buf, buf.size(), s));
   }
 
   /**

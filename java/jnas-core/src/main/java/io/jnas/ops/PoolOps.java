@@ -1,6 +1,6 @@
 package io.jnas.ops;
 
-import io.jnas.internal.NativeLib;
+import io.jnas.backend.Kernels;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 
@@ -39,7 +39,7 @@ public final class PoolOps {
     Check.shape(op, "out", out, os);
     Check.shape(op, "argmax", argmax, os);
     Check.distinct(op, "out", out, "inp", inp);
-    Check.ok(op, NativeLib.jnas_cpu_maxpool_forward(out.pointer(), argmax.pointer(), inp.pointer(),
+    Check.ok(op, Kernels.maxpoolForward(out, argmax, inp,
         s[0], s[1], s[2], s[3], k, stride, pad));
   }
 
@@ -65,7 +65,7 @@ public final class PoolOps {
             + plane + ") (H*W); pass the argmax written by maxPoolForward");
       }
     }
-    Check.ok(op, NativeLib.jnas_cpu_maxpool_backward(dinp.pointer(), dout.pointer(), argmax.pointer(),
+    Check.ok(op, Kernels.maxpoolBackward(dinp, dout, argmax,
         s[0], s[1], s[2], s[3], k, stride, pad));
   }
 
@@ -80,7 +80,7 @@ public final class PoolOps {
     int[] s = window(op, "inp", inp, k, stride, pad);
     Check.shape(op, "out", out, outShape(s, k, stride, pad));
     Check.distinct(op, "out", out, "inp", inp);
-    Check.ok(op, NativeLib.jnas_cpu_avgpool_forward(out.pointer(), inp.pointer(), s[0], s[1], s[2], s[3], k, stride, pad));
+    Check.ok(op, Kernels.avgpoolForward(out, inp, s[0], s[1], s[2], s[3], k, stride, pad));
   }
 
   /**
@@ -95,7 +95,7 @@ public final class PoolOps {
     int[] s = window(op, "dinp", dinp, k, stride, pad);
     Check.shape(op, "dout", dout, outShape(s, k, stride, pad));
     Check.distinct(op, "dinp", dinp, "dout", dout);
-    Check.ok(op, NativeLib.jnas_cpu_avgpool_backward(dinp.pointer(), dout.pointer(), s[0], s[1], s[2], s[3], k, stride, pad));
+    Check.ok(op, Kernels.avgpoolBackward(dinp, dout, s[0], s[1], s[2], s[3], k, stride, pad));
   }
 
   /**
@@ -108,7 +108,7 @@ public final class PoolOps {
     String op = "global_avgpool_forward";
     Check.rank(op, "inp", inp, 4);
     Check.shape(op, "out", out, inp.dim(0), inp.dim(1));
-    Check.ok(op, NativeLib.jnas_cpu_global_avgpool_forward(out.pointer(), inp.pointer(),
+    Check.ok(op, Kernels.globalAvgpoolForward(out, inp,
         inp.dim(0), inp.dim(1), inp.dim(2) * inp.dim(3)));
   }
 
@@ -122,7 +122,7 @@ public final class PoolOps {
     String op = "global_avgpool_backward";
     Check.rank(op, "dinp", dinp, 4);
     Check.shape(op, "dout", dout, dinp.dim(0), dinp.dim(1));
-    Check.ok(op, NativeLib.jnas_cpu_global_avgpool_backward(dinp.pointer(), dout.pointer(),
+    Check.ok(op, Kernels.globalAvgpoolBackward(dinp, dout,
         dinp.dim(0), dinp.dim(1), dinp.dim(2) * dinp.dim(3)));
   }
 

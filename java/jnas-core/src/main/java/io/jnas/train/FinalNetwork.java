@@ -1,29 +1,25 @@
 package io.jnas.train;
 
+import io.jnas.backend.Backend;
+import io.jnas.backend.Backends;
+import io.jnas.backend.NativeNetwork;
+import io.jnas.backend.NetworkPlan;
 import io.jnas.genotype.Genotype;
-import io.jnas.internal.NativeLib;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * A genotype built as a network to train from scratch, run natively (DARTS's NetworkCIFAR
  * structure: stem, {@code L} cells with reduction cells at {@code L/3} and {@code 2L/3}, an
- * auxiliary head, drop-path, dropout and a linear classifier; {@code native/final_net.cpp}
- * states it exactly). One call per minibatch does forward, backward and the update.
+ * auxiliary head, drop-path, dropout and a linear classifier; {@code native/graph/final_net.cpp}
+ * states it exactly), on the backend in use ({@link Backends#current()}) or a given one. One
+ * call per minibatch does forward, backward and the update.
  *
  * <p>Every argument is checked here before it reaches native code. Batch norm trains on batch
  * statistics and keeps running ones, which {@link #predict} uses. Not thread-safe.
  */
-public final class FinalNetwork implements AutoCloseable {
+public final class FinalNetwork extends NativeNetwork {
   /** Weight of the auxiliary head's loss in the training loss (DARTS, ENAS). */
   public static final float AUX_WEIGHT = 0.4f;
 
@@ -108,39 +104,35 @@ public final class FinalNetwork implements AutoCloseable {
     RUNNING_STATS
   }
 
-  /**
-   * One named tensor of the weight buffer.
-   *
-   * @param name e.g. {@code cell3.edge2.sep3.0.pw}; the auxiliary head's start with {@code aux.}
-   * @param offset first float
-   * @param size floats
-   */
-  public record TensorInfo(String name, long offset, long size) {}
-
   private final Config config;
-  private Pointer handle;
-  private final long[] sizes = new long[4];
-  private final FloatPointer loss = new FloatPointer(1);
-  private final FloatPointer auxLoss = new FloatPointer(1);
-  private final FloatPointer norm = new FloatPointer(1);
-  private final IntPointer correct = new IntPointer(1);
 
-  /** Builds the network and initializes its weights from {@code config.seed()}. */
+  /** Builds the network on the backend in use and initializes its weights from {@code config.seed()}. */
   public FinalNetwork(Config config) {
-    this.config = Objects.requireNonNull(config, "config");
-    NativeLib.load();
-    int[] n = config.genotype().normalInts();
-    int[] r = config.genotype().reduceInts();
-    try (IntPointer np = new IntPointer(n); IntPointer rp = new IntPointer(r)) {
-      handle = NativeLib.jnas_cpu_final_create(np, n.length, rp, r.length, config.channels(), config.layers(),
-          config.numClasses(), config.inChannels(), config.height(), config.width(), config.auxiliary() ? 1 : 0,
-          config.seed());
+    this(config, Backends.current());
+  }
+
+  /** Builds the network on {@code backend} and initializes its weights from {@code config.seed()}. */
+  public FinalNetwork(Config config, Backend backend) {
+    super("final network", backend, spec(Objects.requireNonNull(config, "config")));
+    this.config = config;
+  }
+
+  private static FinalSpec spec(Config c) {
+    return new FinalSpec(c.genotype().normalInts(), c.genotype().reduceInts(), c.channels(), c.layers(), c.numClasses(),
+        c.inChannels(), c.height(), c.width(), c.auxiliary(), c.seed());
+  }
+
+  /**
+   * The bytes of backend memory this network takes while training at batch {@code batch}
+   * (weights, gradients, momentum, running statistics and the activation arena), measured by
+   * building and stepping it on the {@code dry} backend: exact, and nothing is allocated.
+   */
+  public static long requiredBytes(Config config, int batch) {
+    if (batch < 2) throw new IllegalArgumentException("final network: batch is " + batch + ", expected at least 2");
+    try (Backend dry = Backends.dry(); FinalNetwork n = new FinalNetwork(config, dry)) {
+      n.dryRun(MODE_TRAIN_STEP, null, null, batch, hyper(0.1f, 0.9f, 0f, 5f, 0.8f, 0.6f, 0.5f, true));
+      return dry.peakBytes();
     }
-    if (handle == null || handle.isNull()) {
-      handle = null;
-      throw new IllegalStateException("final network: native construction failed (out of memory?)");
-    }
-    for (int i = 0; i < 4; i++) sizes[i] = NativeLib.jnas_cpu_final_buffer_size(handle, i);
   }
 
   /** The configuration. */
@@ -150,43 +142,35 @@ public final class FinalNetwork implements AutoCloseable {
 
   /** Learned weights without the auxiliary head (what papers report as the parameter count). */
   public long numWeights() {
-    ensureOpen();
-    return NativeLib.jnas_cpu_final_num_weights(handle, 0);
+    long n = 0;
+    for (TensorInfo t : tensors()) if (!t.name().startsWith("aux.")) n += t.size();
+    return n;
   }
 
   /** Learned weights with the auxiliary head. */
   public long numWeightsWithAux() {
-    ensureOpen();
-    return NativeLib.jnas_cpu_final_num_weights(handle, 1);
+    long n = 0;
+    for (TensorInfo t : tensors()) n += t.size();
+    return n;
   }
 
   /** Floats in a buffer (the first three include alignment padding). */
   public long bufferSize(Buffer which) {
-    return sizes[which.ordinal()];
+    return bufferSize(which.ordinal());
   }
 
   /** Forward FLOPs (2 x multiply-adds) for one image in evaluation mode. */
   public double forwardFlops() {
-    ensureOpen();
-    double f = NativeLib.jnas_cpu_final_flops(handle);
-    if (f < 0) throw new IllegalStateException("final network: FLOP count failed");
-    return f;
+    return flops(null, null);
   }
 
-  /** The named tensors of the weight buffer, in order. */
-  public List<TensorInfo> tensors() {
-    ensureOpen();
-    int n = NativeLib.jnas_cpu_final_num_tensors(handle);
-    List<TensorInfo> list = new ArrayList<>(n);
-    try (BytePointer name = new BytePointer(256); LongPointer off = new LongPointer(1); LongPointer size = new LongPointer(1)) {
-      for (int i = 0; i < n; i++) {
-        NativeLib.jnas_cpu_final_tensor_info(handle, i, name, 256, off, size);
-        String s = name.getString();
-        int nul = s.indexOf('\0');
-        list.add(new TensorInfo(nul >= 0 ? s.substring(0, nul) : s, off.get(), size.get()));
-      }
-    }
-    return list;
+  /**
+   * The network's plan: every primitive step of the inference forward for one image (batch
+   * norm with running statistics, no drop-path, dropout or auxiliary head) and every cell (see
+   * {@link NetworkPlan}). The ONNX export is built from it.
+   */
+  public NetworkPlan plan() {
+    return plan(null, null);
   }
 
   /**
@@ -197,13 +181,12 @@ public final class FinalNetwork implements AutoCloseable {
    * @param seed draws the drop-path and dropout masks
    */
   public Result trainStep(Tensor images, IntTensor labels, Hyper h, float progress, long seed) {
-    int b = check("train_step", images, labels);
+    int b = checkBatch("train_step", images, labels, true, 2);
     Objects.requireNonNull(h, "hyper");
     checkProgress(progress);
-    checkCode(NativeLib.jnas_cpu_final_train_step(handle, images.pointer(), labels.pointer(), b, h.lr(), h.momentum(),
-        h.weightDecay(), h.gradClip(), h.dropPathKeep(), h.dropoutKeep(), progress, seed, loss, auxLoss, correct, norm),
-        "train_step");
-    return new Result(loss.get(), auxLoss.get(), correct.get(), b, norm.get());
+    float[] o = run("train_step", MODE_TRAIN_STEP, null, null, images, labels, hyper(h.lr(), h.momentum(),
+        h.weightDecay(), h.gradClip(), h.dropoutKeep(), h.dropPathKeep(), progress, true), seed, null);
+    return new Result(o[OUT_LOSS], o[OUT_AUX_LOSS], (int) o[OUT_CORRECT], b, o[OUT_GRAD_NORM]);
   }
 
   /**
@@ -214,13 +197,13 @@ public final class FinalNetwork implements AutoCloseable {
    */
   public Result forwardBackward(Tensor images, IntTensor labels, float dropPathKeep, float dropoutKeep, float progress,
       long seed, boolean updateStats) {
-    int b = check("forward_backward", images, labels);
+    int b = checkBatch("forward_backward", images, labels, true, 2);
     keep("dropPathKeep", dropPathKeep);
     keep("dropoutKeep", dropoutKeep);
     checkProgress(progress);
-    checkCode(NativeLib.jnas_cpu_final_forward_backward(handle, images.pointer(), labels.pointer(), b, dropPathKeep,
-        dropoutKeep, progress, seed, updateStats ? 1 : 0, loss, auxLoss, correct), "forward_backward");
-    return new Result(loss.get(), auxLoss.get(), correct.get(), b, Float.NaN);
+    float[] o = run("forward_backward", MODE_FORWARD_BACKWARD, null, null, images, labels,
+        hyper(0f, 0f, 0f, 0f, dropoutKeep, dropPathKeep, progress, updateStats), seed, null);
+    return new Result(o[OUT_LOSS], o[OUT_AUX_LOSS], (int) o[OUT_CORRECT], b, Float.NaN);
   }
 
   /**
@@ -230,99 +213,33 @@ public final class FinalNetwork implements AutoCloseable {
    * @return (B, numClasses) row-major
    */
   public float[] predict(Tensor images) {
-    ensureOpen();
-    int b = checkImages("predict", images, 1);
-    float[] out = new float[b * config.numClasses()];
-    try (FloatPointer p = new FloatPointer(out.length)) {
-      checkCode(NativeLib.jnas_cpu_final_predict(handle, images.pointer(), b, p), "predict");
-      p.get(out);
-    }
-    return out;
+    int b = checkBatch("predict", images, null, false, 1);
+    float[] logits = new float[b * config.numClasses()];
+    run("predict", MODE_PREDICT, null, null, images, null, null, 0, logits);
+    return logits;
+  }
+
+  /**
+   * Evaluation-mode loss and hits on a labelled batch (running statistics), counted where the
+   * network lives: only two numbers cross to the host.
+   */
+  public Result evaluate(Tensor images, IntTensor labels) {
+    int b = checkBatch("evaluate", images, labels, true, 1);
+    float[] o = run("evaluate", MODE_EVALUATE, null, null, images, labels, null, 0, null);
+    return new Result(o[OUT_LOSS], 0f, (int) o[OUT_CORRECT], b, Float.NaN);
   }
 
   /** A copy of one buffer. */
   public float[] get(Buffer which) {
-    ensureOpen();
-    long n = sizes[which.ordinal()];
-    float[] out = new float[Math.toIntExact(n)];
-    if (n == 0) return out;
-    try (FloatPointer p = new FloatPointer(n)) {
-      checkCode(NativeLib.jnas_cpu_final_get(handle, which.ordinal(), p), "get");
-      p.get(out);
-    }
-    return out;
+    return getBuffer(which.ordinal());
   }
 
   /** Overwrites one buffer; {@code values} must hold {@link #bufferSize} floats. */
   public void set(Buffer which, float[] values) {
-    ensureOpen();
-    long n = sizes[which.ordinal()];
-    if (values == null || values.length != n) {
-      throw new IllegalArgumentException("final network: set " + which + " got " + (values == null ? "null" : values.length + " floats")
-          + ", expected " + n + " (a different genotype or size?)");
-    }
-    if (n == 0) return;
-    try (FloatPointer p = new FloatPointer(values)) {
-      checkCode(NativeLib.jnas_cpu_final_set(handle, which.ordinal(), p), "set");
-    }
-  }
-
-  private int check(String op, Tensor images, IntTensor labels) {
-    ensureOpen();
-    int b = checkImages(op, images, 2);
-    if (labels == null) throw new IllegalArgumentException("final network " + op + ": labels is null");
-    if (!labels.hasShape(b)) {
-      throw new IllegalArgumentException("final network " + op + ": labels has shape " + Arrays.toString(labels.shape()) + ", expected [" + b + "]");
-    }
-    int[] lab = labels.toArray();
-    for (int i = 0; i < lab.length; i++) {
-      if (lab[i] < 0 || lab[i] >= config.numClasses()) {
-        throw new IllegalArgumentException("final network " + op + ": labels[" + i + "] = " + lab[i] + ", expected [0, " + config.numClasses() + ")");
-      }
-    }
-    return b;
-  }
-
-  private int checkImages(String op, Tensor images, int minBatch) {
-    if (images == null) throw new IllegalArgumentException("final network " + op + ": images is null");
-    if (images.rank() != 4) {
-      throw new IllegalArgumentException("final network " + op + ": images has shape " + Arrays.toString(images.shape())
-          + ", expected [B, " + config.inChannels() + ", " + config.height() + ", " + config.width() + "]");
-    }
-    int b = images.dim(0);
-    if (!images.hasShape(b, config.inChannels(), config.height(), config.width())) {
-      throw new IllegalArgumentException("final network " + op + ": images has shape " + Arrays.toString(images.shape())
-          + ", expected [B, " + config.inChannels() + ", " + config.height() + ", " + config.width() + "]");
-    }
-    if (b < minBatch) {
-      throw new IllegalArgumentException("final network " + op + ": batch is " + b + ", expected at least " + minBatch
-          + (minBatch > 1 ? " (batch statistics)" : ""));
-    }
-    return b;
+    setBuffer(which.ordinal(), which.toString(), values);
   }
 
   private static void checkProgress(float p) {
     if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("final network: progress is " + p + ", expected [0, 1]");
-  }
-
-  private static void checkCode(int code, String op) {
-    if (code != 0) throw new IllegalStateException("final network " + op + ": native call failed with code " + code);
-  }
-
-  private void ensureOpen() {
-    if (handle == null) throw new IllegalStateException("final network is closed");
-  }
-
-  /** Frees the native network; further calls throw. */
-  @Override
-  public void close() {
-    if (handle != null) {
-      NativeLib.jnas_cpu_final_destroy(handle);
-      handle = null;
-      loss.close();
-      auxLoss.close();
-      norm.close();
-      correct.close();
-    }
   }
 }

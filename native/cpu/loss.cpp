@@ -9,6 +9,8 @@
 //   with z the max-subtracted logits and lse_b = log sum_v exp z[b, v]; this
 //   form needs no log of a probability that may underflow to 0.
 // Backward ADDS: dlogits += dloss * (probs - t) / B.
+// Hits: argmax (the first of equal maxima) compared with the label, counted
+// where the logits live, so no step reads activations on the host.
 // Threads: rows are independent; each row's loss goes to its own slot and the
 // slots are summed in order, so the loss does not depend on the thread count.
 #include <algorithm>
@@ -67,6 +69,22 @@ int jnas_cpu_softmax_xent_backward(float* dlogits,          // (B, V)
       for (int v = 0; v < V; v++) d[v] += k * (p[v] - (v == y ? on : off));
     }
   }, std::max<int64_t>(1, (1 << 15) / std::max(1, V)));
+  return JNAS_OK;
+}
+
+int jnas_cpu_argmax_hits(int32_t* hits,            // (1)
+                         const float* logits,      // (B, V)
+                         const int32_t* labels,    // (B) in [0, V)
+                         int B, int V) {
+  int32_t n = 0;
+  for (int b = 0; b < B; b++) {
+    const float* row = logits + (int64_t)b * V;  // (V)
+    int best = 0;
+    for (int v = 1; v < V; v++)
+      if (row[v] > row[best]) best = v;
+    n += best == labels[b];
+  }
+  *hits = n;
   return JNAS_OK;
 }
 

@@ -11,6 +11,8 @@
 //   Adam (torch.optim.Adam, L2 weight decay added to the gradient, step >= 1):
 //     g = grad + wd*param; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2
 //     param -= (lr / (1 - b1^step)) * m / (sqrt(v) / sqrt(1 - b2^step) + eps)
+//   Clip by norm: buf *= max_norm / norm where norm > max_norm > 0, reading the
+//     norm where the buffer lives (no host round trip inside a step).
 //   Global norm: sqrt of the sum of squares of several buffers, accumulated
 //     in double in per-chunk partials added in chunk order (deterministic for
 //     a fixed thread count).
@@ -82,6 +84,15 @@ int jnas_cpu_global_norm(float* out,                 // (1)
     for (int c = 0; c < chunks; c++) total += part[c];
   }
   *out = (float)std::sqrt(total);
+  return JNAS_OK;
+}
+
+int jnas_cpu_clip_by_norm(float* buf,          // (N)
+                          int64_t N,
+                          const float* norm,   // (1) the global norm, e.g. from jnas_cpu_global_norm
+                          float max_norm) {
+  const float n = *norm;
+  if (max_norm > 0.f && n > max_norm) return jnas_cpu_scale(buf, N, max_norm / n);
   return JNAS_OK;
 }
 

@@ -1,2 +1,0 @@
-/** Helpers outside the public API: the native binding and its loaders. */
-package io.jnas.internal;

@@ -1,0 +1,131 @@
+// ops.cpp: the entries of the op registry (ops.h) and the shared building blocks.
+#include "ops.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace jnas {
+
+namespace {
+
+using Init = ParamStore::Init;
+
+int he(Net& net, const std::string& name, int64_t n, int64_t fan_in) { return net.add(name, n, ParamStore::HE_NORMAL, fan_in); }
+
+// ---- none
+void none_make(Net&, const std::string&, int, int, OpParams&) {}
+Act* none_apply(Net& net, const OpParams&, Act* x, int stride) { return net.t().zeros(x, stride); }
+
+// ---- skip_connect
+void skip_make(Net& net, const std::string& p, int C, int stride, OpParams& out) {
+  if (stride != 1) out = fr_bn_make(net, p + "fr.", p + "fr.bn", C, C);
+}
+Act* skip_apply(Net& net, const OpParams& p, Act* x, int stride) { return stride == 1 ? x : fr_bn(net, p, x); }
+
+// ---- pools
+void no_params(Net&, const std::string&, int, int, OpParams&) {}
+Act* avg3_apply(Net& net, const OpParams&, Act* x, int stride) { return net.t().avgpool(x, 3, stride, 1); }
+Act* max3_apply(Net& net, const OpParams&, Act* x, int stride) { return net.t().maxpool(x, 3, stride, 1); }
+
+// ---- sep_conv_KxK: (ReLU, depthwise KxK, pointwise, BN) twice, the first depthwise at the stride
+template <int K>
+void sep_make(Net& net, const std::string& p, int C, int, OpParams& out) {
+  std::string n = p + "sep" + std::to_string(K) + ".";
+  for (int k = 0; k < 2; k++) {
+    std::string q = n + std::to_string(k) + ".";
+    out.w.push_back(he(net, q + "dw", (int64_t)C * K * K, K * K));  // (C, 1, K, K)
+    out.w.push_back(he(net, q + "pw", (int64_t)C * C, C));          // (C, C, 1, 1)
+    out.bn.push_back(net.bn(q + "bn", C));
+  }
+}
+template <int K>
+Act* sep_apply(Net& net, const OpParams& p, Act* x, int stride) {
+  Tape& t = net.t();
+  for (int k = 0; k < 2; k++) {
+    x = t.relu(x);
+    x = t.sepconv(x, net.P(p.w[2 * k]), net.P(p.w[2 * k + 1]), K, k == 0 ? stride : 1, K / 2, 1);
+    x = net.norm(x, p.bn[k]);
+  }
+  return x;
+}
+
+// ---- dil_conv_KxK: ReLU, depthwise KxK dilation 2, pointwise, BN
+template <int K>
+void dil_make(Net& net, const std::string& p, int C, int, OpParams& out) {
+  std::string n = p + "dil" + std::to_string(K) + ".";
+  out.w.push_back(he(net, n + "dw", (int64_t)C * K * K, K * K));  // (C, 1, K, K)
+  out.w.push_back(he(net, n + "pw", (int64_t)C * C, C));          // (C, C, 1, 1)
+  out.bn.push_back(net.bn(n + "bn", C));
+}
+template <int K>
+Act* dil_apply(Net& net, const OpParams& p, Act* x, int stride) {
+  Tape& t = net.t();
+  x = t.relu(x);
+  x = t.sepconv(x, net.P(p.w[0]), net.P(p.w[1]), K, stride, K - 1, 2);
+  return net.norm(x, p.bn[0]);
+}
+
+// ---- conv_7x1_1x7: ReLU, conv 1x7, conv 7x1 at the stride, BN
+void conv71_make(Net& net, const std::string& p, int C, int, OpParams& out) {
+  out.w.push_back(he(net, p + "conv1x7.w", (int64_t)C * C * 7, C * 7));  // (C, C, 1, 7)
+  out.w.push_back(he(net, p + "conv7x1.w", (int64_t)C * C * 7, C * 7));  // (C, C, 7, 1)
+  out.bn.push_back(net.bn(p + "conv7.bn", C));
+}
+Act* conv71_apply(Net& net, const OpParams& p, Act* x, int stride) {
+  Tape& t = net.t();
+  int C = x->s.C;
+  x = t.relu(x);
+  x = t.conv(x, net.P(p.w[0]), C, 1, 7, 1, 0, 3);
+  x = t.conv(x, net.P(p.w[1]), C, 7, 1, stride, 3, 0);
+  return net.norm(x, p.bn[0]);
+}
+
+const OpDef kOps[OP_COUNT] = {
+    {"none", none_make, none_apply},
+    {"skip_connect", skip_make, skip_apply},
+    {"avg_pool_3x3", no_params, avg3_apply},
+    {"max_pool_3x3", no_params, max3_apply},
+    {"sep_conv_3x3", sep_make<3>, sep_apply<3>},
+    {"sep_conv_5x5", sep_make<5>, sep_apply<5>},
+    {"sep_conv_7x7", sep_make<7>, sep_apply<7>},
+    {"dil_conv_3x3", dil_make<3>, dil_apply<3>},
+    {"dil_conv_5x5", dil_make<5>, dil_apply<5>},
+    {"conv_7x1_1x7", conv71_make, conv71_apply},
+};
+
+}  // namespace
+
+const OpDef& op_def(int id) {
+  if (id < 0 || id >= OP_COUNT)
+    throw std::invalid_argument("op id " + std::to_string(id) + " is not in [0, " + std::to_string(OP_COUNT) + ")");
+  return kOps[id];
+}
+
+OpParams relu_conv_bn_make(Net& net, const std::string& prefix, int C_in, int C_out) {
+  OpParams p;
+  p.w.push_back(he(net, prefix + "conv.w", (int64_t)C_out * C_in, C_in));  // (C_out, C_in, 1, 1)
+  p.bn.push_back(net.bn(prefix + "bn", C_out));
+  return p;
+}
+
+Act* relu_conv_bn(Net& net, const OpParams& p, Act* x) {
+  Param w = net.P(p.w[0]);
+  int C_out = (int)(w.n / x->s.C);
+  return net.norm(net.t().conv(net.t().relu(x), w, C_out, 1, 1, 1, 0, 0), p.bn[0]);
+}
+
+OpParams fr_bn_make(Net& net, const std::string& wprefix, const std::string& bn_name, int C_in, int C_out) {
+  OpParams p;
+  p.w.push_back(he(net, wprefix + "w1", (int64_t)(C_out / 2) * C_in, C_in));            // (C_out/2, C_in)
+  p.w.push_back(he(net, wprefix + "w2", (int64_t)(C_out - C_out / 2) * C_in, C_in));  // (C_out - C_out/2, C_in)
+  p.bn.push_back(net.bn(bn_name, C_out));
+  return p;
+}
+
+Act* fr_bn(Net& net, const OpParams& p, Act* x) {
+  Param w1 = net.P(p.w[0]), w2 = net.P(p.w[1]);
+  int C_out = (int)((w1.n + w2.n) / x->s.C);
+  return net.norm(net.t().factorized_reduce(x, w1, w2, C_out), p.bn[0]);
+}
+
+}  // namespace jnas

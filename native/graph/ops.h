@@ -1,0 +1,79 @@
+// ops.h: the op registry. Every candidate operation of every search space is one
+// entry here, named as DARTS and NNI name it, with one id space (the ids of the
+// genotype ints in jnas.h and of io.jnas.genotype.Op in Java). An entry knows
+// which parameters it needs for (C channels, stride) and how it applies on the
+// tape. The supernet is a weight-shared choice over entries; the final network
+// is a fixed selection of the same entries. Adding an op is one entry here (plus
+// its kernels, if it needs new ones).
+//
+//   id op            parameters (names under the edge's prefix)     computes
+//   0  none          -                                              zeros (strided shape on a stride-2 edge)
+//   1  skip_connect  stride 2: fr.w1 fr.w2 fr.bn                    identity; FactorizedReduce+BN at stride 2
+//   2  avg_pool_3x3  -                                              3x3 pad 1, count_include_pad=False
+//   3  max_pool_3x3  -                                              3x3 pad 1
+//   4  sep_conv_3x3  sepK.{0,1}.{dw,pw,bn}                          (ReLU, dw KxK, pw 1x1, BN) twice; the first dw at the stride
+//   5  sep_conv_5x5
+//   6  sep_conv_7x7
+//   7  dil_conv_3x3  dilK.{dw,pw,bn}                                ReLU, dw KxK dilation 2, pw 1x1, BN
+//   8  dil_conv_5x5
+//   9  conv_7x1_1x7  conv1x7.w conv7x1.w conv7.bn                   ReLU, conv 1x7, conv 7x1 (at the stride), BN
+//
+// conv_7x1_1x7: DARTS strides (1,s) then (s,1); here the 1x7 runs at stride 1
+// and the 7x1 at stride s in both axes: the same numbers (the 7x1 conv acts per
+// column, so subsampling the columns commutes with it), for extra 1x7 work on a
+// stride-2 edge.
+//
+// Two building blocks are shared by the networks without being choices:
+// relu_conv_bn (ReLU, conv 1x1, BN: DARTS's ReLUConvBN, ENAS's calibration) and
+// fr_bn (FactorizedReduce + BN).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "net.h"
+
+namespace jnas {
+
+enum OpId {
+  OP_NONE = 0,
+  OP_SKIP_CONNECT,
+  OP_AVG_POOL_3X3,
+  OP_MAX_POOL_3X3,
+  OP_SEP_CONV_3X3,
+  OP_SEP_CONV_5X5,
+  OP_SEP_CONV_7X7,
+  OP_DIL_CONV_3X3,
+  OP_DIL_CONV_5X5,
+  OP_CONV_7X1_1X7,
+  OP_COUNT
+};
+
+// The parameters of one op on one edge, in the order the op uses them.
+struct OpParams {
+  std::vector<int> w;
+  std::vector<Net::BN> bn;
+};
+
+struct OpDef {
+  const char* name;
+  // Registers the op's parameters on net under prefix (e.g. "cell3.edge2.") for C channels.
+  void (*make)(Net& net, const std::string& prefix, int C, int stride, OpParams& p);
+  // Applies it to x (C channels) at stride; returns x itself for a stride-1 skip_connect.
+  Act* (*apply)(Net& net, const OpParams& p, Act* x, int stride);
+};
+
+// The entry of an id; throws std::invalid_argument naming the id for an unknown one.
+const OpDef& op_def(int id);
+// Whether an op at this stride returns its input unchanged (no drop-path on it).
+inline bool op_is_identity(int id, int stride) { return id == OP_SKIP_CONNECT && stride == 1; }
+
+// ReLU, conv 1x1 (C_in -> C_out), BN: parameters prefix + "conv.w", prefix + "bn".
+OpParams relu_conv_bn_make(Net& net, const std::string& prefix, int C_in, int C_out);
+Act* relu_conv_bn(Net& net, const OpParams& p, Act* x);
+// FactorizedReduce (C_in -> C_out, halves H and W) + BN: parameters wprefix + "w1",
+// wprefix + "w2", bn_name.
+OpParams fr_bn_make(Net& net, const std::string& wprefix, const std::string& bn_name, int C_in, int C_out);
+Act* fr_bn(Net& net, const OpParams& p, Act* x);
+
+}  // namespace jnas

@@ -1,0 +1,226 @@
+// supernet.cpp: the ENAS micro search space's weight-shared supernet. One step
+// (net.h) does forward, backward and the update on the sampled path only
+// (never every candidate op).
+//
+// Structure (Pham et al. 2018, the official micro_child.py, search mode):
+//   stem: conv3x3 (in -> 3C) + BN; layers = [stem, stem]
+//   L+2 layers; pool layers at L/3 and 2*(L/3)+1 double C and halve H, W:
+//     x = FR(layers[-1]) + BN; layers = [layers[-1], x]; cell(reduce_arc)
+//   other layers: cell(normal_arc)
+//   cell: calibrate its two inputs to (C, H, W) (FR+BN where the size differs,
+//     ReLU+conv1x1+BN where the channels differ); node j (0..N-1) takes two
+//     inputs among the cell inputs and earlier nodes, applies one candidate op
+//     to each and sums; every state no node used (inputs included) is
+//     concatenated and ReLU + conv1x1 + BN maps it back to C channels. The
+//     concat+conv is computed as a sum of per-state 1x1 convs with the shared
+//     weight slice final_w[state] (the same arithmetic, no concat buffer).
+//   candidate ops: registry entries (ops.h) at stride 1, given at creation;
+//     ENAS's are sep_conv_3x3, sep_conv_5x5, avg_pool_3x3, max_pool_3x3,
+//     skip_connect (its op ids 0..4 index that list).
+//   head: ReLU, global average pool, dropout, fully connected (no bias).
+// Sharing: the weights of every (layer, node, input, candidate op) exist once
+// and are used by every architecture that samples that path.
+// BN: batch statistics always (ENAS's supernet does the same: the statistics
+// of a shared weight depend on the sampled path), affine parameters learned.
+// Differences from the official code, on purpose: the factorized reduce
+// includes a leading ReLU (as in DARTS); no auxiliary head during the search.
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "net.h"
+#include "ops.h"
+
+namespace jnas {
+namespace {
+
+struct Calib {
+  enum Kind { NONE, RELU_CONV_BN, FR_BN } kind = NONE;
+  OpParams p;
+};
+
+struct LayerDef {
+  bool reduction = false;
+  int C = 0, H = 0, W = 0;  // the layer's output (and cell) shape
+  OpParams reduce;          // reduction layers: FR + BN of the previous layer
+  Calib cal0, cal1;
+  std::vector<std::vector<std::vector<OpParams>>> ops;  // [node][input][candidate]
+  std::vector<int> final_w;                             // [state] (C, C) each
+  Net::BN final_bn;
+};
+
+// ENAS micro_child: of L+2 layers, layers L/3 and 2*(L/3)+1 are pool (reduction) layers.
+bool enas_pool_layer(int l, int L) { return l == L / 3 || l == 2 * (L / 3) + 1; }
+
+class Supernet : public Net {
+ public:
+  Supernet(Backend* be, int in_ch, int H, int W, int classes, int L, int C, int N, const int32_t* ops, int n_ops,
+           uint64_t seed)
+      : Net(be, "supernet", false, in_ch, H, W, classes), L_(L), C0_(C), N_(N) {
+    if (in_ch < 1 || H < 4 || W < 4 || classes < 2 || L < 0 || C < 2 || C % 2 || N < 1)
+      throw std::invalid_argument("bad supernet shape");
+    if (!ops || n_ops < 1) throw std::invalid_argument("no candidate ops");
+    std::set<int> seen;
+    for (int k = 0; k < n_ops; k++) {
+      op_def(ops[k]);  // throws for an unknown id
+      if (!seen.insert(ops[k]).second) throw std::invalid_argument("candidate op " + std::to_string(ops[k]) + " given twice");
+      ops_.push_back(ops[k]);
+    }
+    int C3 = 3 * C;
+    stem_w_ = add("stem.w", (int64_t)C3 * in_ch * 9, ParamStore::HE_NORMAL, in_ch * 9);
+    stem_bn_ = bn("stem.bn", C3);
+    Shape s0{0, C3, H, W}, s1{0, C3, H, W};
+    int c = C;
+    for (int l = 0; l < L + 2; l++) {
+      LayerDef d;
+      std::string p = "layer" + std::to_string(l) + ".";
+      if (enas_pool_layer(l, L)) {
+        c *= 2;
+        d.reduction = true;
+        d.reduce = fr_bn_make(*this, p + "reduce.", p + "reduce.bn", s1.C, c);
+        s0 = s1;
+        s1 = {0, c, (s1.H + 1) / 2, (s1.W + 1) / 2};
+      }
+      d.C = c;
+      d.H = s1.H;
+      d.W = s1.W;
+      d.cal0 = calib(p + "calib0.", s0, c, s0.H != s1.H);
+      d.cal1 = calib(p + "calib1.", s1, c, false);
+      d.ops.resize(N);
+      for (int j = 0; j < N; j++) {
+        for (int i = 0; i < j + 2; i++) {
+          std::string q = p + "node" + std::to_string(j) + ".in" + std::to_string(i) + ".";
+          d.ops[j].emplace_back(ops_.size());
+          for (size_t k = 0; k < ops_.size(); k++) op_def(ops_[k]).make(*this, q, c, 1, d.ops[j][i][k]);
+        }
+      }
+      for (int k = 0; k < N + 2; k++)
+        d.final_w.push_back(add(p + "final.w" + std::to_string(k), (int64_t)c * c, ParamStore::HE_NORMAL, c));
+      d.final_bn = bn(p + "final.bn", c);
+      layers_.push_back(std::move(d));
+      s0 = s1;
+      s1 = {0, c, layers_.back().H, layers_.back().W};
+    }
+    fc_w_ = add("fc.w", (int64_t)classes * c, ParamStore::HE_NORMAL, c);
+    finalize(seed);
+  }
+
+ protected:
+  void check_arch(const int32_t* normal, const int32_t* reduce) const override {
+    if (!normal || !reduce) throw std::invalid_argument("the supernet needs an architecture (normal and reduce)");
+    for (const int32_t* arc : {normal, reduce})
+      for (int j = 0; j < N_; j++)
+        for (int k = 0; k < 2; k++) {
+          int in = arc[4 * j + 2 * k], op = arc[4 * j + 2 * k + 1];
+          if (in < 0 || in >= j + 2 || op < 0 || op >= (int)ops_.size())
+            throw std::invalid_argument("bad architecture at node " + std::to_string(j));
+        }
+  }
+
+  Act* forward(Act* x, Act**) override {
+    Tape& t = this->t();
+    t.scope = "stem";
+    x = t.conv(x, P(stem_w_), 3 * C0_, 3, 3, 1, 1, 1);
+    x = norm(x, stem_bn_);
+    Act* prev0 = x;
+    Act* prev1 = x;
+    for (size_t l = 0; l < layers_.size(); l++) {
+      const LayerDef& d = layers_[l];
+      std::string name = "layer" + std::to_string(l);
+      if (d.reduction) {
+        t.scope = name + ".reduce";
+        Act* r = fr_bn(*this, d.reduce, prev1);
+        prev0 = prev1;
+        prev1 = r;
+      }
+      Act* out = cell(d, name, d.reduction ? step().reduce : step().normal, prev0, prev1);
+      prev0 = prev1;
+      prev1 = out;
+    }
+    t.scope = "head";
+    x = t.relu(prev1);
+    x = t.global_avgpool(x);
+    if (step().train) x = t.dropout(x, step().hyper[JNAS_HYPER_DROPOUT_KEEP], step().seed);
+    return t.linear(x, P(fc_w_), nullptr, classes_);
+  }
+
+ private:
+  Calib calib(const std::string& p, Shape in, int C, bool reduce) {
+    Calib cb;
+    if (reduce) {
+      cb.kind = Calib::FR_BN;
+      cb.p = fr_bn_make(*this, p + "fr.", p + "bn", in.C, C);
+    } else if (in.C != C) {
+      cb.kind = Calib::RELU_CONV_BN;
+      cb.p = relu_conv_bn_make(*this, p, in.C, C);
+    }
+    return cb;
+  }
+
+  Act* calibrate(const Calib& cb, Act* x) {
+    switch (cb.kind) {
+      case Calib::FR_BN: return fr_bn(*this, cb.p, x);
+      case Calib::RELU_CONV_BN: return relu_conv_bn(*this, cb.p, x);
+      default: return x;
+    }
+  }
+
+  Act* cell(const LayerDef& d, const std::string& name, const int32_t* arc, Act* in0, Act* in1) {
+    Tape& t = this->t();
+    t.scope = name + ".calib";
+    std::vector<Act*> states{calibrate(d.cal0, in0), calibrate(d.cal1, in1)};
+    std::vector<int> used(N_ + 2, 0);
+    PlanCell pc;
+    pc.name = name;
+    pc.reduction = d.reduction;
+    pc.C = d.C;
+    pc.H = d.H;
+    pc.W = d.W;
+    pc.nodes = N_;
+    pc.combine = "sum_relu_conv1x1_bn";
+    for (int j = 0; j < N_; j++) {
+      const int32_t* g = arc + 4 * j;
+      Act* h[2];
+      for (int k = 0; k < 2; k++) {
+        int in = g[2 * k], choice = g[2 * k + 1];
+        const OpDef& op = op_def(ops_[choice]);
+        t.scope = name + ".node" + std::to_string(j) + ".in" + std::to_string(in) + "." + op.name;
+        h[k] = op.apply(*this, d.ops[j][in][choice], states[in], 1);
+        used[in]++;
+        pc.edges.push_back({in, j + 2, op.name, 1});
+      }
+      states.push_back(t.add(h[0], h[1]));
+    }
+    t.scope = name + ".output";
+    std::vector<Act*> parts;
+    for (int k = 0; k < N_ + 2; k++) {
+      if (used[k]) continue;
+      pc.outputs.push_back(k);
+      parts.push_back(t.conv(t.relu(states[k]), P(d.final_w[k]), d.C, 1, 1, 1, 0, 0));
+    }
+    describe(std::move(pc));
+    Act* out = parts.size() == 1 ? parts[0] : t.sum(parts);
+    return norm(out, d.final_bn);
+  }
+
+  int L_, C0_, N_;
+  std::vector<int> ops_;  // candidate registry ids
+  int stem_w_ = -1, fc_w_ = -1;
+  BN stem_bn_;
+  std::vector<LayerDef> layers_;
+};
+
+}  // namespace
+}  // namespace jnas
+
+extern "C" void* jnas_supernet_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
+                                      int num_layers, int channels, int num_nodes, const int32_t* ops, int num_ops,
+                                      uint64_t seed) {
+  jnas::Net* net = nullptr;
+  int rc = jnas::guard("supernet", [&] {
+    net = new jnas::Supernet(jnas::from_handle(be), in_channels, H, W, num_classes, num_layers, channels, num_nodes, ops,
+                             num_ops, seed);
+  });
+  return rc == JNAS_OK ? net : nullptr;
+}
