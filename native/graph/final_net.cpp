@@ -191,14 +191,7 @@ class FinalNet : public Net {
       keep = 1.f - std::min(step().hyper[JNAS_HYPER_PROGRESS], 1.f) * (1.f - keep_l);
     }
     const CellGeno& g = *d.g;
-    PlanCell pc;
-    pc.name = name;
-    pc.reduction = d.reduction;
-    pc.C = d.C;
-    pc.H = d.H;
-    pc.W = d.W;
-    pc.nodes = g.nodes;
-    pc.combine = "concat";
+    PlanCell pc{name, d.reduction, d.C, d.H, d.W, g.nodes, {}, {}, "concat"};
     for (int j = 0; j < g.nodes; j++) {
       Act* h[2];
       for (int k = 0; k < 2; k++) {

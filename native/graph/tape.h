@@ -146,9 +146,9 @@ struct PlanCell {
     int stride;
   };
   std::string name;
-  bool reduction = false;
-  int C = 0, H = 0, W = 0;  // per-node channels and output size
-  int nodes = 0;
+  bool reduction;
+  int C, H, W;  // per-node channels and output size
+  int nodes;
   std::vector<Edge> edges;
   std::vector<int> outputs;  // the states the cell output combines
   std::string combine;       // "concat" or "sum_relu_conv1x1_bn" (ENAS's search cell)

@@ -1,46 +1,24 @@
 package io.jnas.backend;
 
-import java.lang.ref.Cleaner;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
  * A backend of the native core: a {@code jnas_backend*} of the given kind. The kernels and
  * the memory of each kind are C++ ({@code native/graph/backend.cpp}); this class holds the
- * handle, frees it once (on {@link #close()}, or by a {@link Cleaner} if it was never closed)
+ * handle, frees it once (on {@link #close()}, or when unreachable: {@link NativeHandle})
  * and answers the questions of {@link Backend}.
  */
 final class NativeBackend implements Backend {
-  private static final Cleaner CLEANER = Cleaner.create();
-
-  /** The handle's owner: what the cleaner frees (it must not reach the backend object). */
-  private static final class Handle implements Runnable {
-    private Pointer ptr;
-
-    Handle(Pointer ptr) {
-      this.ptr = ptr;
-    }
-
-    @Override
-    public synchronized void run() {
-      if (ptr != null) {
-        NativeLib.jnas_backend_destroy(ptr);
-        ptr = null;
-      }
-    }
-  }
-
   private final String id;
   private final boolean shared;
-  private final Handle handle;
-  private final Cleaner.Cleanable cleanable;
+  private final NativeHandle handle;
   private final String description;
 
   private NativeBackend(String id, Pointer ptr, boolean shared, String description) {
     this.id = id;
     this.shared = shared;
-    this.handle = new Handle(ptr);
-    this.cleanable = CLEANER.register(this, handle);
+    this.handle = new NativeHandle(this, ptr, NativeLib::jnas_backend_destroy, null);
     this.description = description;
   }
 
@@ -69,7 +47,7 @@ final class NativeBackend implements Backend {
 
   /** The native handle; throws once closed. */
   Pointer handle() {
-    Pointer p = handle.ptr;
+    Pointer p = handle.get();
     if (p == null) throw new IllegalStateException("backend " + id + " is closed");
     return p;
   }
@@ -101,7 +79,7 @@ final class NativeBackend implements Backend {
 
   @Override
   public void close() {
-    if (!shared) cleanable.clean();
+    if (!shared) handle.close();
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.jnas.backend;
 
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,12 +24,10 @@ import org.bytedeco.javacpp.Pointer;
  * the shared checks of images and labels are here ({@link #checkBatch}).
  *
  * <p>A network holds its backend, which must not be closed while the network lives. Close a
- * network when done; one that is never closed is freed by a {@link Cleaner} once unreachable.
+ * network when done; one that is never closed is freed once unreachable (a {@link java.lang.ref.Cleaner}).
  * Not thread-safe.
  */
 public abstract class NativeNetwork implements AutoCloseable {
-  private static final Cleaner CLEANER = Cleaner.create();
-
   /** {@code jnas_net_run}'s modes (jnas.h). */
   protected static final int MODE_TRAIN_STEP = 0, MODE_FORWARD_BACKWARD = 1, MODE_EVALUATE = 2, MODE_PREDICT = 3;
   /** Buffers of {@code jnas_net_get/set} (jnas.h). */
@@ -102,30 +99,10 @@ public abstract class NativeNetwork implements AutoCloseable {
     public FinalSpec {}
   }
 
-  /** What the cleaner frees; holds the backend so that it is freed after the network. */
-  private static final class State implements Runnable {
-    private Pointer handle;
-    @SuppressWarnings("unused") private final Backend backend;
-
-    State(Pointer handle, Backend backend) {
-      this.handle = handle;
-      this.backend = backend;
-    }
-
-    @Override
-    public synchronized void run() {
-      if (handle != null) {
-        NativeLib.jnas_net_destroy(handle);
-        handle = null;
-      }
-    }
-  }
-
   private final String what;
   private final NativeBackend backend;
   private final Spec spec;
-  private final State state;
-  private final Cleaner.Cleanable cleanable;
+  private final NativeHandle handle;
   private final long[] sizes = new long[4];
   private final FloatPointer out = new FloatPointer(OUT_COUNT);
   private final FloatPointer hyper = new FloatPointer(HYPER_COUNT);
@@ -159,8 +136,8 @@ public abstract class NativeNetwork implements AutoCloseable {
     if (h == null || h.isNull()) {
       throw new IllegalStateException(what + ": native construction failed: " + NativeBackend.lastError());
     }
-    this.state = new State(h, backend);
-    this.cleanable = CLEANER.register(this, state);
+    // the handle keeps the backend alive until the network is freed
+    this.handle = new NativeHandle(this, h, NativeLib::jnas_net_destroy, backend);
     for (int i = 0; i < 4; i++) sizes[i] = NativeLib.jnas_net_buffer_size(h, i);
   }
 
@@ -291,7 +268,9 @@ public abstract class NativeNetwork implements AutoCloseable {
     if (len < 0) throw failure("plan", 2);
     try (BytePointer buf = new BytePointer(len + 1)) {
       if (NativeLib.jnas_net_plan(h, n, r, buf, len + 1) != len) throw failure("plan", 2);
-      return NetworkPlan.parse(buf.getString(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] json = new byte[Math.toIntExact(len)];
+      buf.get(json);
+      return NetworkPlan.parse(new String(json, java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
@@ -355,7 +334,7 @@ public abstract class NativeNetwork implements AutoCloseable {
   }
 
   private Pointer handle() {
-    Pointer h = state.handle;
+    Pointer h = handle.get();
     if (h == null) throw new IllegalStateException(what + " is closed");
     return h;
   }
@@ -363,7 +342,7 @@ public abstract class NativeNetwork implements AutoCloseable {
   /** Frees the native network; further calls throw. */
   @Override
   public void close() {
-    cleanable.clean();
+    handle.close();
     out.close();
     hyper.close();
     normalP.close();
