@@ -328,6 +328,10 @@ int64_t jnas_net_plan(void* net, const int32_t* normal, const int32_t* reduce, c
 double jnas_net_flops(void* net, const int32_t* normal, const int32_t* reduce);
 /* Bytes the activation arena holds (its high-water mark). */
 int64_t jnas_net_arena_bytes(void* net);
+/* For tests only: reads weight[index] with a plain host load, bypassing the backend's
+ * copies. On the cpu backend it answers; on the hostblind backend it faults (SIGSEGV),
+ * which is how HostBlindBackendTest shows that its check can fail. */
+int jnas_debug_host_read_weight(void* net, int64_t index, float* value);
 /* Forward FLOPs of the last run's whole batch. */
 double jnas_net_last_flops(void* net);
 

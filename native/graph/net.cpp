@@ -226,4 +226,11 @@ int64_t jnas_net_arena_bytes(void* net) { return static_cast<Net*>(net)->arena_b
 
 double jnas_net_last_flops(void* net) { return static_cast<Net*>(net)->last_flops(); }
 
+int jnas_debug_host_read_weight(void* net, int64_t index, float* value) {
+  auto* n = static_cast<Net*>(net);
+  if (index < 0 || index >= n->params().size()) return JNAS_E_ARG;
+  *value = n->params().weights()[index];  // deliberately a host load of backend memory
+  return JNAS_OK;
+}
+
 }  // extern "C"

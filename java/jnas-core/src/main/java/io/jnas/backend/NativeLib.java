@@ -296,4 +296,6 @@ final class NativeLib {
   static native @Cast("int64_t") long jnas_net_arena_bytes(Pointer net);
 
   static native double jnas_net_last_flops(Pointer net);
+
+  static native int jnas_debug_host_read_weight(Pointer net, @Cast("int64_t") long index, FloatPointer value);
 }

@@ -315,6 +315,20 @@ public abstract class NativeNetwork implements AutoCloseable {
     return b;
   }
 
+  /**
+   * For tests only: reads weight {@code index} with a plain host load of backend memory
+   * ({@code jnas_debug_host_read_weight}). It answers on the {@code cpu} backend and faults
+   * (the JVM dies with SIGSEGV) on {@code hostblind}: the negative control of the host-blind
+   * test. Package-private.
+   */
+  float debugHostReadWeight(long index) {
+    try (FloatPointer v = new FloatPointer(1)) {
+      int code = NativeLib.jnas_debug_host_read_weight(handle(), index, v);
+      if (code != 0) throw failure("debug read", code);
+      return v.get();
+    }
+  }
+
   /** The failure of a native call, with the native message. */
   protected IllegalStateException failure(String op, int code) {
     return new IllegalStateException(what + " " + op + ": " + NativeBackend.lastError() + " (code " + code + ")");

@@ -1,0 +1,129 @@
+package io.jnas.backend;
+
+import io.jnas.enas.Supernet;
+import io.jnas.genotype.Gene;
+import io.jnas.genotype.Genotype;
+import io.jnas.tensor.IntTensor;
+import io.jnas.tensor.Tensor;
+import io.jnas.train.FinalNetwork;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The child process of {@link HostBlindBackendTest} (a crash must not take the test JVM down).
+ *
+ * <ul>
+ *   <li>{@code steps}: the same supernet and final network on the {@code cpu} backend and on the
+ *       {@code hostblind} backend, same seed: every step's results and every buffer must be
+ *       equal to the bit. Prints one {@code equal: ...} line per check; exits 1 on a mismatch.
+ *       A host access to backend memory anywhere in the orchestration kills the process with
+ *       SIGSEGV instead.
+ *   <li>{@code poke cpu|hostblind}: reads one weight with a plain host load; answers on the CPU,
+ *       faults on the host-blind backend (the negative control).
+ * </ul>
+ */
+public final class HostBlindCheck {
+  private HostBlindCheck() {}
+
+  /** Every op of the registry, a none on a stride-2 edge, a reduction cell that keeps its inputs. */
+  static final Genotype EVERY_OP = new Genotype(
+      List.of(Gene.of("sep_conv_3x3", 0), Gene.of("sep_conv_5x5", 1), Gene.of("dil_conv_3x3", 2),
+          Gene.of("avg_pool_3x3", 1), Gene.of("none", 0), Gene.of("skip_connect", 3)),
+      List.of(2, 3, 4),
+      List.of(Gene.of("sep_conv_7x7", 0), Gene.of("conv_7x1_1x7", 1), Gene.of("max_pool_3x3", 0),
+          Gene.of("dil_conv_5x5", 2), Gene.of("none", 1), Gene.of("avg_pool_3x3", 3), Gene.of("skip_connect", 1),
+          Gene.of("max_pool_3x3", 4)),
+      List.of(0, 4, 5));
+
+  private static int failures = 0;
+
+  /** Entry point: {@code steps} or {@code poke cpu|hostblind}. */
+  public static void main(String[] args) {
+    if (args.length >= 1 && args[0].equals("steps")) {
+      supernet();
+      finalNetwork();
+      System.out.println(failures == 0 ? "host-blind: all equal" : "host-blind: " + failures + " mismatches");
+      System.exit(failures == 0 ? 0 : 1);
+    } else if (args.length == 2 && args[0].equals("poke")) {
+      Backend b = args[1].equals("cpu") ? Backends.cpu() : Backends.hostBlind();
+      FinalNetwork n = new FinalNetwork(config(), b);
+      System.out.println("read weight 0 = " + ((NativeNetwork) n).debugHostReadWeight(0) + " on " + b.id());
+      System.exit(0);
+    } else {
+      System.err.println("usage: HostBlindCheck steps | poke cpu|hostblind");
+      System.exit(2);
+    }
+  }
+
+  static FinalNetwork.Config config() {
+    return new FinalNetwork.Config(EVERY_OP, 4, 3, 5, 3, 12, 11, true, 7);
+  }
+
+  private static void supernet() {
+    Supernet.Config cfg = new Supernet.Config(3, 12, 12, 5, 1, 4, 3, 11);
+    int[] normal = {0, 0, 1, 1, 2, 2, 0, 3, 3, 4, 1, 0};  // every ENAS op
+    int[] reduce = {1, 4, 0, 2, 0, 1, 2, 3, 3, 0, 2, 2};
+    SplittableRandom r = new SplittableRandom(3);
+    try (Backend hb = Backends.hostBlind(); Supernet a = new Supernet(cfg, Backends.cpu()); Supernet b = new Supernet(cfg, hb);
+        Tensor x = Tensor.randn(r, 1f, 4, 3, 12, 12); IntTensor y = labels(r, 4, 5)) {
+      Supernet.Hyper h = new Supernet.Hyper(0.05f, 0.9f, 1e-4f, 0.5f, 0.8f);  // a small clip: the clip path runs
+      for (int s = 0; s < 2; s++) {
+        same("supernet train_step " + s, a.trainStep(normal, reduce, x, y, h, s).toString(),
+            b.trainStep(normal, reduce, x, y, h, s).toString());
+      }
+      same("supernet forward_backward", a.forwardBackward(normal, reduce, x, y, 0.9f, 5).toString(),
+          b.forwardBackward(normal, reduce, x, y, 0.9f, 5).toString());
+      same("supernet evaluate", a.evaluate(reduce, normal, x, y).toString(), b.evaluate(reduce, normal, x, y).toString());
+      for (Supernet.Buffer w : Supernet.Buffer.values()) same("supernet " + w, a.get(w), b.get(w));
+    }
+  }
+
+  private static void finalNetwork() {
+    SplittableRandom r = new SplittableRandom(4);
+    try (Backend hb = Backends.hostBlind(); FinalNetwork a = new FinalNetwork(config(), Backends.cpu());
+        FinalNetwork b = new FinalNetwork(config(), hb); Tensor x = Tensor.randn(r, 1f, 4, 3, 12, 11);
+        IntTensor y = labels(r, 4, 5)) {
+      FinalNetwork.Hyper h = new FinalNetwork.Hyper(0.05f, 0.9f, 3e-4f, 0.5f, 0.7f, 0.8f);
+      for (int s = 0; s < 2; s++) {
+        same("final train_step " + s, a.trainStep(x, y, h, 0.5f, s).toString(), b.trainStep(x, y, h, 0.5f, s).toString());
+      }
+      same("final forward_backward", a.forwardBackward(x, y, 0.6f, 0.9f, 0.3f, 9, false).toString(),
+          b.forwardBackward(x, y, 0.6f, 0.9f, 0.3f, 9, false).toString());
+      same("final predict", a.predict(x), b.predict(x));
+      same("final evaluate", a.evaluate(x, y).toString(), b.evaluate(x, y).toString());
+      for (FinalNetwork.Buffer w : FinalNetwork.Buffer.values()) same("final " + w, a.get(w), b.get(w));
+      same("final flops", Double.toString(a.forwardFlops()), Double.toString(b.forwardFlops()));
+    }
+  }
+
+  private static IntTensor labels(SplittableRandom r, int b, int classes) {
+    int[] l = new int[b];
+    for (int i = 0; i < b; i++) l[i] = r.nextInt(classes);
+    return IntTensor.of(l, b);
+  }
+
+  private static void same(String what, String cpu, String hostBlind) {
+    if (cpu.equals(hostBlind)) {
+      System.out.println("equal: " + what + " " + cpu);
+    } else {
+      failures++;
+      System.out.println("DIFFERENT: " + what + ": cpu " + cpu + ", hostblind " + hostBlind);
+    }
+  }
+
+  private static void same(String what, float[] cpu, float[] hostBlind) {
+    if (cpu.length != hostBlind.length) {
+      failures++;
+      System.out.println("DIFFERENT: " + what + ": lengths " + cpu.length + " and " + hostBlind.length);
+      return;
+    }
+    for (int i = 0; i < cpu.length; i++) {
+      if (Float.floatToIntBits(cpu[i]) != Float.floatToIntBits(hostBlind[i])) {
+        failures++;
+        System.out.println("DIFFERENT: " + what + "[" + i + "]: cpu " + cpu[i] + ", hostblind " + hostBlind[i]);
+        return;
+      }
+    }
+    System.out.println("equal: " + what + " (" + cpu.length + " floats)");
+  }
+}
