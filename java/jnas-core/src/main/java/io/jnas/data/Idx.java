@@ -69,10 +69,12 @@ public final class Idx {
    *       {@code K} = the largest training label + 1 (at least 2). Every training and test
    *       label must be below the number of classes.
    *   <li><b>Normalization</b>: the mean and (population) standard deviation of every pixel of
-   *       every image in the training files, scaled to [0, 1], before any augmentation;
-   *       the images a search later holds out for validation are included, the test files
-   *       never (so it does not depend on {@code --validation}, and matches how the published
-   *       MNIST values were computed). Computed on every open; nothing is cached.
+   *       every image in the training files, scaled to [0, 1], before any augmentation, rounded
+   *       to four decimals as such constants are published; the images a search later holds
+   *       out for validation are included, the test files never (so it does not depend on
+   *       {@code --validation}, and it is how the published values were computed: MNIST gets
+   *       exactly 0.1307 and 0.3081, Fashion-MNIST 0.2860 and 0.3530, and their results stay as
+   *       they were). Computed on every open; nothing is cached.
    * </ul>
    *
    * @throws DataFormatException naming the file and problem
@@ -114,7 +116,7 @@ public final class Idx {
       checkLabels(tl, tlab, classes.size(), why);
       test = Dataset.ofBytes(name + "-test", tpix, tlab, 1, tdims[1], tdims[2], classes);
     }
-    Normalization norm = Normalization.of(train);
+    Normalization norm = Normalization.of(train).rounded(4);
     String desc = String.format(Locale.ROOT, "IDX folder %s: %d training images, %s, %d classes (%s),"
         + " normalization mean %.4f std %.4f (of the training images)", dir, train.size(),
         test == null ? "no t10k files" : test.size() + " test images", classes.size(),

@@ -15,9 +15,9 @@ public record Normalization(float[] mean, float[] std) {
       new float[] {0.24703233f, 0.24348505f, 0.26158768f});
 
   /**
-   * MNIST's usual training-set statistics, as published (rounded to four digits). An IDX folder
-   * computes its own from its training images ({@link Idx#open}); for MNIST that gives mean
-   * 0.13066 and std 0.30811.
+   * MNIST's usual training-set statistics, as published (four decimals). An IDX folder computes
+   * its own from its training images ({@link Idx#open}); for MNIST that gives mean 0.13066049
+   * and std 0.30810782, which round to these.
    */
   public static final Normalization MNIST = new Normalization(new float[] {0.1307f}, new float[] {0.3081f});
 
@@ -74,6 +74,20 @@ public record Normalization(float[] mean, float[] std) {
       sd[ch] = (float) Math.max(1e-6, Math.sqrt(Math.max(0, sq[ch] / n - mu * mu)));
     }
     return new Normalization(m, sd);
+  }
+
+  /**
+   * The same statistics rounded to {@code decimals} decimal places (a std that would round to 0
+   * keeps its smallest step), as such constants are usually published.
+   */
+  public Normalization rounded(int decimals) {
+    double scale = Math.pow(10, decimals);
+    float[] m = new float[mean.length], s = new float[std.length];
+    for (int c = 0; c < m.length; c++) {
+      m[c] = (float) (Math.round(mean[c] * scale) / scale);
+      s[c] = (float) (Math.max(1, Math.round(std[c] * scale)) / scale);
+    }
+    return new Normalization(m, s);
   }
 
   /** Number of channels. */

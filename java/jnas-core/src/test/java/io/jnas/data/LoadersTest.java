@@ -161,8 +161,12 @@ class LoadersTest {
     assertEquals(Idx.DIGITS, d.classNames(), "labels 0..9, no classes.txt: ten numbered classes");
     assertEquals(Idx.DIGITS, src.test().classNames());
     double[] oracle = byteStats(images, 16);
-    assertEquals(oracle[0], src.normalization().mean()[0], 1e-6, "mean of the training pixels");
-    assertEquals(oracle[1], src.normalization().std()[0], 1e-6, "std of the training pixels");
+    assertEquals(Math.round(oracle[0] * 1e4) / 1e4, src.normalization().mean()[0], 1e-7, "mean of the training pixels, 4 decimals");
+    assertEquals(Math.round(oracle[1] * 1e4) / 1e4, src.normalization().std()[0], 1e-7, "std of the training pixels, 4 decimals");
+    assertEquals(oracle[0], Normalization.of(d).mean()[0], 1e-6, "unrounded: the byte oracle");
+    assertEquals(oracle[1], Normalization.of(d).std()[0], 1e-6, "unrounded: the byte oracle");
+    Normalization tiny = new Normalization(new float[] {0.123456f, 0.5f}, new float[] {0.00002f, 0.25004f}).rounded(4);
+    assertEquals(new Normalization(new float[] {0.1235f, 0.5f}, new float[] {0.0001f, 0.25f}), tiny, "a std never rounds to 0");
     assertTrue(!src.trainAugmentation().flip(), "no flip for digits");
     assertTrue(src.description().contains("10 classes (numbered, no classes.txt)"), src.description());
 
@@ -375,13 +379,13 @@ class LoadersTest {
     assertEquals(240, src.train().rawByte(0, 0, 14, 14));
     assertEquals(55000, src.splits().train().size());
     assertEquals(Idx.DIGITS, src.train().classNames());
-    float mean = src.normalization().mean()[0], std = src.normalization().std()[0];
+    Normalization exact = Normalization.of(src.train());
+    float mean = exact.mean()[0], std = exact.std()[0];
     System.out.printf(java.util.Locale.ROOT, "mnist normalization computed: mean %.8f std %.8f (published %s %s)%n", mean, std,
         Normalization.MNIST.mean()[0], Normalization.MNIST.std()[0]);
     assertEquals(0.1306605, mean, 1e-6, "the mean of MNIST's 47,040,000 training pixels");
     assertEquals(0.3081078, std, 1e-6, "their population std");
-    assertEquals(Normalization.MNIST.mean()[0], mean, 5e-5, "the published value, to its four digits");
-    assertEquals(Normalization.MNIST.std()[0], std, 5e-5, "the published value, to its four digits");
+    assertEquals(Normalization.MNIST, src.normalization(), "rounded to four decimals: exactly the published values");
   }
 
   @Test
@@ -393,8 +397,7 @@ class LoadersTest {
     assertEquals("fashion-mnist", src.name());
     assertEquals(60000, src.train().size());
     assertEquals(Idx.DIGITS, src.train().classNames(), "no classes.txt there: numbered classes");
-    System.out.println("fashion-mnist normalization computed: " + src.normalization());
-    assertEquals(Normalization.FASHION_MNIST.mean()[0], src.normalization().mean()[0], 5e-5);
-    assertEquals(Normalization.FASHION_MNIST.std()[0], src.normalization().std()[0], 5e-5);
+    System.out.println("fashion-mnist normalization computed: " + Normalization.of(src.train()));
+    assertEquals(Normalization.FASHION_MNIST, src.normalization(), "rounded to four decimals: exactly the published values");
   }
 }
