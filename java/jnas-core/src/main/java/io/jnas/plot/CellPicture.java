@@ -116,11 +116,6 @@ public final class CellPicture {
     }
   }
 
-  /** The cell's layout as {@link #render} draws it (for tests). */
-  static CellLayout layout(CellGraph graph) {
-    return CellLayout.of(graph, java2d());
-  }
-
   /** The cell drawn with Java2D at {@code scale} (1 = one pixel per layout unit; 2 reads well). */
   public static BufferedImage render(CellGraph graph, double scale) {
     CellLayout.Measure m = java2d();
