@@ -81,7 +81,7 @@ final class EvalCommand implements Command {
     }
     m.put("confusion", rows);
     AtomicFiles.writeString(dir.resolve("eval.json"), Json.pretty(m));
-    ConfusionPlot.writePng(dir.resolve("confusion.png"), String.format(Locale.ROOT, "confusion, test accuracy %.4f", e.accuracy()),
+    ConfusionPlot.writePng(dir.resolve("confusion.png"), String.format(Locale.ROOT, "%s: confusion, test accuracy %.4f", src.name(), e.accuracy()),
         e.confusion(), w.classNames());
     out.println(String.format(Locale.ROOT, "test accuracy %.4f (%d images), loss %.4f", e.accuracy(), e.count(), e.loss()));
     for (int k = 0; k < pc.length; k++) out.println(String.format(Locale.ROOT, "  %-14s %.4f", w.classNames().get(k), pc[k]));

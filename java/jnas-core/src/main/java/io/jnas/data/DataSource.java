@@ -5,12 +5,14 @@ package io.jnas.data;
  * with them. {@link #splits(int)} holds a validation set out of the training files; the test
  * set stays separate and is never used by a search.
  *
- * @param name short name ("cifar10", "mnist", "fashion-mnist", "synthetic")
+ * @param name short name: "cifar10", "synthetic", or an IDX folder's name in lower case (e.g.
+ *     "mnist", "fashion-mnist")
  * @param description one line for logs: where it came from and how many images
  * @param train all images of the training files
  * @param test the test images, or {@code null} where the test files are absent
  * @param defaultValidation how many of the last training images {@link #splits()} holds out
- * @param normalization the standard per-channel normalization of this data
+ * @param normalization the per-channel normalization of this data (CIFAR-10: the usual
+ *     constants; IDX and synthetic: computed from the training images)
  * @param trainAugmentation the standard training transform (crop, flip where it makes
  *     sense, normalization)
  */

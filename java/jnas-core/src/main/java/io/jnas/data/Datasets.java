@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>a folder with {@code data_batch_N.bin} files: CIFAR-10, binary version ({@link Cifar10});
- *   <li>a folder with {@code train-images-idx3-ubyte[.gz]}: MNIST or Fashion-MNIST ({@link Idx});
+ *   <li>a folder with {@code train-images-idx3-ubyte[.gz]}: an MNIST-style IDX set (MNIST,
+ *       Fashion-MNIST, ...; class names from an optional {@code classes.txt}) ({@link Idx});
  *   <li>{@code synthetic}, optionally {@code synthetic:train=10000,val=2000,test=2000,seed=0}
  *       (those are the defaults): {@link SyntheticDataset}.
  * </ul>
@@ -25,7 +26,7 @@ public final class Datasets {
 
   private static final String EXPECTED = "expected a CIFAR-10 binary folder (data_batch_N.bin, test_batch.bin,"
       + " batches.meta.txt), an MNIST-style folder (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz],"
-      + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]), or 'synthetic[:train=N,val=N,test=N,seed=S]'";
+      + " t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz], optional classes.txt), or 'synthetic[:train=N,val=N,test=N,seed=S]'";
 
   private Datasets() {}
 

@@ -14,10 +14,14 @@ public record Normalization(float[] mean, float[] std) {
       new float[] {0.49139968f, 0.48215827f, 0.44653124f},
       new float[] {0.24703233f, 0.24348505f, 0.26158768f});
 
-  /** MNIST's usual training-set statistics. */
+  /**
+   * MNIST's usual training-set statistics, as published (four decimals). An IDX folder computes
+   * its own from its training images ({@link Idx#open}); for MNIST that gives mean 0.13066049
+   * and std 0.30810782, which round to these.
+   */
   public static final Normalization MNIST = new Normalization(new float[] {0.1307f}, new float[] {0.3081f});
 
-  /** Fashion-MNIST's training-set statistics. */
+  /** Fashion-MNIST's training-set statistics, as published (an IDX folder computes its own, see {@link Idx#open}). */
   public static final Normalization FASHION_MNIST = new Normalization(new float[] {0.2860f}, new float[] {0.3530f});
 
   /** Checks the two arrays and copies them. */
@@ -41,7 +45,11 @@ public record Normalization(float[] mean, float[] std) {
     return new Normalization(m, s);
   }
 
-  /** Mean and standard deviation of each channel over all pixels of {@code data} (in [0, 1]). */
+  /**
+   * Mean and population standard deviation of each channel over every pixel of every image of
+   * {@code data}, as {@link Dataset#readImage} returns them (bytes scaled to [0, 1]), before
+   * any augmentation; sums in double. A constant channel gets std 1e-6.
+   */
   public static Normalization of(Dataset data) {
     int c = data.channels(), hw = data.height() * data.width();
     double[] sum = new double[c], sq = new double[c];
@@ -66,6 +74,20 @@ public record Normalization(float[] mean, float[] std) {
       sd[ch] = (float) Math.max(1e-6, Math.sqrt(Math.max(0, sq[ch] / n - mu * mu)));
     }
     return new Normalization(m, sd);
+  }
+
+  /**
+   * The same statistics rounded to {@code decimals} decimal places (a std that would round to 0
+   * keeps its smallest step), as such constants are usually published.
+   */
+  public Normalization rounded(int decimals) {
+    double scale = Math.pow(10, decimals);
+    float[] m = new float[mean.length], s = new float[std.length];
+    for (int c = 0; c < m.length; c++) {
+      m[c] = (float) (Math.round(mean[c] * scale) / scale);
+      s[c] = (float) (Math.max(1, Math.round(std[c] * scale)) / scale);
+    }
+    return new Normalization(m, s);
   }
 
   /** Number of channels. */

@@ -380,19 +380,43 @@ public final class EnasSearch implements AutoCloseable {
   }
 
   private void plotCurves() throws IOException {
-    List<double[]> train = new ArrayList<>(), reward = new ArrayList<>();
-    for (Map<String, Object> ev : dir.readLog()) {
+    LinePlot p = searchCurves(dir.readLog(), source.name(), splits.train().numClasses());
+    if (p != null) p.writePng(dir.file("search_curves.png"), 900, 560);
+  }
+
+  /**
+   * The plot of {@code search_curves.png} from the run's log: per epoch the shared-weight train
+   * accuracy and the controller's reward; at each derivation the derived architecture's held-out
+   * accuracy beside the random yardstick's; chance ({@code 1/classes}). Null before the first epoch.
+   */
+  static LinePlot searchCurves(List<Map<String, Object>> log, String dataset, int classes) {
+    List<double[]> train = new ArrayList<>(), reward = new ArrayList<>(), derived = new ArrayList<>(), random = new ArrayList<>();
+    double lastEpoch = Double.NaN;
+    for (Map<String, Object> ev : log) {
+      if ("derive".equals(ev.get("event"))) {
+        // a derivation follows the epoch event it belongs to: plotted at that epoch
+        if (ev.get("valid_accuracy") instanceof Number a && !Double.isNaN(lastEpoch)) derived.add(new double[] {lastEpoch, a.doubleValue()});
+        if (ev.get("random_mean_valid_accuracy") instanceof Number r && !Double.isNaN(lastEpoch)) random.add(new double[] {lastEpoch, r.doubleValue()});
+      }
       if (!"epoch".equals(ev.get("event"))) continue;
       double ep = ((Number) ev.get("epoch")).doubleValue() + 1;
+      lastEpoch = ep;
       train.add(new double[] {ep, ((Number) ev.get("train_accuracy")).doubleValue()});
       if (ev.get("reward_mean") instanceof Number r) reward.add(new double[] {ep, r.doubleValue()});
     }
-    if (train.isEmpty()) return;
-    LinePlot p = new LinePlot("ENAS search: " + source.name(), "epoch", "accuracy");
-    p.series("shared-weight train accuracy (sampled archs)", col(train, 0), col(train, 1), null, null);
-    if (!reward.isEmpty()) p.series("controller reward (valid accuracy)", col(reward, 0), col(reward, 1), null, null);
-    p.legendLowerRight(true);
-    p.writePng(dir.file("search_curves.png"), 900, 560);
+    if (train.isEmpty()) return null;
+    LinePlot p = new LinePlot("ENAS search on " + dataset + ": accuracy with shared weights", "epoch", "accuracy");
+    p.series("train accuracy (sampled architectures)", col(train, 0), col(train, 1), null, null);
+    if (!reward.isEmpty()) p.series("controller reward (valid accuracy of its samples)", col(reward, 0), col(reward, 1), null, null);
+    if (!derived.isEmpty()) {
+      p.series("derived architecture (held-out valid accuracy)", col(derived, 0), col(derived, 1), null, null).markers();
+    }
+    if (!random.isEmpty()) {
+      p.series("random architectures (mean of " + RANDOM_BASELINE + ", same batches)", col(random, 0), col(random, 1), null, null)
+          .markers().dashed();
+    }
+    p.hline(String.format(Locale.ROOT, "chance (1/%d classes)", classes), 1.0 / classes);
+    return p.integerX().legendBest();
   }
 
   private static double[] col(List<double[]> rows, int c) {

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A confusion matrix as a heat map (rows: true class, columns: predicted class), each cell shaded
- * by its share of its row and labelled with its count. Drawn with Java2D; works headless.
+ * by its share of its row and labelled with its count; the picture is wide enough for its title.
+ * Drawn with Java2D; works headless.
  */
 public final class ConfusionPlot {
   private ConfusionPlot() {}
@@ -25,13 +26,17 @@ public final class ConfusionPlot {
     int v = counts.length;
     int cell = Math.max(18, Math.min(60, 640 / Math.max(1, v)));
     int left = 130, top = 60, size = cell * v;
-    BufferedImage img = new BufferedImage(left + size + 30, top + size + 90, BufferedImage.TYPE_INT_RGB);
+    Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+    Graphics2D probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+    int titleWidth = probe.getFontMetrics(titleFont).stringWidth(title);
+    probe.dispose();
+    BufferedImage img = new BufferedImage(Math.max(left + size + 30, titleWidth + 20), top + size + 90, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
     g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    g.setFont(titleFont);
     g.drawString(title, 10, 25);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.min(12, Math.max(8, cell / 4))));
     for (int r = 0; r < v; r++) {

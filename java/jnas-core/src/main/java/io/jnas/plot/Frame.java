@@ -29,6 +29,8 @@ final class Frame {
   final int left, right, top, bottom;
   final double x0, x1, y0, y1;
   final boolean logX;
+  /** Ticks on x at whole numbers only (epochs, queries). */
+  boolean integerX;
 
   Frame(int width, int height, double x0, double x1, double y0, double y1, boolean logX) {
     if (width < 200 || height < 150) throw new IllegalArgumentException("plot: " + width + "x" + height + " is too small");
@@ -86,6 +88,8 @@ final class Frame {
     List<Double> xt = new ArrayList<>();
     if (logX) {
       xt = logTicks(x0, x1);
+    } else if (integerX) {
+      xt = integerTicks(x0, x1);
     } else {
       xt = ticks(x0, x1);
     }
@@ -118,33 +122,74 @@ final class Frame {
     g.setClip(left, top, right - left + 1, bottom - top + 1);
   }
 
-  /** A legend box at the chosen corner (true: lower right, false: upper right). */
+  /** How a legend entry is drawn: a line (solid or dashed), a dot, or both. */
+  record Entry(String name, Color color, boolean line, boolean marker, boolean dashed) {}
+
+  /** Legend corners. */
+  enum Corner { UPPER_LEFT, UPPER_RIGHT, LOWER_LEFT, LOWER_RIGHT }
+
+  /** A legend box at the chosen corner (true: lower right, false: upper right); markers: dots, else lines. */
   void legend(List<String> names, List<Color> colors, List<Boolean> markers, boolean lowerRight) {
-    g.setClip(null);
+    List<Entry> e = new ArrayList<>();
+    for (int k = 0; k < names.size(); k++) e.add(new Entry(names.get(k), colors.get(k), !markers.get(k), markers.get(k), false));
+    legend(e, lowerRight ? Corner.LOWER_RIGHT : Corner.UPPER_RIGHT);
+  }
+
+  /** The legend box's bounds {@code {x, y, w, h}} at {@code corner}, in pixels. */
+  int[] legendBox(List<Entry> entries, Corner corner) {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     FontMetrics fm = g.getFontMetrics();
     int w = 0;
-    for (String n : names) w = Math.max(w, fm.stringWidth(n));
+    for (Entry e : entries) w = Math.max(w, fm.stringWidth(e.name()));
     int lh = fm.getHeight() + 4;
-    int bw = w + 46, bh = lh * names.size() + 10;
-    int bx = right - bw - 10, by = lowerRight ? bottom - bh - 10 : top + 10;
+    int bw = w + 46, bh = lh * entries.size() + 10;
+    boolean leftSide = corner == Corner.UPPER_LEFT || corner == Corner.LOWER_LEFT;
+    boolean lower = corner == Corner.LOWER_LEFT || corner == Corner.LOWER_RIGHT;
+    return new int[] {leftSide ? left + 10 : right - bw - 10, lower ? bottom - bh - 10 : top + 10, bw, bh};
+  }
+
+  /** A legend box at {@code corner}. */
+  void legend(List<Entry> entries, Corner corner) {
+    g.setClip(null);
+    int[] box = legendBox(entries, corner);
+    FontMetrics fm = g.getFontMetrics();
+    int lh = fm.getHeight() + 4;
+    int bx = box[0], by = box[1], bw = box[2], bh = box[3];
     g.setColor(new Color(255, 255, 255, 230));
     g.fillRect(bx, by, bw, bh);
     g.setColor(Color.GRAY);
     g.setStroke(new BasicStroke(1f));
     g.drawRect(bx, by, bw, bh);
-    for (int k = 0; k < names.size(); k++) {
+    for (int k = 0; k < entries.size(); k++) {
+      Entry e = entries.get(k);
       int cy = by + 5 + lh * k + lh / 2;
-      g.setColor(colors.get(k));
-      if (markers.get(k)) {
-        g.fillOval(bx + 16, cy - 4, 9, 9);
-      } else {
-        g.setStroke(new BasicStroke(2.5f));
+      g.setColor(e.color());
+      if (e.line()) {
+        g.setStroke(e.dashed() ? dashed(2f) : new BasicStroke(2.5f));
         g.drawLine(bx + 8, cy, bx + 32, cy);
       }
+      if (e.marker()) g.fillOval(bx + 16, cy - 4, 9, 9);
       g.setColor(Color.BLACK);
-      g.drawString(names.get(k), bx + 38, cy + fm.getAscent() / 2 - 1);
+      g.drawString(e.name(), bx + 38, cy + fm.getAscent() / 2 - 1);
     }
+  }
+
+  /** A dashed stroke of the given width. */
+  static BasicStroke dashed(float width) {
+    return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {7f, 5f}, 0f);
+  }
+
+  /**
+   * Ticks at whole numbers spanning {@code [lo, hi]}: a step of 1, 2 or 5 times a power of ten,
+   * never below 1, about 6 of them.
+   */
+  static List<Double> integerTicks(double lo, double hi) {
+    double raw = Math.max(1, (hi - lo) / 6);
+    double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    double step = Math.max(1, mag * (raw / mag < 1.5 ? 1 : raw / mag < 3.5 ? 2 : raw / mag < 7.5 ? 5 : 10));
+    List<Double> t = new ArrayList<>();
+    for (double v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9; v += step) t.add(v);
+    return t;
   }
 
   /** Ticks at 1, 2 or 5 times a power of ten, about 6 of them. */

@@ -356,7 +356,7 @@ public final class Trainer {
         arrays.put("momentum", net.get(FinalNetwork.Buffer.MOMENTUM));
         arrays.put("running_stats", net.get(FinalNetwork.Buffer.RUNNING_STATS));
         new Checkpoint(hdr, arrays).write(dir.file(RunDir.CHECKPOINT));
-        writeCurves(dir);
+        writeCurves(dir, src.name());
       }
       boolean finished = end == s.epochs;
       if (last == null) last = evaluate(net, test, evalAug, s.evalBatch);
@@ -418,8 +418,8 @@ public final class Trainer {
     return new Evaluation(lossSum / count, hits / (double) count, conf);
   }
 
-  /** Draws {@code curves.png} (loss and accuracy per epoch) from the run's log. */
-  public static void writeCurves(RunDir dir) throws IOException {
+  /** Draws {@code curves.png} (loss and accuracy per epoch) from the run's log; {@code dataset} goes in the title. */
+  public static void writeCurves(RunDir dir, String dataset) throws IOException {
     List<Map<String, Object>> log = dir.readLog();
     List<double[]> rows = new ArrayList<>();
     for (Map<String, Object> ev : log) {
@@ -431,7 +431,7 @@ public final class Trainer {
     int n = rows.size();
     double[][] c = new double[5][n];
     for (int i = 0; i < n; i++) for (int k = 0; k < 5; k++) c[k][i] = rows.get(i)[k];
-    LinePlot p = new LinePlot("training curves", "epoch", "loss / accuracy")
+    LinePlot p = new LinePlot("training on " + dataset + ": loss and accuracy", "epoch", "loss / accuracy").integerX().legendBest()
         .series("train loss", c[0], c[1], null, null)
         .series("test loss", c[0], c[2], null, null)
         .series("train accuracy", c[0], c[3], null, null)

@@ -1,5 +1,6 @@
 package io.jnas.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -119,14 +120,36 @@ class LoadersTest {
 
   // ---- IDX, small files ----
 
+  static byte[] idxLabelsOf(int... labels) {
+    ByteBuffer bb = ByteBuffer.allocate(8 + labels.length);
+    bb.putInt(Idx.LABELS_MAGIC).putInt(labels.length);
+    for (int l : labels) bb.put((byte) l);
+    return bb.array();
+  }
+
+  /** Mean and population std of all bytes / 255, in double: the oracle for the computed normalization. */
+  private static double[] byteStats(byte[] idx, int header) {
+    double s = 0, q = 0;
+    int n = idx.length - header;
+    for (int i = header; i < idx.length; i++) {
+      double v = (idx[i] & 0xFF) / 255.0;
+      s += v;
+      q += v * v;
+    }
+    double m = s / n;
+    return new double[] {m, Math.sqrt(q / n - m * m)};
+  }
+
   @Test
   void idxRawAndGzip() throws IOException {
-    Files.write(tmp.resolve("train-images-idx3-ubyte.gz"), gzip(idxImages(12, 4, 5)));
-    Files.write(tmp.resolve("train-labels-idx1-ubyte"), idxLabels(12));
-    Files.write(tmp.resolve("t10k-images-idx3-ubyte"), idxImages(3, 4, 5));
-    Files.write(tmp.resolve("t10k-labels-idx1-ubyte.gz"), gzip(idxLabels(3)));
-    DataSource src = Datasets.open(tmp.toString());
-    assertEquals("mnist", src.name());
+    Path dir = Files.createDirectory(tmp.resolve("My-Digits"));
+    byte[] images = idxImages(12, 4, 5);
+    Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(images));
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabels(12));
+    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idxImages(3, 4, 5));
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(idxLabels(3)));
+    DataSource src = Datasets.open(dir.toString());
+    assertEquals("my-digits", src.name(), "the folder's name");
     Dataset d = src.train();
     assertEquals(12, d.size());
     assertEquals(1, d.channels());
@@ -135,15 +158,104 @@ class LoadersTest {
     assertEquals(7, d.label(7));
     assertEquals((20 * 2 + 5 + 3) * 7 & 0xFF, d.rawByte(2, 0, 1, 3));
     assertEquals(3, src.test().size());
-    assertEquals(Normalization.MNIST, src.normalization());
+    assertEquals(Idx.DIGITS, d.classNames(), "labels 0..9, no classes.txt: ten numbered classes");
+    assertEquals(Idx.DIGITS, src.test().classNames());
+    double[] oracle = byteStats(images, 16);
+    assertEquals(Math.round(oracle[0] * 1e4) / 1e4, src.normalization().mean()[0], 1e-7, "mean of the training pixels, 4 decimals");
+    assertEquals(Math.round(oracle[1] * 1e4) / 1e4, src.normalization().std()[0], 1e-7, "std of the training pixels, 4 decimals");
+    assertEquals(oracle[0], Normalization.of(d).mean()[0], 1e-6, "unrounded: the byte oracle");
+    assertEquals(oracle[1], Normalization.of(d).std()[0], 1e-6, "unrounded: the byte oracle");
+    Normalization tiny = new Normalization(new float[] {0.123456f, 0.5f}, new float[] {0.00002f, 0.25004f}).rounded(4);
+    assertEquals(new Normalization(new float[] {0.1235f, 0.5f}, new float[] {0.0001f, 0.25f}), tiny, "a std never rounds to 0");
     assertTrue(!src.trainAugmentation().flip(), "no flip for digits");
+    assertTrue(src.description().contains("10 classes (numbered, no classes.txt)"), src.description());
+
+    // "fashion" in the path changes nothing but the name
     Path fashion = Files.createDirectory(tmp.resolve("fashion-mnist"));
     Files.write(fashion.resolve("train-images-idx3-ubyte"), idxImages(4, 2, 2));
     Files.write(fashion.resolve("train-labels-idx1-ubyte"), idxLabels(4));
     DataSource f = Datasets.open(fashion);
     assertEquals("fashion-mnist", f.name());
-    assertEquals("Trouser", f.train().classNames().get(1));
+    assertEquals(List.of("0", "1", "2", "3"), f.train().classNames(), "labels 0..3: four classes");
     assertNull(f.test());
+  }
+
+  /** A hand-written 12-class set: names from classes.txt, every label kept. */
+  @Test
+  void idxTwelveClassesWithClassesTxt() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("twelve"));
+    int[] train = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 3};
+    Files.write(dir.resolve("train-images-idx3-ubyte"), idxImages(train.length, 3, 3));
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabelsOf(train));
+    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idxImages(3, 3, 3));
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idxLabelsOf(11, 0, 10));
+    List<String> names = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
+    Files.writeString(dir.resolve("classes.txt"), String.join("\n", names) + "\n\n");
+    DataSource src = Datasets.open(dir);
+    assertEquals(names, src.train().classNames());
+    assertEquals(12, src.train().numClasses());
+    assertEquals(names, src.test().classNames());
+    assertEquals(11, src.train().label(11));
+    assertEquals(10, src.test().label(2));
+    assertArrayEquals(new int[] {1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2}, src.train().classCounts());
+    assertTrue(src.description().contains("12 classes (names from classes.txt)"), src.description());
+
+    // more names than the labels use: fine, the classes are the file's
+    Files.writeString(dir.resolve("classes.txt"), String.join("\n", names) + "\nextra\n");
+    assertEquals(13, Datasets.open(dir).train().numClasses());
+    // fewer names than the labels need: the training labels are named, and the file
+    Files.writeString(dir.resolve("classes.txt"), String.join("\n", names.subList(0, 11)));
+    assertProblem(dir.resolve("train-labels-idx1-ubyte"), "label 11 is 11, expected 0..10 (" + dir.resolve("classes.txt")
+        + " names 11 classes)", () -> Datasets.open(dir));
+    // a test label beyond the classes
+    Files.writeString(dir.resolve("classes.txt"), String.join("\n", names));
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idxLabelsOf(1, 12, 0));
+    assertProblem(dir.resolve("t10k-labels-idx1-ubyte"), "label 1 is 12, expected 0..11 (" + dir.resolve("classes.txt")
+        + " names 12 classes)", () -> Datasets.open(dir));
+  }
+
+  /** Without classes.txt: K = largest training label + 1, numbered names; test labels must be below K. */
+  @Test
+  void idxWithoutClassesTxt() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("plain"));
+    Files.write(dir.resolve("train-images-idx3-ubyte"), idxImages(5, 2, 2));
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabelsOf(0, 11, 4, 4, 200));
+    DataSource src = Datasets.open(dir);
+    assertEquals(201, src.train().numClasses(), "any label a byte holds");
+    assertEquals("200", src.train().classNames().get(200));
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabelsOf(0, 11, 4, 4, 3));
+    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idxImages(2, 2, 2));
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idxLabelsOf(11, 12));
+    assertProblem(dir.resolve("t10k-labels-idx1-ubyte"),
+        "label 1 is 12, expected 0..11 (the training labels (train-labels-idx1-ubyte) hold 12 classes)", () -> Datasets.open(dir));
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idxLabelsOf(11, 0));
+    assertEquals(12, Datasets.open(dir).test().numClasses());
+    // a single class in the labels still makes a two-class problem
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabelsOf(0, 0, 0, 0, 0));
+    Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idxLabelsOf(0, 1));
+    assertEquals(List.of("0", "1"), Datasets.open(dir).train().classNames());
+    // test images of another size
+    Files.write(dir.resolve("t10k-images-idx3-ubyte"), idxImages(2, 3, 2));
+    assertProblem(dir.resolve("t10k-images-idx3-ubyte"), "images are 3x2 but the training images (train-images-idx3-ubyte) are 2x2",
+        () -> Datasets.open(dir));
+  }
+
+  @Test
+  void idxBadClassesTxt() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("bad"));
+    Files.write(dir.resolve("train-images-idx3-ubyte"), idxImages(3, 2, 2));
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabelsOf(0, 1, 2));
+    Path names = dir.resolve("classes.txt");
+    Files.writeString(names, "a\n\nb\nc\n");
+    assertProblem(names, "line 2 is blank; expected one class name per line", () -> Datasets.open(dir));
+    Files.writeString(names, "a\nb\n a \n");
+    assertProblem(names, "class name 'a' on lines 1 and 3; expected distinct names", () -> Datasets.open(dir));
+    Files.writeString(names, "only\n");
+    assertProblem(names, "1 class names; expected at least 2", () -> Datasets.open(dir));
+    Files.write(names, new byte[] {(byte) 0xC3, (byte) 0x28, '\n'});
+    assertProblem(names, "cannot read", () -> Datasets.open(dir));
+    Files.writeString(names, "\uFEFFcat \r\ndog\r\nbird\r\n");
+    assertEquals(List.of("cat", "dog", "bird"), Datasets.open(dir).train().classNames(), "BOM, CRLF and blanks stripped");
   }
 
   @Test
@@ -165,11 +277,8 @@ class LoadersTest {
 
     Files.write(labels, idxLabels(5));
     assertProblem(labels, "5 labels but train-images-idx3-ubyte has 6 images", () -> Datasets.open(tmp));
-    byte[] lab = idxLabels(6);
-    lab[8 + 4] = 12;
-    Files.write(labels, lab);
-    assertProblem(labels, "label 4 is 12, expected 0..9", () -> Datasets.open(tmp));
     Files.write(labels, idxLabels(6));
+    assertProblem(labels, "label 4 is 4, expected 0..3", () -> Idx.read("x", images, labels, List.of("a", "b", "c", "d")));
 
     Files.delete(images);
     byte[] gz = gzip(img);
@@ -269,6 +378,14 @@ class LoadersTest {
     assertEquals(7, src.test().label(0));
     assertEquals(240, src.train().rawByte(0, 0, 14, 14));
     assertEquals(55000, src.splits().train().size());
+    assertEquals(Idx.DIGITS, src.train().classNames());
+    Normalization exact = Normalization.of(src.train());
+    float mean = exact.mean()[0], std = exact.std()[0];
+    System.out.printf(java.util.Locale.ROOT, "mnist normalization computed: mean %.8f std %.8f (published %s %s)%n", mean, std,
+        Normalization.MNIST.mean()[0], Normalization.MNIST.std()[0]);
+    assertEquals(0.1306605, mean, 1e-6, "the mean of MNIST's 47,040,000 training pixels");
+    assertEquals(0.3081078, std, 1e-6, "their population std");
+    assertEquals(Normalization.MNIST, src.normalization(), "rounded to four decimals: exactly the published values");
   }
 
   @Test
@@ -279,5 +396,8 @@ class LoadersTest {
     DataSource src = Datasets.open(dir);
     assertEquals("fashion-mnist", src.name());
     assertEquals(60000, src.train().size());
+    assertEquals(Idx.DIGITS, src.train().classNames(), "no classes.txt there: numbered classes");
+    System.out.println("fashion-mnist normalization computed: " + Normalization.of(src.train()));
+    assertEquals(Normalization.FASHION_MNIST, src.normalization(), "rounded to four decimals: exactly the published values");
   }
 }
