@@ -1,5 +1,6 @@
 package io.jnas.enas;
 
+import io.jnas.backend.NetworkPlan;
 import io.jnas.genotype.Gene;
 import io.jnas.genotype.Genotype;
 import io.jnas.plot.CellGraph;
@@ -32,6 +33,23 @@ public final class CellDiagram {
           new CellGraph.Input(n.input2(), n.op2().label()))));
     }
     return new CellGraph(title, CellGraph.CELL_INPUTS, nodes, cell.outputIndices());
+  }
+
+  /**
+   * The graph of one cell of a network's own plan ({@code Supernet.plan}, {@code FinalNetwork.plan}):
+   * the structure as the native core builds it, edges labelled with the registry's op names;
+   * {@code c_{k}} combines the plan's output states.
+   *
+   * @param title a caption, or null for none
+   */
+  public static CellGraph graph(NetworkPlan.Cell cell, String title) {
+    List<CellGraph.Node> nodes = new ArrayList<>();
+    for (int j = 0; j < cell.nodes(); j++) {
+      List<CellGraph.Input> in = new ArrayList<>();
+      for (NetworkPlan.Edge e : cell.edges()) if (e.to() == j + 2) in.add(new CellGraph.Input(e.from(), e.op()));
+      nodes.add(new CellGraph.Node(String.valueOf(j), in));
+    }
+    return new CellGraph(title, CellGraph.CELL_INPUTS, nodes, cell.outputs());
   }
 
   /**

@@ -199,8 +199,8 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
   private static List<Gene> genesOf(EnasCell c) {
     List<Gene> g = new ArrayList<>();
     for (EnasNode n : c.nodes()) {
-      g.add(new Gene(Op.of(n.op1()), n.input1()));
-      g.add(new Gene(Op.of(n.op2()), n.input2()));
+      g.add(new Gene(n.op1().op(), n.input1()));
+      g.add(new Gene(n.op2().op(), n.input2()));
     }
     return g;
   }

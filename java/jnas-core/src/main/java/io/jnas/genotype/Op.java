@@ -1,12 +1,10 @@
 package io.jnas.genotype;
 
-import io.jnas.enas.EnasOp;
-
 /**
  * The op registry, by DARTS's names ({@code operations.py}): one id space for every network.
  * The ordinal is the registry id of {@code native/graph/ops.h}, which states what each op
  * computes and which parameters it has; the final network's genotype ints and the supernet's
- * candidate lists ({@link io.jnas.enas.EnasOp#op()}) both use it. A test checks this enum
+ * candidate lists ({@code io.jnas.enas.EnasOp#op()}) both use it. A test checks this enum
  * against the native registry (names and ids, through a network plan).
  */
 public enum Op {
@@ -62,8 +60,4 @@ public enum Op {
     throw new IllegalArgumentException("unknown op '" + label + "'; known: " + known);
   }
 
-  /** The registry entry of an ENAS candidate (identity is skip_connect): {@link EnasOp#op()}. */
-  public static Op of(EnasOp op) {
-    return op.op();
-  }
 }
