@@ -50,11 +50,18 @@ import java.util.Map;
  * event per line), and {@code checkpoint.bin}, written atomically at the end of every epoch
  * (shared weights, momentum, controller, baseline, Adam state, validation-stream position, log
  * length). {@link #resume(Path, PrintStream)} cuts the log back to the checkpoint and continues:
- * the resumed run's events equal those of a run never stopped.
+ * the resumed run's events equal those of a run never stopped; a run stopped before its first
+ * checkpoint starts afresh from its settings. A search holds its folder's
+ * {@link io.jnas.search.RunLock} from {@link #start} or {@link #resume} to {@link #close()}: a
+ * second run on the folder is refused, and stale temporary files are removed when it opens.
+ * Epochs are counted from 1 in the log and every file (runs started by jnas before settings
+ * version 2 keep counting from 0 in theirs).
  *
  * <p><b>Outputs</b> (refreshed at each derivation): {@code final_arch.json},
  * {@code final_arch.txt} (the ENAS integer string), {@code normal_cell.svg/png},
- * {@code reduce_cell.svg/png}, {@code search_curves.png}, {@code result.json}.
+ * {@code reduce_cell.svg/png}, {@code search_curves.png}; {@code result.json} (after each
+ * {@link #runUntil} call: the found cell, its held-out score beside the random yardstick and
+ * chance, what that comparison means, and the {@code jnas train} command line for the cell).
  */
 public final class EnasSearch implements AutoCloseable {
   private static final int STREAM_CHILD_ARC = 1, STREAM_DROPOUT = 2, STREAM_CONTROLLER = 3, STREAM_DERIVE = 4,
@@ -166,13 +173,14 @@ public final class EnasSearch implements AutoCloseable {
    *     the data set is missing or differs
    */
   public static EnasSearch resume(Path runDir, String data, PrintStream progressOut) throws IOException {
+    // checked before the lock is taken, so that a folder that is no run is left untouched
+    if (Files.isDirectory(runDir) && !Files.isRegularFile(runDir.resolve("settings.json"))) {
+      throw new IllegalArgumentException(runDir + ": holds no settings.json (not a search run, or one stopped before it began;"
+          + " start it anew with --out " + runDir + ")");
+    }
     RunDir dir = RunDir.open(runDir, "search", progressOut);
     try {
       Path settingsFile = dir.file("settings.json");
-      if (!Files.isRegularFile(settingsFile)) {
-        throw new IllegalArgumentException(runDir + ": holds no settings.json (not a search run, or one stopped before it began;"
-            + " start it anew with --out " + runDir + ")");
-      }
       Map<String, Object> m = Json.parseObject(Files.readString(settingsFile));
       SearchSettings s = SearchSettings.fromMap(m);
       if (data != null) {

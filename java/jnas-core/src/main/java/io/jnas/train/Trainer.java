@@ -24,9 +24,10 @@ import java.util.Map;
  * Trains a genotype from scratch ({@link FinalNetwork}) on a data set's full training split and
  * tests it on the test split after every epoch, into a {@link RunDir}:
  * <ul>
- *   <li>{@code config.json}: the genotype, the settings and the data spec (what {@code --resume}
- *       reads back);
- *   <li>{@code log.jsonl}: one {@code {"event": "epoch", ...}} line per epoch;
+ *   <li>{@code config.json}: the genotype, the settings (the data path absolute, every
+ *       "automatic" value resolved) and the split sizes used (what {@code --resume} reads back);
+ *   <li>{@code log.jsonl}: one {@code {"event": "epoch", ...}} line per epoch, epochs counted
+ *       from 1;
  *   <li>{@code checkpoint.bin}: weights, momentum, running statistics, after every epoch,
  *       written atomically; a resumed run continues bit-exactly (same thread count on the CPU);
  *   <li>{@code curves.png}: loss and accuracy per epoch; at the end {@code weights.jnw}
