@@ -33,6 +33,21 @@ class RunFolderSafetyTest {
   private static final String DATA = "synthetic:train=400,val=128,test=64";
   private static final long PID = ProcessHandle.current().pid();
 
+  @TempDir static Path shared;
+  private static Path reference;
+  private static CliRun referenceRun;
+
+  /** One uninterrupted search, shared by the tests that compare with it or read its summary. */
+  private static synchronized Path reference() {
+    if (reference == null) {
+      Path ref = shared.resolve("ref");
+      referenceRun = CliRun.run(search(ref));
+      assertEquals(0, referenceRun.code(), referenceRun.err());
+      reference = ref;
+    }
+    return reference;
+  }
+
   private static String[] search(Path out, String... extra) {
     List<String> l = new ArrayList<>(List.of("search", "--data", DATA, "--validation", "128", "--epochs", "2", "--batch", "32",
         "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "2", "--controller-aggregate", "2",
@@ -154,9 +169,7 @@ class RunFolderSafetyTest {
 
   @Test
   void aSearchStoppedBeforeItsFirstCheckpointResumesAfreshToTheSameRun(@TempDir Path tmp) throws Exception {
-    Path ref = tmp.resolve("ref"), cut = tmp.resolve("cut");
-    CliRun a = CliRun.run(search(ref));
-    assertEquals(0, a.code(), a.err());
+    Path ref = reference(), cut = tmp.resolve("cut");
     // what a kill during epoch 1 leaves: settings.json, part of the log, no checkpoint
     Files.createDirectories(cut);
     Files.copy(ref.resolve("settings.json"), cut.resolve("settings.json"));
@@ -178,7 +191,7 @@ class RunFolderSafetyTest {
   void aSearchKilledDuringItsFirstEpochIsNeverStuck(@TempDir Path tmp) throws Exception {
     Path run = tmp.resolve("k");
     String[] args = search(run);
-    args[Arrays.asList(args).indexOf(DATA)] = "synthetic:train=1400,val=128,test=64";
+    args[Arrays.asList(args).indexOf(DATA)] = "synthetic:train=900,val=128,test=64";
     args[Arrays.asList(args).indexOf("--epochs") + 1] = "1";
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djnas.threads=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -204,9 +217,8 @@ class RunFolderSafetyTest {
 
   @Test
   void aFinishedSearchPrintsItsSummaryAndTheTrainCommandWorks(@TempDir Path tmp) throws Exception {
-    Path run = tmp.resolve("s");
-    CliRun r = CliRun.run(search(run));
-    assertEquals(0, r.code(), r.err());
+    Path run = reference();
+    CliRun r = referenceRun;
     Map<String, Object> res = Json.parseObject(Files.readString(run.resolve("result.json")));
     @SuppressWarnings("unchecked")
     Map<String, Object> found = (Map<String, Object>) res.get("found");
@@ -230,10 +242,12 @@ class RunFolderSafetyTest {
     // the printed command line trains the found cell (made small here)
     List<String> words = new ArrayList<>(List.of(cmd.split(" ")));
     words.remove(0);
-    words.addAll(List.of("--epochs", "1", "--layers", "3", "--channels", "4", "--batch", "16", "--workers", "0"));
+    words.addAll(List.of("--epochs", "1", "--layers", "3", "--channels", "4", "--batch", "16", "--workers", "0",
+        "--train-subset", "64", "--test-subset", "32"));
     CliRun t = CliRun.run(words.toArray(new String[0]));
     assertEquals(0, t.code(), t.err());
     assertTrue(Files.isRegularFile(Path.of(run + "-train", "weights.jnw")));
+    assertTrue(t.out().contains("test accuracy"), t.out());
   }
 
   /** The log's events minus wall-clock fields. */
