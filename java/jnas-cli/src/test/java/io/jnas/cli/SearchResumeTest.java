@@ -91,8 +91,14 @@ class SearchResumeTest {
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     java.io.PrintStream e = new java.io.PrintStream(err, true);
     java.io.PrintStream o = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true);
-    assertEquals(2, Main.run(new String[] {"search", "--data", tmp.resolve("missing").toString()}, o, e));
+    assertEquals(2, Main.run(new String[] {"search", "--data", tmp.resolve("missing").toString(), "--out",
+        tmp.resolve("never").toString()}, o, e));
     assertTrue(err.toString().contains("missing") && err.toString().contains("not found"), err.toString());
+    assertFalse(Files.exists(tmp.resolve("never")), "bad data: no run folder made");
+    err.reset();
+    assertEquals(2, Main.run(new String[] {"search", "--batch", "4000", "--out", tmp.resolve("never").toString()}, o, e));
+    assertTrue(err.toString().contains("batch 4000 is larger"), err.toString());
+    assertFalse(Files.exists(tmp.resolve("never")), "bad sizes: no run folder made");
     err.reset();
     assertEquals(2, Main.run(new String[] {"search", "--channels", "5"}, o, e));
     assertTrue(err.toString().contains("channels is 5"), err.toString());

@@ -91,21 +91,14 @@ public final class EnasSearch implements AutoCloseable {
   private Progress.Run runClock = new Progress.Run(1);
   private Map<String, Object> best;  // best derived so far: arc, accuracy, epoch
 
-  private EnasSearch(SearchSettings s, RunDir dir, PrintStream progressOut, int epochBase) {
+  private EnasSearch(SearchSettings s, DataSource source, RunDir dir, PrintStream progressOut, int epochBase) {
     this.dir = dir;
     this.epochBase = epochBase;
     this.progressOut = progressOut;
-    this.source = Datasets.open(s.data());
-    this.splits = s.validation() < 0 ? source.splits() : source.splits(s.validation());
+    this.source = source;
+    this.splits = splits(s, source);
     this.settings = s.validation() < 0 ? s.withData(s.data(), splits.validation().size()) : s;
     int b = s.child().batch();
-    if (splits.train().size() < b) {
-      throw new IllegalArgumentException("batch " + b + " is larger than the training split (" + splits.train().size() + " images)");
-    }
-    if (splits.validation().size() < b) {
-      throw new IllegalArgumentException("batch " + b + " is larger than the validation split (" + splits.validation().size()
-          + " images); give --validation at least the batch size");
-    }
     var d = splits.train();
     this.net = new Supernet(new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(),
         s.net().channels(), s.net().nodes(), mix(s.seed(), STREAM_INIT, 0, 0)));
@@ -131,15 +124,31 @@ public final class EnasSearch implements AutoCloseable {
    * @throws IllegalArgumentException if the folder is not empty or another run holds it
    */
   public static EnasSearch start(SearchSettings s, Path out, PrintStream progressOut) throws IOException {
+    DataSource source = Datasets.open(s.data());  // bad data or sizes fail before the folder is made
+    splits(s, source);
     RunDir dir = RunDir.create(out, "search", progressOut);
     try {
-      EnasSearch search = new EnasSearch(s.withData(RunDir.portableData(s.data()), s.validation()), dir, progressOut, 1);
+      EnasSearch search = new EnasSearch(s.withData(RunDir.portableData(s.data()), s.validation()), source, dir, progressOut, 1);
       search.begin();
       return search;
     } catch (IOException | RuntimeException e) {
       dir.close();
       throw e;
     }
+  }
+
+  /** The run's training and validation splits, checked against the batch size. */
+  private static Splits splits(SearchSettings s, DataSource source) {
+    Splits sp = s.validation() < 0 ? source.splits() : source.splits(s.validation());
+    int b = s.child().batch();
+    if (sp.train().size() < b) {
+      throw new IllegalArgumentException("batch " + b + " is larger than the training split (" + sp.train().size() + " images)");
+    }
+    if (sp.validation().size() < b) {
+      throw new IllegalArgumentException("batch " + b + " is larger than the validation split (" + sp.validation().size()
+          + " images); give --validation at least the batch size");
+    }
+    return sp;
   }
 
   /** Writes settings.json and the log's first event. */
@@ -189,7 +198,8 @@ public final class EnasSearch implements AutoCloseable {
         RunDir.requireData(runDir, s.data());
       }
       boolean fresh = !dir.hasCheckpoint();
-      EnasSearch search = new EnasSearch(s, dir, progressOut, fresh || SearchSettings.version(m) >= 2 ? 1 : 0);
+      EnasSearch search = new EnasSearch(s, Datasets.open(s.data()), dir, progressOut,
+          fresh || SearchSettings.version(m) >= 2 ? 1 : 0);
       if (fresh) {
         if (progressOut != null) {
           progressOut.println("jnas: " + runDir + ": no checkpoint yet (the run stopped during its first epoch):"
