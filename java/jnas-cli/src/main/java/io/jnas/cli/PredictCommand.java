@@ -37,7 +37,7 @@ final class PredictCommand implements Command {
     return new Options(name())
         .value("run", "DIR", null, "a finished jnas train run (reads DIR/weights.jnw)")
         .value("weights", "FILE", null, "a weights.jnw file")
-        .value("genotype", "NAME|FILE", null, "optional: check the stored genotype is this one")
+        .value("genotype", "SPEC", null, "optional: check the stored genotype is this one")
         .value("images", "FOLDER", null, "folder of .png / .jpg / .jpeg images (resized to the network's input)")
         .value("top", "K", "5", "classes per image")
         .value("out", "FILE", null, "write the JSON here instead of standard output")

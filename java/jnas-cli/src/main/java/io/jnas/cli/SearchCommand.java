@@ -79,6 +79,7 @@ final class SearchCommand implements Command {
   public int run(Options.Parsed a, PrintStream out) throws Exception {
     io.jnas.backend.Backends.info();  // applies -Djnas.threads, logs the backend once
     EnasSearch search;
+    Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
     if (a.has("resume")) {
       for (String k : new String[] {"preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
@@ -89,6 +90,7 @@ final class SearchCommand implements Command {
       search = EnasSearch.resume(a.path("resume"), a.has("data") ? a.string("data") : null, System.err);
     } else {
       SearchSettings s = settings(a);
+      checkStop(stopAfter, s.child().epochs());
       Path outDir = a.has("out") ? a.path("out")
           : Path.of("runs", "search-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       search = EnasSearch.start(s, outDir, System.err);
@@ -96,15 +98,18 @@ final class SearchCommand implements Command {
     }
     try (EnasSearch s = search) {
       int epochs = s.settings().child().epochs();
-      int stop = a.has("stop-after") ? a.integer("stop-after", 1) : epochs;
-      if (stop > epochs) {
-        throw new UsageException("search: --stop-after " + stop + " exceeds the run's " + epochs
-            + " epochs; a run's length is fixed when it starts");
-      }
-      Map<String, Object> r = s.runUntil(stop);
+      checkStop(stopAfter, epochs);
+      Map<String, Object> r = s.runUntil(stopAfter == null ? epochs : stopAfter);
       out.print(summary(r, s.path()));
     }
     return 0;
+  }
+
+  private static void checkStop(Integer stopAfter, int epochs) {
+    if (stopAfter != null && stopAfter > epochs) {
+      throw new UsageException("search: --stop-after " + stopAfter + " exceeds the run's " + epochs
+          + " epochs; a run's length is fixed when it starts");
+    }
   }
 
   /** The summary printed after a search: what was found, how it compares, what to do next (from result.json's fields). */
