@@ -2,6 +2,7 @@ package io.jnas.cli;
 
 import io.jnas.onnx.FinalNetworkExport;
 import io.jnas.onnx.OnnxGraph;
+import io.jnas.search.RunDir;
 import io.jnas.train.FinalNetwork;
 import io.jnas.train.WeightsFile;
 import io.jnas.util.AtomicFiles;
@@ -38,7 +39,13 @@ final class ExportCommand implements Command {
         .value("weights", "FILE", null, "a weights.jnw file")
         .value("onnx", "FILE", null, "the ONNX file to write (default: DIR/model.onnx with --run, else model.onnx)")
         .value("genotype-json", "FILE", null, "also write the genotype as JSON here")
-        .flag("no-normalize", "the model takes normalized images instead of pixels in [0, 1]");
+        .flag("no-normalize", "the model takes normalized images instead of pixels in [0, 1]")
+        .flag("force", "replace existing output files");
+  }
+
+  @Override
+  public String details() {
+    return "Existing files are never replaced without --force. Writing into a run folder holds its lock.";
   }
 
   @Override
@@ -46,16 +53,25 @@ final class ExportCommand implements Command {
     WeightsFile w = TrainedModel.load(a, name());
     Path onnx = a.has("onnx") ? a.path("onnx") : a.has("run") ? a.path("run").resolve("model.onnx") : Path.of("model.onnx");
     if (Files.isDirectory(onnx)) throw new UsageException("export: --onnx " + onnx + " is a folder, expected a file name");
+    Path gj = a.has("genotype-json") ? a.path("genotype-json") : null;
+    if (gj != null && gj.toAbsolutePath().normalize().equals(onnx.toAbsolutePath().normalize())) {
+      throw new UsageException("export: --genotype-json and --onnx are the same file " + onnx);
+    }
+    Path[] targets = gj == null ? new Path[] {onnx} : new Path[] {onnx, gj};
+    TrainedModel.refuseExisting(a, name(), targets);
     Path parent = onnx.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
     boolean normalize = !a.flag("no-normalize") && w.normalization() != null;
     FinalNetwork.Config c = w.config();
     OnnxGraph g;
     try (FinalNetwork net = w.open()) {
       g = FinalNetworkExport.export(net, "jnas_final_" + c.layers() + "x" + c.channels(), normalize ? w.normalization() : null);
     }
-    g.write(onnx);
-    if (a.has("genotype-json")) AtomicFiles.writeString(a.path("genotype-json"), c.genotype().toJson() + "\n");
+    try (RunDir lock = TrainedModel.lockIfRun(a, parent, name())) {
+      TrainedModel.refuseExisting(a, name(), targets);  // again, under the lock
+      Files.createDirectories(parent);
+      g.write(onnx);
+      if (gj != null) AtomicFiles.writeString(gj, c.genotype().toJson() + "\n");
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("onnx", onnx.toString());
     m.put("opset", OnnxGraph.OPSET);

@@ -16,6 +16,7 @@ public final class Options {
   private record Opt(String name, String arg, String defaultValue, String help) {}
 
   private final Map<String, Opt> opts = new LinkedHashMap<>();
+  private final Map<String, String> renamed = new LinkedHashMap<>();
   private final String command;
 
   /** @param command the subcommand's name, used in messages */
@@ -33,6 +34,15 @@ public final class Options {
   /** Declares a switch (no value). */
   public Options flag(String name, String help) {
     opts.put(name, new Opt(name, null, null, help));
+    return this;
+  }
+
+  /**
+   * Records a flag of an earlier version that is now called otherwise: using it is refused
+   * with a message naming its replacement (not listed in the help).
+   */
+  public Options renamed(String oldName, String replacement) {
+    renamed.put(oldName, replacement);
     return this;
   }
 
@@ -63,6 +73,9 @@ public final class Options {
           name = name.substring(0, eq);
         }
         Opt o = opts.get(name);
+        if (o == null && renamed.containsKey(name)) {
+          throw new UsageException(command + ": --" + name + " is now --" + renamed.get(name) + " (see jnas " + command + " --help)");
+        }
         if (o == null) throw new UsageException(command + ": unknown flag --" + name + " (see jnas " + command + " --help)");
         if (o.arg == null) {
           if (val != null) throw new UsageException(command + ": --" + name + " takes no value");

@@ -37,10 +37,18 @@ final class PredictCommand implements Command {
     return new Options(name())
         .value("run", "DIR", null, "a finished jnas train run (reads DIR/weights.jnw)")
         .value("weights", "FILE", null, "a weights.jnw file")
-        .value("genotype", "NAME|FILE", null, "optional: check the stored genotype is this one")
+        .value("genotype", "SPEC", null, "optional: check the stored genotype is this one")
         .value("images", "FOLDER", null, "folder of .png / .jpg / .jpeg images (resized to the network's input)")
         .value("top", "K", "5", "classes per image")
-        .value("out", "FILE", null, "write the JSON here instead of standard output");
+        .value("out", "FILE", null, "write the JSON here instead of standard output")
+        .flag("force", "replace an existing --out file");
+  }
+
+  @Override
+  public String details() {
+    return "An image that cannot be read gets an \"error\" field instead of \"top\" (and one line on standard error);\n"
+        + "the others go on. Exit 2 only if no image could be read. --out never replaces a file without --force.\n"
+        + "The weights file carries the normalization and class names: no data set is needed.";
   }
 
   @Override
@@ -53,13 +61,28 @@ final class PredictCommand implements Command {
       files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g)")).sorted().toList();
     }
     if (files.isEmpty()) throw new UsageException("predict: " + folder + " holds no .png, .jpg or .jpeg file");
+    if (a.has("out")) TrainedModel.refuseExisting(a, name(), a.path("out"));
     WeightsFile w = TrainedModel.load(a, name());
     FinalNetwork.Config c = w.config();
     int top = Math.min(a.integer("top", 1), c.numClasses());
     List<Object> results = new ArrayList<>();
+    int failed = 0;
     try (FinalNetwork net = w.open()) {
       for (Path f : files) {
-        float[] px = pixels(f, c.inChannels(), c.height(), c.width(), w);
+        float[] px;
+        try {
+          px = pixels(f, c.inChannels(), c.height(), c.width(), w);
+        } catch (IOException | RuntimeException e) {  // a corrupt file can make a decoder throw anything
+          String msg = e instanceof UsageException ? e.getMessage().replaceFirst("^predict: " + java.util.regex.Pattern.quote(f.toString()) + ": ", "")
+              : "cannot read the image: " + e;
+          System.err.println("jnas predict: " + f + ": " + msg);
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("image", f.getFileName().toString());
+          r.put("error", msg);
+          results.add(r);
+          failed++;
+          continue;
+        }
         float[] logits;
         try (Tensor t = Tensor.of(px, 1, c.inChannels(), c.height(), c.width())) {
           logits = net.predict(t);
@@ -91,6 +114,10 @@ final class PredictCommand implements Command {
       AtomicFiles.writeString(a.path("out"), json + "\n");
     } else {
       out.println(json);
+    }
+    if (failed == files.size()) {
+      System.err.println("jnas predict: none of the " + files.size() + " images in " + folder + " could be read");
+      return 2;
     }
     return 0;
   }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code jnas search}: an ENAS micro search (weight sharing, LSTM controller, REINFORCE). */
@@ -26,11 +27,13 @@ final class SearchCommand implements Command {
   @Override
   public Options options() {
     return new Options(name())
-        .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S]; none: the built-in synthetic set")
+        .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S];"
+            + " none: the built-in synthetic set; with --resume: where the run's data set is now, if it moved")
         .value("preset", "NAME", null, "enas (the official ENAS micro search settings; default with --data) or quick (a few minutes on 2 CPU cores; default without --data)")
         .value("out", "DIR", null, "run folder, must be new or empty (default: runs/search-<time>)")
-        .value("resume", "DIR", null, "continue the run in DIR from its last checkpoint (other flags but --until are refused)")
-        .value("until", "N", null, "stop after epoch N (the run stays resumable; default: all epochs)")
+        .value("resume", "DIR", null, "continue the run in DIR from its last checkpoint (other flags but --stop-after and --data"
+            + " are refused); a run stopped before its first checkpoint starts afresh from its settings.json")
+        .value("stop-after", "N", null, "stop once N epochs are done (the run stays resumable; default: all epochs)")
         .value("validation", "N", null, "images held out of the training files for rewards (default: the data set's, 5000 for CIFAR-10/MNIST)")
         .value("epochs", "N", null, "search epochs (enas: 150)")
         .value("steps-per-epoch", "N", null, "cap child training steps per epoch, 0 = a whole pass (default 0)")
@@ -54,15 +57,18 @@ final class SearchCommand implements Command {
         .value("temperature", "X", null, "controller sampling temperature (default 1)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100)")
-        .value("seed", "N", null, "seed of every random choice (default 0)");
+        .value("seed", "N", null, "seed of every random choice (default 0)")
+        .renamed("until", "stop-after N");
   }
 
   @Override
   public String details() {
     return "Outputs in the run folder: settings.json, log.jsonl (every child and controller step, every epoch),\n"
         + "checkpoint.bin (atomic, every epoch), final_arch.json / final_arch.txt (the ENAS string), normal_cell.svg/png,\n"
-        + "reduce_cell.svg/png, search_curves.png, result.json. Ctrl-C or a kill loses at most the current epoch:\n"
-        + "'jnas search --resume DIR' continues it.\n\n"
+        + "reduce_cell.svg/png, search_curves.png, result.json (the found cell, its held-out score beside random cells'\n"
+        + "and chance, and the jnas train command line for it; also printed at the end). Progress, with the whole run's\n"
+        + "ETA, goes to standard error. Ctrl-C or a kill loses at most the current epoch: 'jnas search --resume DIR'\n"
+        + "continues it. A second run on the same folder is refused while the first holds it.\n\n"
         + "Examples:\n"
         + "  jnas search                                         quick search on the built-in synthetic data\n"
         + "  jnas search --data ../shared/data/cifar-10-batches-bin --epochs 150   ENAS micro search on CIFAR-10\n"
@@ -73,34 +79,60 @@ final class SearchCommand implements Command {
   public int run(Options.Parsed a, PrintStream out) throws Exception {
     io.jnas.backend.Backends.info();  // applies -Djnas.threads, logs the backend once
     EnasSearch search;
+    Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
     if (a.has("resume")) {
-      for (String k : new String[] {"data", "preset", "out", "validation", "epochs", "batch", "layers", "channels", "nodes", "seed"}) {
+      for (String k : new String[] {"preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "layers", "channels",
+          "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
+          "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
+          "derive-samples", "seed"}) {
         if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
       }
-      search = EnasSearch.resume(a.path("resume"), System.err);
+      search = EnasSearch.resume(a.path("resume"), a.has("data") ? a.string("data") : null, System.err);
     } else {
       SearchSettings s = settings(a);
+      checkStop(stopAfter, s.child().epochs());
       Path outDir = a.has("out") ? a.path("out")
           : Path.of("runs", "search-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       search = EnasSearch.start(s, outDir, System.err);
       out.println("jnas search: run folder " + outDir);
     }
     try (EnasSearch s = search) {
-      int until = a.has("until") ? a.integer("until", 1) : s.settings().child().epochs();
-      if (until > s.settings().child().epochs()) {
-        throw new UsageException("search: --until " + until + " exceeds the run's " + s.settings().child().epochs()
-            + " epochs; a run's length is fixed when it starts");
-      }
-      Map<String, Object> r = s.runUntil(until);
-      Object best = r.get("best");
-      out.println("jnas search: " + s.epochsDone() + "/" + s.settings().child().epochs() + " epochs done in " + s.path());
-      if (best instanceof Map<?, ?> b) {
-        out.println("final architecture: " + b.get("arc"));
-        out.println("  valid accuracy with shared weights " + b.get("valid_accuracy") + " (mean of "
-            + "20 random architectures scored the same way: " + b.get("random_mean_valid_accuracy") + ")");
-      }
+      int epochs = s.settings().child().epochs();
+      checkStop(stopAfter, epochs);
+      Map<String, Object> r = s.runUntil(stopAfter == null ? epochs : stopAfter);
+      out.print(summary(r, s.path()));
     }
     return 0;
+  }
+
+  private static void checkStop(Integer stopAfter, int epochs) {
+    if (stopAfter != null && stopAfter > epochs) {
+      throw new UsageException("search: --stop-after " + stopAfter + " exceeds the run's " + epochs
+          + " epochs; a run's length is fixed when it starts");
+    }
+  }
+
+  /** The summary printed after a search: what was found, how it compares, what to do next (from result.json's fields). */
+  static String summary(Map<String, Object> r, Path run) {
+    StringBuilder sb = new StringBuilder();
+    int done = ((Number) r.get("epochs_done")).intValue(), epochs = ((Number) r.get("epochs")).intValue();
+    sb.append("jnas search: ").append(done).append('/').append(epochs).append(" epochs done in ").append(run)
+        .append(done < epochs ? " (resume with: jnas search --resume " + run + ")" : "").append('\n');
+    if (r.get("found") instanceof Map<?, ?> f) {
+      sb.append("found cell (ENAS string): ").append(f.get("arc")).append('\n');
+      for (String line : String.valueOf(f.get("cell")).strip().split("\n")) sb.append("  ").append(line).append('\n');
+      sb.append(String.format(Locale.ROOT, "held-out accuracy (shared weights, %d images): %.3f; mean of %d random cells:"
+          + " %.3f; chance (1/%d classes): %.3f%n", ((Number) f.get("held_out_images")).longValue(),
+          ((Number) f.get("held_out_accuracy")).doubleValue(), ((Number) f.get("random_cells")).intValue(),
+          ((Number) f.get("random_mean_accuracy")).doubleValue(), ((Number) r.get("classes")).intValue(),
+          ((Number) r.get("chance_accuracy")).doubleValue()));
+    }
+    sb.append(r.get("meaning")).append('\n');
+    if (r.get("train_command") != null) {
+      sb.append("next, train the found cell from scratch (ENAS's final training: 630 epochs of 15 layers x 36 channels;"
+          + " add e.g. --epochs 10 --layers 6 --channels 16 for a first look):\n  ").append(r.get("train_command")).append('\n');
+    }
+    return sb.toString();
   }
 
   static SearchSettings settings(Options.Parsed a) {

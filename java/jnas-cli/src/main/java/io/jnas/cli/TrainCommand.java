@@ -28,9 +28,11 @@ final class TrainCommand implements Command {
   public Options options() {
     Trainer.Settings d = new Trainer.Settings();
     return new Options(name())
-        .value("genotype", "NAME|FILE", "enas", "a published cell (" + String.join(", ", Genotype.names())
-            + "), a genotype JSON file or an ENAS integer string")
-        .value("data", "DIR|synthetic", d.data, "data set folder (CIFAR-10 binary, MNIST idx) or synthetic[:...]")
+        .value("genotype", "SPEC", "enas", "a published cell (" + String.join(", ", Genotype.names())
+            + "), a genotype JSON file, a final_arch.txt, a search run folder, a multitrial trial RUNDIR#ID,"
+            + " or an ENAS integer string")
+        .value("data", "DIR|synthetic", d.data, "data set folder (CIFAR-10 binary, MNIST idx) or synthetic[:...];"
+            + " with --resume: where the run's data set is now, if it moved")
         .value("layers", "L", String.valueOf(d.layers), "cells, the two reduction cells included")
         .value("channels", "C", String.valueOf(d.channels), "channels of the first cells")
         .value("epochs", "N", String.valueOf(d.epochs), "epochs")
@@ -46,19 +48,24 @@ final class TrainCommand implements Command {
         .value("dropout-keep", "P", String.valueOf(d.dropoutKeep), "dropout keep probability before the classifier")
         .value("cutout", "PX", "auto", "cutout length (auto: 16 on CIFAR-10, else 0)")
         .flag("no-aux", "train without the auxiliary head")
-        .value("train-fraction", "F", "1", "fraction of the training images used")
-        .value("test-fraction", "F", "1", "fraction of the test images used")
+        .value("train-subset", "N", "0", "training images used, a random subset chosen by --seed (0: all)")
+        .value("test-subset", "N", "0", "test images used, a random subset chosen by --seed (0: all)")
         .value("seed", "S", String.valueOf(d.seed), "seed of weights, batches and masks")
         .value("workers", "N", String.valueOf(d.workers), "data loader threads")
         .value("stop-after", "N", "0", "stop once N epochs are done (0: run to the end); resume later with --resume")
         .value("out", "DIR", null, "new run folder")
-        .value("resume", "DIR", null, "continue the run in DIR from its checkpoint (its settings are kept)");
+        .value("resume", "DIR", null, "continue the run in DIR from its checkpoint (its settings are kept; --data may say"
+            + " where its data set moved)")
+        .renamed("train-fraction", "train-subset N (a number of images)")
+        .renamed("test-fraction", "test-subset N (a number of images)");
   }
 
   @Override
   public String details() {
-    return "Writes config.json, genotype.json, log.jsonl (one line per epoch), checkpoint.bin (every epoch),\n"
-        + "curves.png; at the end weights.jnw and result.json (final test accuracy).";
+    return "Writes config.json (settings, the data path absolute), genotype.json, log.jsonl (one line per epoch),\n"
+        + "checkpoint.bin (every epoch), curves.png; at the end weights.jnw and result.json (final test accuracy).\n"
+        + "Progress (every batch's loss, the epoch's and the whole run's time left) goes to standard error.\n"
+        + "A second run on the same folder is refused while the first holds it.";
   }
 
   @Override
@@ -69,26 +76,50 @@ final class TrainCommand implements Command {
     Trainer.Settings s;
     Genotype g;
     RunDir dir;
+    DataSource src;
     if (resume) {
-      for (String f : new String[] {"genotype", "data", "layers", "channels", "epochs", "batch", "lr-max", "lr-min", "lr-t0",
+      for (String f : new String[] {"genotype", "layers", "channels", "epochs", "batch", "lr-max", "lr-min", "lr-t0",
           "lr-tmul", "weight-decay", "momentum", "grad-clip", "drop-path-keep", "dropout-keep", "cutout", "no-aux",
-          "train-fraction", "test-fraction", "seed", "workers"}) {
+          "train-subset", "test-subset", "seed", "workers"}) {
         if (a.has(f)) throw new UsageException("train: --resume keeps the run's own settings (config.json); drop --" + f);
       }
-      dir = RunDir.resume(a.path("resume"));
-      Path cfg = dir.file("config.json");
-      if (!Files.isRegularFile(cfg)) throw new UsageException("train: " + cfg + " is missing; not a jnas train run");
-      Map<String, Object> m = Json.parseObject(Files.readString(cfg));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> gm = (Map<String, Object>) m.get("genotype");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> sm = (Map<String, Object>) m.get("settings");
-      g = Genotype.fromMap(gm);
-      s = Trainer.Settings.fromMap(sm);
+      Path run = a.path("resume");
+      Path cfg = run.resolve("config.json");
+      if (!Files.isDirectory(run)) throw new UsageException("train: " + run + ": no such run folder");
+      if (!Files.isRegularFile(cfg)) {
+        throw new UsageException("train: " + run + " holds no config.json (no checkpoint either); not a jnas train run,"
+            + " or one stopped before it began: start it anew with --out");
+      }
+      dir = RunDir.open(run, "train", System.err);
+      try {
+        Map<String, Object> m = Json.parseObject(Files.readString(cfg));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> gm = (Map<String, Object>) m.get("genotype");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sm = (Map<String, Object>) m.get("settings");
+        g = Genotype.fromMap(gm);
+        s = Trainer.Settings.fromMap(sm);
+        if (a.has("data")) {
+          String now = RunDir.portableData(a.string("data"));
+          src = Datasets.open(now);
+          checkSameData(m, s, src, now);
+          if (!now.equals(s.data)) {
+            System.err.println("jnas: " + run + ": data set now at " + now + " (was " + s.data + ")");
+            sm.put("data", now);
+            dir.writeString("config.json", Json.pretty(m));
+            s.data = now;
+          }
+        } else {
+          src = Datasets.open(RunDir.requireData(run, s.data));
+        }
+      } catch (Exception e) {
+        dir.close();
+        throw e;
+      }
     } else {
       g = Genotype.resolve(a.string("genotype"));
       s = new Trainer.Settings();
-      s.data = a.string("data");
+      s.data = RunDir.portableData(a.string("data"));
       s.layers = a.integer("layers", 1);
       s.channels = a.integer("channels", 2);
       s.epochs = a.integer("epochs", 1);
@@ -104,21 +135,40 @@ final class TrainCommand implements Command {
       s.dropoutKeep = a.number("dropout-keep", 1e-6, 1);
       s.cutout = a.string("cutout").equals("auto") ? -1 : a.integer("cutout", 0);
       s.auxiliary = !a.flag("no-aux");
-      s.trainFraction = a.number("train-fraction", 1e-9, 1);
-      s.testFraction = a.number("test-fraction", 1e-9, 1);
+      s.trainSubset = a.integer("train-subset", 0);
+      s.testSubset = a.integer("test-subset", 0);
       s.seed = a.longValue("seed");
       s.workers = a.integer("workers", 0);
       s.check();
-      DataSource probe = Datasets.open(s.data);  // fail on a bad --data before creating the folder
-      if (probe.train().size() < s.batch) throw new UsageException("train: --batch " + s.batch + " exceeds the " + probe.train().size() + " training images");
-      dir = RunDir.create(a.path("out"));
+      src = Datasets.open(s.data);  // fail on a bad --data before creating the folder
+      int n = s.trainSubset > 0 ? s.trainSubset : src.train().size();
+      if (s.trainSubset > src.train().size()) {
+        throw new UsageException("train: --train-subset " + s.trainSubset + " exceeds the " + src.train().size() + " training images");
+      }
+      if (src.test() != null && s.testSubset > src.test().size()) {
+        throw new UsageException("train: --test-subset " + s.testSubset + " exceeds the " + src.test().size() + " test images");
+      }
+      if (n < s.batch) throw new UsageException("train: --batch " + s.batch + " exceeds the " + n + " training images");
+      dir = RunDir.create(a.path("out"), "train", System.err);
     }
-    DataSource src = Datasets.open(s.data);
-    Trainer t = new Trainer(s, System.err);
-    Trainer.Outcome o = t.run(src, g, dir, resume, stopAfter);
-    out.println(String.format(Locale.ROOT, "%s: %d weights (no aux head), %.1f MFLOPs/image; test accuracy %.4f after %s; %.1f s",
-        dir.path(), o.numWeights(), o.flops() / 1e6, o.test().accuracy(),
-        o.finished() ? "all " + s.epochs + " epochs" : "stopping (resume with --resume " + dir.path() + ")", o.seconds()));
+    try (RunDir d = dir) {
+      Trainer t = new Trainer(s, System.err);
+      Trainer.Outcome o = t.run(src, g, d, resume, stopAfter);
+      out.println(String.format(Locale.ROOT, "%s: %d weights (no aux head), %.1f MFLOPs/image; test accuracy %.4f after %s; %.1f s",
+          d.path(), o.numWeights(), o.flops() / 1e6, o.test().accuracy(),
+          o.finished() ? "all " + s.epochs + " epochs" : "stopping (resume with --resume " + d.path() + ")", o.seconds()));
+    }
     return 0;
+  }
+
+  /** Refuses a moved data set whose sizes differ from those the run's config.json recorded. */
+  private static void checkSameData(Map<String, Object> cfg, Trainer.Settings s, DataSource src, String now) {
+    if (cfg.get("train_images") instanceof Number t) {
+      int n = s.trainSubset > 0 ? s.trainSubset : src.train().size();
+      if (n != t.intValue()) {
+        throw new UsageException("train: --data " + now + " has " + src.train().size() + " training images; the run"
+            + " trained on " + t.intValue() + " of " + s.data + ": not the same data set");
+      }
+    }
   }
 }

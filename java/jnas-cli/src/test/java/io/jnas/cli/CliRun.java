@@ -16,6 +16,22 @@ record CliRun(int code, String out, String err) {
     return new CliRun(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * As {@link #run}, with {@code System.err} (where commands print progress and messages)
+   * captured into {@code err} too. Not for concurrent use.
+   */
+  static CliRun runCapturingStderr(String... args) {
+    PrintStream was = System.err;
+    ByteArrayOutputStream sys = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(sys, true, StandardCharsets.UTF_8));
+    try {
+      CliRun r = run(args);
+      return new CliRun(r.code(), r.out(), sys.toString(StandardCharsets.UTF_8) + r.err());
+    } finally {
+      System.setErr(was);
+    }
+  }
+
   /** Asserts bad input: exit 2 and one line on standard error containing {@code expect}. */
   static void bad(String expect, String... args) {
     CliRun r = run(args);

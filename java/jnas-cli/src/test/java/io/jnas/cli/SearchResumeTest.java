@@ -1,6 +1,7 @@
 package io.jnas.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.train.Checkpoint;
@@ -62,13 +63,15 @@ class SearchResumeTest {
     Path log = cut.resolve("log.jsonl");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     while (System.nanoTime() < deadline && q.isAlive()) {
-      if (Files.exists(log) && Files.readString(log).contains("\"event\":\"child_step\",\"epoch\":1,\"step\":3,")) break;
+      if (Files.exists(log) && Files.readString(log).contains("\"event\":\"child_step\",\"epoch\":2,\"step\":3,")) break;
       Thread.sleep(5);
     }
     assertTrue(q.isAlive(), "the search ended before it could be killed: " + Files.readString(tmp.resolve("cut.txt")));
     q.destroyForcibly().waitFor();  // SIGKILL: no shutdown hooks, no flushing
     Checkpoint c = Checkpoint.read(cut.resolve("checkpoint.bin"));
     assertEquals(1.0, c.header().get("next_epoch"), "killed during epoch 2: the checkpoint is the one after epoch 1");
+    // what a kill during a checkpoint write leaves (the kill above may or may not have): removed on resume
+    Files.write(cut.resolve(".checkpoint.bin.4242424242.tmp"), new byte[1 << 16]);
 
     Process r = start(tmp.resolve("resume.txt"), "search", "--resume", cut.toString());
     assertTrue(r.waitFor(240, TimeUnit.SECONDS), "resumed search timed out");
@@ -78,6 +81,9 @@ class SearchResumeTest {
     assertEquals(a.size(), b.size(), "event count");
     for (int i = 0; i < a.size(); i++) assertEquals(a.get(i), b.get(i), "event " + i);
     assertEquals(Files.readString(ref.resolve("final_arch.txt")), Files.readString(cut.resolve("final_arch.txt")));
+    try (var files = Files.list(cut)) {
+      assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(), "temp files left");
+    }
   }
 
   @Test
@@ -85,8 +91,14 @@ class SearchResumeTest {
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     java.io.PrintStream e = new java.io.PrintStream(err, true);
     java.io.PrintStream o = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true);
-    assertEquals(2, Main.run(new String[] {"search", "--data", tmp.resolve("missing").toString()}, o, e));
+    assertEquals(2, Main.run(new String[] {"search", "--data", tmp.resolve("missing").toString(), "--out",
+        tmp.resolve("never").toString()}, o, e));
     assertTrue(err.toString().contains("missing") && err.toString().contains("not found"), err.toString());
+    assertFalse(Files.exists(tmp.resolve("never")), "bad data: no run folder made");
+    err.reset();
+    assertEquals(2, Main.run(new String[] {"search", "--batch", "4000", "--out", tmp.resolve("never").toString()}, o, e));
+    assertTrue(err.toString().contains("batch 4000 is larger"), err.toString());
+    assertFalse(Files.exists(tmp.resolve("never")), "bad sizes: no run folder made");
     err.reset();
     assertEquals(2, Main.run(new String[] {"search", "--channels", "5"}, o, e));
     assertTrue(err.toString().contains("channels is 5"), err.toString());
@@ -95,7 +107,8 @@ class SearchResumeTest {
     assertTrue(err.toString().contains("--epochs is 'x'"), err.toString());
     err.reset();
     assertEquals(2, Main.run(new String[] {"search", "--resume", tmp.toString()}, o, e));
-    assertTrue(err.toString().contains("checkpoint.bin"), err.toString());
+    assertTrue(err.toString().contains("holds no settings.json"), err.toString());
+    assertFalse(Files.exists(tmp.resolve(".jnas.lock")), "a folder that is no run is left untouched");
     Path full = tmp.resolve("full");
     Files.createDirectories(full);
     Files.writeString(full.resolve("keep.txt"), "precious");

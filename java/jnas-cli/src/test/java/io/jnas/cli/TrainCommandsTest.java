@@ -25,6 +25,16 @@ class TrainCommandsTest {
     bad("not found", "eval", "--run", tmp.toString());
     bad("--images FOLDER is required", "predict", "--run", tmp.toString());
     bad("expected CxHxW", "info", "--genotype", "enas", "--image", "32");
+    // flags renamed to the common names say what they are called now
+    bad("--train-fraction is now --train-subset N", "train", "--train-fraction", "0.5", "--out", tmp.resolve("d").toString());
+    bad("--test-fraction is now --test-subset N", "train", "--test-fraction", "0.5", "--out", tmp.resolve("d").toString());
+    bad("--until is now --stop-after N", "search", "--until", "2");
+    bad("--stop-after 9 exceeds the run's 2 epochs", "search", "--epochs", "2", "--stop-after", "9", "--out", tmp.resolve("f").toString());
+    bad("--stop-after is 0, expected at least 1", "search", "--stop-after", "0", "--out", tmp.resolve("f").toString());
+    assertTrue(!Files.exists(tmp.resolve("f")), "refused before the run folder is made");
+    bad("--train-subset 100 exceeds the 40 training images", "train", "--data", "synthetic:train=32,val=8,test=16",
+        "--train-subset", "100", "--out", tmp.resolve("e").toString());
+    bad("--lr-max cannot be combined with --resume", "search", "--resume", tmp.toString(), "--lr-max", "0.1");
     Files.createDirectories(tmp.resolve("empty"));
     bad("holds no .png", "predict", "--run", tmp.toString(), "--images", tmp.resolve("empty").toString());
   }

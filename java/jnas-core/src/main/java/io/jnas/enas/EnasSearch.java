@@ -50,11 +50,18 @@ import java.util.Map;
  * event per line), and {@code checkpoint.bin}, written atomically at the end of every epoch
  * (shared weights, momentum, controller, baseline, Adam state, validation-stream position, log
  * length). {@link #resume(Path, PrintStream)} cuts the log back to the checkpoint and continues:
- * the resumed run's events equal those of a run never stopped.
+ * the resumed run's events equal those of a run never stopped; a run stopped before its first
+ * checkpoint starts afresh from its settings. A search holds its folder's
+ * {@link io.jnas.search.RunLock} from {@link #start} or {@link #resume} to {@link #close()}: a
+ * second run on the folder is refused, and stale temporary files are removed when it opens.
+ * Epochs are counted from 1 in the log and every file (runs started by jnas before settings
+ * version 2 keep counting from 0 in theirs).
  *
  * <p><b>Outputs</b> (refreshed at each derivation): {@code final_arch.json},
  * {@code final_arch.txt} (the ENAS integer string), {@code normal_cell.svg/png},
- * {@code reduce_cell.svg/png}, {@code search_curves.png}, {@code result.json}.
+ * {@code reduce_cell.svg/png}, {@code search_curves.png}; {@code result.json} (after each
+ * {@link #runUntil} call: the found cell, its held-out score beside the random yardstick and
+ * chance, what that comparison means, and the {@code jnas train} command line for the cell).
  */
 public final class EnasSearch implements AutoCloseable {
   private static final int STREAM_CHILD_ARC = 1, STREAM_DROPOUT = 2, STREAM_CONTROLLER = 3, STREAM_DERIVE = 4,
@@ -67,6 +74,8 @@ public final class EnasSearch implements AutoCloseable {
 
   private final SearchSettings settings;
   private final RunDir dir;
+  /** What the log calls the first epoch: 1 (settings version 2 on), 0 in runs started by earlier versions. */
+  private final int epochBase;
   private final PrintStream progressOut;
   private final DataSource source;
   private final Splits splits;
@@ -79,22 +88,17 @@ public final class EnasSearch implements AutoCloseable {
   private final IntTensor y;
   private int nextEpoch;
   private long validBatchesUsed;
+  private Progress.Run runClock = new Progress.Run(1);
   private Map<String, Object> best;  // best derived so far: arc, accuracy, epoch
 
-  private EnasSearch(SearchSettings s, RunDir dir, PrintStream progressOut) {
-    this.settings = s;
+  private EnasSearch(SearchSettings s, DataSource source, RunDir dir, PrintStream progressOut, int epochBase) {
     this.dir = dir;
+    this.epochBase = epochBase;
     this.progressOut = progressOut;
-    this.source = Datasets.open(s.data());
-    this.splits = s.validation() < 0 ? source.splits() : source.splits(s.validation());
+    this.source = source;
+    this.splits = splits(s, source);
+    this.settings = s.validation() < 0 ? s.withData(s.data(), splits.validation().size()) : s;
     int b = s.child().batch();
-    if (splits.train().size() < b) {
-      throw new IllegalArgumentException("batch " + b + " is larger than the training split (" + splits.train().size() + " images)");
-    }
-    if (splits.validation().size() < b) {
-      throw new IllegalArgumentException("batch " + b + " is larger than the validation split (" + splits.validation().size()
-          + " images); give --validation at least the batch size");
-    }
     var d = splits.train();
     this.net = new Supernet(new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(),
         s.net().channels(), s.net().nodes(), mix(s.seed(), STREAM_INIT, 0, 0)));
@@ -112,38 +116,131 @@ public final class EnasSearch implements AutoCloseable {
   }
 
   /**
-   * Starts a new search in {@code out}, which must not exist or be empty.
+   * Starts a new search in {@code out}, which must not exist or be empty, and holds the
+   * folder's {@link io.jnas.search.RunLock} until {@link #close()}. The data path is recorded
+   * absolute, the validation size resolved, in {@code settings.json}.
    *
-   * @param progressOut where progress bars go (usually standard error), or null for none
+   * @param progressOut where progress bars and messages go (usually standard error), or null for none
+   * @throws IllegalArgumentException if the folder is not empty or another run holds it
    */
   public static EnasSearch start(SearchSettings s, Path out, PrintStream progressOut) throws IOException {
-    RunDir dir = RunDir.create(out);
-    EnasSearch search = new EnasSearch(s, dir, progressOut);
-    dir.writeString("settings.json", Json.pretty(s.toMap()) + "\n");
+    DataSource source = Datasets.open(s.data());  // bad data or sizes fail before the folder is made
+    splits(s, source);
+    RunDir dir = RunDir.create(out, "search", progressOut);
+    try {
+      EnasSearch search = new EnasSearch(s.withData(RunDir.portableData(s.data()), s.validation()), source, dir, progressOut, 1);
+      search.begin();
+      return search;
+    } catch (IOException | RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+  }
+
+  /** The run's training and validation splits, checked against the batch size. */
+  private static Splits splits(SearchSettings s, DataSource source) {
+    Splits sp = s.validation() < 0 ? source.splits() : source.splits(s.validation());
+    int b = s.child().batch();
+    if (sp.train().size() < b) {
+      throw new IllegalArgumentException("batch " + b + " is larger than the training split (" + sp.train().size() + " images)");
+    }
+    if (sp.validation().size() < b) {
+      throw new IllegalArgumentException("batch " + b + " is larger than the validation split (" + sp.validation().size()
+          + " images); give --validation at least the batch size");
+    }
+    return sp;
+  }
+
+  /** Writes settings.json and the log's first event. */
+  private void begin() throws IOException {
+    dir.writeString("settings.json", Json.pretty(settings.toMap()) + "\n");
     Map<String, Object> ev = event("start");
-    ev.put("settings", s.toMap());
-    ev.put("supernet_weights", search.net.numWeights());
-    ev.put("train_images", search.splits.train().size());
-    ev.put("validation_images", search.splits.validation().size());
-    ev.put("data", search.source.description());
+    ev.put("settings", settings.toMap());
+    ev.put("supernet_weights", net.numWeights());
+    ev.put("train_images", splits.train().size());
+    ev.put("validation_images", splits.validation().size());
+    ev.put("data", source.description());
     dir.log(ev);
-    return search;
   }
 
   /** Continues the run in {@code runDir} from its last checkpoint, with the settings it was started with. */
   public static EnasSearch resume(Path runDir, PrintStream progressOut) throws IOException {
-    RunDir dir = RunDir.resume(runDir);
-    Path settingsFile = dir.file("settings.json");
-    if (!Files.isRegularFile(settingsFile)) throw new IllegalArgumentException(settingsFile + ": missing; cannot resume");
-    SearchSettings s = SearchSettings.fromMap(Json.parseObject(Files.readString(settingsFile)));
-    Checkpoint c = Checkpoint.read(dir.file(RunDir.CHECKPOINT));
-    EnasSearch search = new EnasSearch(s, dir, progressOut);
-    search.restore(c);
-    dir.truncateLog(((Number) c.header().get("log_bytes")).longValue());
-    Map<String, Object> ev = event("resume");
-    ev.put("epoch", search.nextEpoch);
-    dir.log(ev);
-    return search;
+    return resume(runDir, null, progressOut);
+  }
+
+  /**
+   * Continues the run in {@code runDir} from its last checkpoint, with the settings it was
+   * started with, holding the folder's {@link io.jnas.search.RunLock} until {@link #close()}.
+   * A run stopped before its first checkpoint starts afresh from its {@code settings.json} (its
+   * log emptied; a message says so).
+   *
+   * @param data where the run's data set is now (it moved), or null for the path in
+   *     {@code settings.json}; the run's {@code settings.json} then records the new path. Its
+   *     training and validation sizes must be the ones the run started with.
+   * @param progressOut where progress bars and messages go, or null for none
+   * @throws IllegalArgumentException if the folder is no search run, another run holds it, or
+   *     the data set is missing or differs
+   */
+  public static EnasSearch resume(Path runDir, String data, PrintStream progressOut) throws IOException {
+    // checked before the lock is taken, so that a folder that is no run is left untouched
+    if (Files.isDirectory(runDir) && !Files.isRegularFile(runDir.resolve("settings.json"))) {
+      throw new IllegalArgumentException(runDir + ": holds no settings.json (not a search run, or one stopped before it began;"
+          + " start it anew with --out " + runDir + ")");
+    }
+    RunDir dir = RunDir.open(runDir, "search", progressOut);
+    try {
+      Path settingsFile = dir.file("settings.json");
+      Map<String, Object> m = Json.parseObject(Files.readString(settingsFile));
+      SearchSettings s = SearchSettings.fromMap(m);
+      if (data != null) {
+        s = s.withData(RunDir.portableData(data), s.validation());
+      } else {
+        RunDir.requireData(runDir, s.data());
+      }
+      boolean fresh = !dir.hasCheckpoint();
+      EnasSearch search = new EnasSearch(s, Datasets.open(s.data()), dir, progressOut,
+          fresh || SearchSettings.version(m) >= 2 ? 1 : 0);
+      if (fresh) {
+        if (progressOut != null) {
+          progressOut.println("jnas: " + runDir + ": no checkpoint yet (the run stopped during its first epoch):"
+              + " starting it afresh from its settings.json");
+        }
+        dir.truncateLog(0);
+        search.begin();
+        return search;
+      }
+      if (data != null && !search.settings.data().equals(m.get("data"))) {
+        search.checkSameData(m.get("data"));
+        m.put("data", search.settings.data());
+        dir.writeString("settings.json", Json.pretty(m) + "\n");
+      }
+      Checkpoint c = Checkpoint.read(dir.file(RunDir.CHECKPOINT));
+      search.restore(c);
+      dir.truncateLog(((Number) c.header().get("log_bytes")).longValue());
+      Map<String, Object> ev = event("resume");
+      ev.put("epoch", search.nextEpoch + search.epochBase);
+      if (data != null) ev.put("data", search.settings.data());
+      dir.log(ev);
+      return search;
+    } catch (IOException | RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+  }
+
+  /** Refuses a moved data set whose split sizes differ from those the log's start event recorded. */
+  private void checkSameData(Object was) throws IOException {
+    for (Map<String, Object> ev : dir.readLog()) {
+      if (!"start".equals(ev.get("event"))) continue;
+      if (ev.get("train_images") instanceof Number t && ev.get("validation_images") instanceof Number v
+          && (t.intValue() != splits.train().size() || v.intValue() != splits.validation().size())) {
+        throw new IllegalArgumentException(settings.data() + ": " + splits.train().size() + " training and "
+            + splits.validation().size() + " validation images, but the run started on " + t.intValue() + " and "
+            + v.intValue() + " (" + was + "): not the same data set");
+      }
+      break;
+    }
+    if (progressOut != null) progressOut.println("jnas: " + dir.path() + ": data set now at " + settings.data() + " (was " + was + ")");
   }
 
   /** The settings. */
@@ -171,11 +268,16 @@ public final class EnasSearch implements AutoCloseable {
     return runUntil(settings.child().epochs());
   }
 
-  /** Runs epochs up to (not including) {@code epochEnd}, checkpointing after each. */
-  public Map<String, Object> runUntil(int epochEnd) throws IOException {
+  /**
+   * Runs epochs until {@code stopAfter} of them are done in all (counted from 1, as
+   * {@code --stop-after}), checkpointing after each; returns the result so far (also written
+   * to {@code result.json}).
+   */
+  public Map<String, Object> runUntil(int stopAfter) throws IOException {
     int epochs = settings.child().epochs();
     long t0 = System.nanoTime();
-    while (nextEpoch < Math.min(epochEnd, epochs)) {
+    runClock = new Progress.Run((long) (epochs - nextEpoch) * workPerEpoch());
+    while (nextEpoch < Math.min(stopAfter, epochs)) {
       int e = nextEpoch;
       Map<String, Object> ev = trainChild(e);
       ev.putAll(trainController(e));
@@ -188,17 +290,31 @@ public final class EnasSearch implements AutoCloseable {
     return result();
   }
 
+  /** Child training steps per epoch. */
+  private int childSteps() {
+    int steps = trainLoader.batchesPerEpoch();
+    return settings.child().stepsPerEpoch() > 0 ? Math.min(steps, settings.child().stepsPerEpoch()) : steps;
+  }
+
+  /**
+   * An epoch's work for the run's ETA: a child step (forward, backward, update) counts 3, a
+   * controller sample (one forward) 1; derivations are left out.
+   */
+  private long workPerEpoch() {
+    return 3L * childSteps() + (long) settings.controller().steps() * settings.controller().reinforce().aggregate();
+  }
+
   // ------------------------------------------------------------------ child
 
   private Map<String, Object> trainChild(int e) throws IOException {
     SearchSettings.Child c = settings.child();
     float lr = (float) c.lr().at(e);
     Supernet.Hyper h = new Supernet.Hyper(lr, (float) c.momentum(), (float) c.l2(), (float) c.gradClip(), (float) c.keepProb());
-    int steps = trainLoader.batchesPerEpoch();
-    if (c.stepsPerEpoch() > 0) steps = Math.min(steps, c.stepsPerEpoch());
+    int steps = childSteps();
     int nodes = settings.net().nodes();
     Progress bar = progressOut == null ? null
-        : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d child", e + 1, c.epochs()), steps, "img");
+        : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d child", e + 1, c.epochs()), steps, "img")
+            .run(runClock);
     double lossSum = 0, accSum = 0;
     try (BatchLoader.Epoch it = trainLoader.epoch(e)) {
       for (int k = 0; k < steps; k++) {
@@ -211,7 +327,7 @@ public final class EnasSearch implements AutoCloseable {
         lossSum += r.loss();
         accSum += r.accuracy();
         Map<String, Object> ev = event("child_step");
-        ev.put("epoch", e);
+        ev.put("epoch", e + epochBase);
         ev.put("step", k);
         ev.put("loss", r.loss());
         ev.put("accuracy", r.accuracy());
@@ -219,6 +335,7 @@ public final class EnasSearch implements AutoCloseable {
         ev.put("lr", lr);
         ev.put("arc", arc);
         dir.log(ev);
+        runClock.add(3);
         if (bar != null) {
           bar.update(k + 1, (long) (k + 1) * x.dim(0), String.format(Locale.ROOT, "loss %.3f acc %.3f lr %.4f",
               lossSum / (k + 1), accSum / (k + 1), lr));
@@ -226,7 +343,7 @@ public final class EnasSearch implements AutoCloseable {
       }
     }
     Map<String, Object> ev = event("epoch");
-    ev.put("epoch", e);
+    ev.put("epoch", e + epochBase);
     ev.put("lr", lr);
     ev.put("train_loss", lossSum / steps);
     ev.put("train_accuracy", accSum / steps);
@@ -243,7 +360,7 @@ public final class EnasSearch implements AutoCloseable {
     int nodes = settings.net().nodes();
     Progress bar = progressOut == null || steps == 0 ? null
         : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d controller", e + 1, settings.child().epochs()),
-            steps, "sample");
+            steps, "sample").run(runClock);
     double rewardSum = 0, entropySum = 0;
     int n = 0;
     for (int t = 0; t < steps; t++) {
@@ -262,13 +379,14 @@ public final class EnasSearch implements AutoCloseable {
       entropySum += stepEntropy;
       n += agg;
       Map<String, Object> ev = event("controller_step");
-      ev.put("epoch", e);
+      ev.put("epoch", e + epochBase);
       ev.put("step", t);
       ev.put("reward", stepReward / agg);
       ev.put("entropy", stepEntropy / agg);
       ev.put("baseline", last.baseline());
       ev.put("grad_norm", reinforce.lastGradNorm());
       dir.log(ev);
+      runClock.add(agg);
       if (bar != null) {
         bar.update(t + 1, (long) (t + 1) * agg, String.format(Locale.ROOT, "reward %.3f baseline %.3f", rewardSum / n, last.baseline()));
       }
@@ -347,7 +465,7 @@ public final class EnasSearch implements AutoCloseable {
     bestAcc = derivedAcc;
     EnasArch arch = EnasArch.fromInts(bestArc, nodes);
     best = new LinkedHashMap<>();
-    best.put("epoch", e);
+    best.put("epoch", e + epochBase);
     best.put("valid_accuracy", bestAcc);
     best.put("random_mean_valid_accuracy", randomSum / RANDOM_BASELINE);
     best.put("valid_images", seen);
@@ -363,7 +481,7 @@ public final class EnasSearch implements AutoCloseable {
     json.put("random_mean_valid_accuracy_shared_weights", randomSum / RANDOM_BASELINE);
     json.put("valid_images", seen);
     json.put("selection_accuracy_shared_weights", selectionAcc);
-    json.put("epoch", e);
+    json.put("epoch", e + epochBase);
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
     dir.writeString("final_arch.txt", arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
     CellDiagram.writeSvg(arch.normal(), "normal cell", dir.file("normal_cell.svg"));
@@ -380,7 +498,7 @@ public final class EnasSearch implements AutoCloseable {
   }
 
   private void plotCurves() throws IOException {
-    LinePlot p = searchCurves(dir.readLog(), source.name(), splits.train().numClasses());
+    LinePlot p = searchCurves(dir.readLog(), epochBase, source.name(), splits.train().numClasses());
     if (p != null) p.writePng(dir.file("search_curves.png"), 900, 560);
   }
 
@@ -388,8 +506,9 @@ public final class EnasSearch implements AutoCloseable {
    * The plot of {@code search_curves.png} from the run's log: per epoch the shared-weight train
    * accuracy and the controller's reward; at each derivation the derived architecture's held-out
    * accuracy beside the random yardstick's; chance ({@code 1/classes}). Null before the first epoch.
+   * {@code epochBase} is the number the log gives the first epoch (1; 0 in version-1 runs).
    */
-  static LinePlot searchCurves(List<Map<String, Object>> log, String dataset, int classes) {
+  static LinePlot searchCurves(List<Map<String, Object>> log, int epochBase, String dataset, int classes) {
     List<double[]> train = new ArrayList<>(), reward = new ArrayList<>(), derived = new ArrayList<>(), random = new ArrayList<>();
     double lastEpoch = Double.NaN;
     for (Map<String, Object> ev : log) {
@@ -399,7 +518,7 @@ public final class EnasSearch implements AutoCloseable {
         if (ev.get("random_mean_valid_accuracy") instanceof Number r && !Double.isNaN(lastEpoch)) random.add(new double[] {lastEpoch, r.doubleValue()});
       }
       if (!"epoch".equals(ev.get("event"))) continue;
-      double ep = ((Number) ev.get("epoch")).doubleValue() + 1;
+      double ep = ((Number) ev.get("epoch")).doubleValue() + 1 - epochBase;  // plotted from 1
       lastEpoch = ep;
       train.add(new double[] {ep, ((Number) ev.get("train_accuracy")).doubleValue()});
       if (ev.get("reward_mean") instanceof Number r) reward.add(new double[] {ep, r.doubleValue()});
@@ -425,15 +544,76 @@ public final class EnasSearch implements AutoCloseable {
     return v;
   }
 
+  /**
+   * The result so far, also written to {@code result.json}: how far the run is, the found cell
+   * (ENAS string and readable form) with its held-out score beside the random yardstick's mean
+   * and chance, a verdict on that comparison ({@code better}, {@code within_noise},
+   * {@code worse}) and a sentence saying what it means, and the {@code jnas train} command line
+   * that trains the found cell. {@code best} repeats the last derivation as logged.
+   */
   private Map<String, Object> result() throws IOException {
+    int epochs = settings.child().epochs();
+    int classes = splits.train().numClasses();
+    double chance = 1.0 / classes;
     Map<String, Object> r = new LinkedHashMap<>();
+    r.put("status", nextEpoch >= epochs ? "done" : "stopped");
     r.put("epochs_done", nextEpoch);
-    r.put("epochs", settings.child().epochs());
+    r.put("epochs", epochs);
+    r.put("data", settings.data());
+    r.put("classes", classes);
+    r.put("chance_accuracy", chance);
+    Map<String, Object> found = null;
+    String verdict = null, meaning;
+    String trainCommand = null;
+    if (best != null) {
+      EnasArch arch = EnasArch.parse((String) best.get("arc"), settings.net().nodes());
+      double acc = ((Number) best.get("valid_accuracy")).doubleValue();
+      double rnd = ((Number) best.get("random_mean_valid_accuracy")).doubleValue();
+      long n = ((Number) best.get("valid_images")).longValue();
+      found = new LinkedHashMap<>();
+      found.put("arc", arch.toArcString());
+      found.put("cell", arch.toReadable());
+      found.put("epoch", best.get("epoch"));
+      found.put("held_out_accuracy", acc);
+      found.put("random_mean_accuracy", rnd);
+      found.put("random_cells", RANDOM_BASELINE);
+      found.put("held_out_images", n);
+      // standard error of the difference: the found cell's score on n images, and the mean of
+      // RANDOM_BASELINE random cells' scores on the same images
+      double se = Math.sqrt(acc * (1 - acc) / n + rnd * (1 - rnd) / (RANDOM_BASELINE * (double) n));
+      double d = acc - rnd;
+      verdict = d > 2 * se ? "better" : d < -2 * se ? "worse" : "within_noise";
+      String how = switch (verdict) {
+        case "better" -> "clearly better than picking a cell at random (by more than twice its standard error, "
+            + String.format(Locale.ROOT, "%.3f", se) + ")";
+        case "worse" -> "worse than picking a cell at random: the controller has not learned yet (more epochs?)";
+        default -> String.format(Locale.ROOT, "within noise (2 standard errors: %.3f) of picking a cell at random:"
+            + " the search has not yet told good cells from bad ones (more epochs?)", 2 * se);
+      };
+      meaning = String.format(Locale.ROOT, "Both scores use the supernet's shared weights on the same %d held-out"
+          + " validation images, so the found cell's %.3f against %.3f for the mean of %d random cells (chance %.3f)"
+          + " is %s; shared-weight scores rank cells, while the accuracy a cell reaches comes from training it from"
+          + " scratch (jnas train).", n, acc, rnd, RANDOM_BASELINE, chance, how);
+      trainCommand = "jnas train --genotype " + quote(dir.file("final_arch.json").toString()) + " --data "
+          + quote(settings.data()) + " --out " + quote(dir.path().toString() + "-train");
+    } else {
+      int every = settings.derive().every();
+      meaning = "No cell derived yet: the first derivation comes after epoch " + Math.min(every, epochs) + ".";
+    }
+    r.put("found", found);
+    r.put("verdict", verdict);
+    r.put("meaning", meaning);
+    r.put("train_command", trainCommand);
     r.put("best", best);
     r.put("supernet_weights", net.numWeights());
     r.put("controller_baseline", reinforce.baseline());
     dir.writeString("result.json", Json.pretty(r) + "\n");
     return r;
+  }
+
+  /** {@code s} as one shell word: unchanged where safe, else in single quotes. */
+  static String quote(String s) {
+    return s.matches("[A-Za-z0-9_./:=,+@%-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
   // ------------------------------------------------------------- checkpoint
@@ -442,7 +622,7 @@ public final class EnasSearch implements AutoCloseable {
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("format", "jnas-enas-search-1");
     h.put("next_epoch", nextEpoch);
-    h.put("valid_batches_used", Long.toString(validBatchesUsed));
+    h.put("valid_batches_used", validBatchesUsed);
     h.put("log_bytes", dir.logSize());
     h.put("controller", Base64.getEncoder().encodeToString(reinforce.saveState()));
     h.put("best", best);
@@ -459,7 +639,8 @@ public final class EnasSearch implements AutoCloseable {
       throw new IllegalArgumentException(dir.file(RunDir.CHECKPOINT) + ": not an ENAS search checkpoint (format " + h.get("format") + ")");
     }
     nextEpoch = ((Number) h.get("next_epoch")).intValue();
-    validBatchesUsed = Long.parseLong((String) h.get("valid_batches_used"));
+    Object vb = h.get("valid_batches_used");  // a string in checkpoints of earlier versions
+    validBatchesUsed = vb instanceof Number n ? n.longValue() : Long.parseLong((String) vb);
     reinforce.restoreState(Base64.getDecoder().decode((String) h.get("controller")));
     best = (Map<String, Object>) h.get("best");
     net.set(Supernet.Buffer.WEIGHTS, c.array("weights"));
@@ -486,13 +667,21 @@ public final class EnasSearch implements AutoCloseable {
     return z;
   }
 
-  /** Frees the supernet, tensors and loader threads. */
+  /** Frees the supernet, tensors and loader threads, and releases the run folder's lock. */
   @Override
   public void close() {
-    trainLoader.close();
-    validLoader.close();
-    x.close();
-    y.close();
-    net.close();
+    try {
+      trainLoader.close();
+      validLoader.close();
+      x.close();
+      y.close();
+      net.close();
+    } finally {
+      try {
+        dir.close();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param data a data spec for {@link io.jnas.data.Datasets#open(String)}: a folder or
  *     {@code synthetic[:train=N,val=N,test=N,seed=S]}
  * @param validation images held out of the training files for rewards and derivation (-1:
- *     the data set's default, 5000 for CIFAR-10 and MNIST as ENAS)
+ *     the data set's default, 5000 for CIFAR-10 and MNIST as ENAS; a started search records
+ *     the resolved number)
  * @param net the supernet's shape
  * @param child the shared weights' training
  * @param controller the controller and its REINFORCE training
@@ -153,11 +154,23 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     return new SearchSettings(data, validation, net, child, controller, d, seed);
   }
 
+  /**
+   * The version {@link #toMap()} writes. Version 2 (this one): the seed is a JSON integer, the
+   * default validation size is {@code null}, and the run's log counts epochs from 1. Version 1
+   * (no {@code version} key): the seed is a string, the default validation size is -1, the log
+   * counts epochs from 0. {@link #fromMap} reads both.
+   */
+  public static final int VERSION = 2;
+
+  /** Seeds up to this magnitude are exact JSON numbers (doubles); larger ones are written as strings. */
+  private static final long EXACT = 1L << 53;
+
   /** The settings as a JSON-ready map ({@link #fromMap} reads it back). */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", VERSION);
     m.put("data", data);
-    m.put("validation", validation);
+    m.put("validation", validation < 0 ? null : validation);
     m.put("layers", net.layers());
     m.put("channels", net.channels());
     m.put("nodes", net.nodes());
@@ -186,11 +199,16 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("controller_steps", controller.steps());
     m.put("derive_every", derive.every());
     m.put("derive_samples", derive.samples());
-    m.put("seed", Long.toString(seed));
+    m.put("seed", Math.abs(seed) <= EXACT ? (Object) seed : Long.toString(seed));
     return m;
   }
 
-  /** Reads {@link #toMap()}'s output. */
+  /** The format version of a settings map: its {@code version}, or 1 where absent. */
+  public static int version(Map<String, Object> m) {
+    return m.get("version") instanceof Number n ? n.intValue() : 1;
+  }
+
+  /** Reads {@link #toMap()}'s output, of this version or an earlier one. */
   public static SearchSettings fromMap(Map<String, Object> m) {
     ControllerConfig c = ControllerConfig.enas().withHidden(i(m, "controller_hidden"))
         .withTanh(d(m, "controller_tanh"), d(m, "controller_op_tanh_reduce"))
@@ -198,13 +216,26 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     ReinforceConfig r = ReinforceConfig.enas().withLearningRate(d(m, "controller_lr"))
         .withAggregate(i(m, "controller_aggregate")).withEntropyWeight(d(m, "entropy_weight"))
         .withGradBound(d(m, "controller_grad_bound"));
-    return new SearchSettings((String) m.get("data"), i(m, "validation"),
+    Object v = m.get("validation");
+    return new SearchSettings((String) m.get("data"), v == null ? -1 : i(m, "validation"),
         new Net(i(m, "layers"), i(m, "channels"), i(m, "nodes")),
         new Child(i(m, "batch"), i(m, "epochs"),
             new CosineSchedule(d(m, "lr_max"), d(m, "lr_min"), i(m, "lr_t0"), i(m, "lr_tmul")),
             d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch")),
         new Controller(c, r, i(m, "controller_steps")), new Derive(i(m, "derive_every"), i(m, "derive_samples")),
-        Long.parseLong((String) m.get("seed")));
+        seed(m.get("seed")));
+  }
+
+  private static long seed(Object v) {
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
+    if (v instanceof String str) {
+      try {
+        return Long.parseLong(str.strip());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new IllegalArgumentException("settings: 'seed' is " + v + ", expected an integer");
   }
 
   private static double d(Map<String, Object> m, String k) {

@@ -153,14 +153,27 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
     return g;
   }
 
+  /** What {@link #resolve} accepts, for messages. */
+  private static final String FORMS = "a name (" + String.join(", ", names()) + "), an ENAS integer string, a genotype JSON file, a final_arch.txt, a search or train run folder,"
+      + " or a multitrial trial RUNDIR#ID";
+
   /**
-   * A genotype from a command-line value: a published name, a JSON file (this class's form or an
-   * ENAS arch JSON, {@code "format": "enas-micro"}), or an ENAS integer string.
+   * A genotype from a command-line value, tried in this order:
+   * <ol>
+   *   <li>a published name ({@link #names()}), case-insensitive;
+   *   <li>an ENAS integer string ({@code "0 2 0 0 ..."});
+   *   <li>a file: JSON (this class's form, or an ENAS arch, {@code "format": "enas-micro"}, as a
+   *       search's {@code final_arch.json}), or text whose first line is an ENAS integer string
+   *       (a search's {@code final_arch.txt});
+   *   <li>a folder: a search run ({@code final_arch.json}) or a train run ({@code genotype.json});
+   *   <li>a multitrial trial, {@code RUNDIR#ID} or {@code RUNDIR/trials.jsonl#ID}: the
+   *       {@code genotype} of the line of {@code trials.jsonl} whose {@code id} is ID.
+   * </ol>
    *
-   * @throws IllegalArgumentException naming the value and what was expected
+   * @throws IllegalArgumentException naming the value, what was tried, and what was expected
    */
   public static Genotype resolve(String spec) {
-    if (spec == null || spec.isBlank()) throw new IllegalArgumentException("genotype: empty; expected a name (" + String.join(", ", names()) + "), a JSON file or an ENAS integer string");
+    if (spec == null || spec.isBlank()) throw new IllegalArgumentException("genotype: empty; expected " + FORMS);
     String s = spec.strip();
     if (NAMED.containsKey(s.toLowerCase(Locale.ROOT))) return NAMED.get(s.toLowerCase(Locale.ROOT));
     if (s.matches("[0-9\\s]+") && s.contains(" ")) {
@@ -171,16 +184,104 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
       }
     }
     Path p = Path.of(s);
-    if (!Files.isRegularFile(p)) {
-      throw new IllegalArgumentException("genotype '" + s + "': neither a known name (" + String.join(", ", names())
-          + ") nor a file");
-    }
+    if (Files.isRegularFile(p)) return fromFile(p);
+    if (Files.isDirectory(p)) return fromRunFolder(p);
+    int hash = s.lastIndexOf('#');
+    if (hash > 0) return fromTrial(s.substring(0, hash), s.substring(hash + 1), s);
+    throw new IllegalArgumentException("genotype '" + s + "': neither a known name (" + String.join(", ", names())
+        + "), an ENAS integer string, nor a file or folder; expected " + FORMS);
+  }
+
+  /** A genotype file: JSON, or text whose first non-blank line is an ENAS integer string (final_arch.txt). */
+  private static Genotype fromFile(Path p) {
+    String text;
     try {
-      return fromJson(Files.readString(p));
+      text = Files.readString(p);
     } catch (IOException e) {
       throw new IllegalArgumentException(p + ": cannot read: " + e.getMessage(), e);
+    }
+    String t = text.strip();
+    if (t.startsWith("{")) {
+      try {
+        return fromJson(t);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
+      }
+    }
+    String first = t.isEmpty() ? "" : t.lines().findFirst().orElse("").strip();
+    if (first.matches("[0-9][0-9\\s]*")) {
+      try {
+        return of(EnasArch.parse(first));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(p + ": first line is not a valid ENAS integer string: " + e.getMessage(), e);
+      }
+    }
+    throw new IllegalArgumentException(p + ": neither genotype JSON nor text whose first line is an ENAS integer string"
+        + " (as a search's final_arch.txt)");
+  }
+
+  /** The genotype of a run folder: a search's final_arch.json, or a train run's genotype.json. */
+  private static Genotype fromRunFolder(Path dir) {
+    for (String f : List.of("final_arch.json", "genotype.json")) {
+      if (Files.isRegularFile(dir.resolve(f))) return fromFile(dir.resolve(f));
+    }
+    if (Files.isRegularFile(dir.resolve("trials.jsonl"))) {
+      throw new IllegalArgumentException("genotype '" + dir + "': a multitrial run; name one of its trials as " + dir + "#ID"
+          + " (the \"id\" of a line of its trials.jsonl)");
+    }
+    throw new IllegalArgumentException("genotype '" + dir + "': a folder with no final_arch.json (a search run),"
+        + " genotype.json (a train run) or trials.jsonl (a multitrial run)");
+  }
+
+  /** The genotype of trial {@code id} of a multitrial run ({@code where}: its folder or its trials.jsonl). */
+  private static Genotype fromTrial(String where, String id, String spec) {
+    Path p = Path.of(where);
+    Path file = Files.isDirectory(p) ? p.resolve("trials.jsonl") : p;
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("genotype '" + spec + "': " + file + " not found (before '#': a multitrial run folder"
+          + " or its trials.jsonl; expected " + FORMS + ")");
+    }
+    int want;
+    try {
+      want = Integer.parseInt(id.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("genotype '" + spec + "': trial id '" + id + "' is not an integer");
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    Map<String, Object> found = null;
+    int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
+    for (String line : lines) {
+      if (line.isBlank()) continue;
+      Map<String, Object> m;
+      try {
+        m = Json.parseObject(line);
+      } catch (IllegalArgumentException e) {
+        continue;  // a line cut by a kill: not a trial
+      }
+      if (!(m.get("id") instanceof Number n)) continue;
+      lo = Math.min(lo, n.intValue());
+      hi = Math.max(hi, n.intValue());
+      if (n.intValue() == want) found = m;  // the last line of that id
+    }
+    if (found == null) {
+      throw new IllegalArgumentException("genotype '" + spec + "': no trial " + want + " in " + file
+          + (lo <= hi ? " (ids " + lo + " to " + hi + ")" : " (no trials)"));
+    }
+    if (!(found.get("genotype") instanceof Map<?, ?> gm)) {
+      throw new IllegalArgumentException("genotype '" + spec + "': trial " + want + " has no genotype (status " + found.get("status")
+          + (found.get("reason") == null ? "" : ": " + found.get("reason")) + ")");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> g = (Map<String, Object>) gm;
+    try {
+      return fromMap(g);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(file + " trial " + want + ": " + e.getMessage(), e);
     }
   }
 

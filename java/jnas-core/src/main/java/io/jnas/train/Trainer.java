@@ -24,9 +24,10 @@ import java.util.Map;
  * Trains a genotype from scratch ({@link FinalNetwork}) on a data set's full training split and
  * tests it on the test split after every epoch, into a {@link RunDir}:
  * <ul>
- *   <li>{@code config.json}: the genotype, the settings and the data spec (what {@code --resume}
- *       reads back);
- *   <li>{@code log.jsonl}: one {@code {"event": "epoch", ...}} line per epoch;
+ *   <li>{@code config.json}: the genotype, the settings (the data path absolute, every
+ *       "automatic" value resolved) and the split sizes used (what {@code --resume} reads back);
+ *   <li>{@code log.jsonl}: one {@code {"event": "epoch", ...}} line per epoch, epochs counted
+ *       from 1;
  *   <li>{@code checkpoint.bin}: weights, momentum, running statistics, after every epoch,
  *       written atomically; a resumed run continues bit-exactly (same thread count on the CPU);
  *   <li>{@code curves.png}: loss and accuracy per epoch; at the end {@code weights.jnw}
@@ -82,10 +83,10 @@ public final class Trainer {
     public int channels = 36;
     /** Seed of the weights, the batches and the masks. */
     public long seed = 1;
-    /** Fraction of the training split used (1 = all). */
-    public double trainFraction = 1.0;
-    /** Fraction of the test split used (1 = all). */
-    public double testFraction = 1.0;
+    /** Training images used, a random subset chosen by the seed (0 = all). */
+    public int trainSubset = 0;
+    /** Test images used, a random subset chosen by the seed (0 = all). */
+    public int testSubset = 0;
     /** Batch size of evaluation. */
     public int evalBatch = 256;
     /** Loader threads. */
@@ -93,6 +94,20 @@ public final class Trainer {
 
     /** The data set spec (a folder or {@code synthetic[...]}), recorded in {@code config.json}. */
     public String data = "synthetic";
+
+    /**
+     * The version {@link #toMap()} writes. Version 2 (this one): subsets as image counts
+     * ({@code train_subset}, {@code test_subset}), the schedule and the cutout resolved (no 0 or
+     * -1 for "automatic"), large seeds as strings, and the run's log counts epochs from 1.
+     * Version 1 (no {@code version} key): {@code train_fraction}, {@code test_fraction}, 0 and
+     * -1 for "automatic", epochs from 0 in the log. {@link #fromMap} reads both.
+     */
+    public static final int VERSION = 2;
+
+    /** Subset fractions of a version-1 config (NaN: none); resolved to counts by {@link Trainer#run}. */
+    private double legacyTrainFraction = Double.NaN, legacyTestFraction = Double.NaN;
+    /** The epoch number the run's log gives the first epoch: 1, or 0 for a version-1 run. */
+    private int logEpochBase = 1;
 
     /** The learning-rate schedule these settings give. */
     public CosineSchedule schedule() {
@@ -112,43 +127,50 @@ public final class Trainer {
       if (!(dropPathKeep > 0 && dropPathKeep <= 1)) throw new IllegalArgumentException("drop-path keep is " + dropPathKeep + ", expected (0, 1]");
       if (!(dropoutKeep > 0 && dropoutKeep <= 1)) throw new IllegalArgumentException("dropout keep is " + dropoutKeep + ", expected (0, 1]");
       if (cutout < -1) throw new IllegalArgumentException("cutout is " + cutout + ", expected >= 0 (or -1 for automatic)");
-      if (!(trainFraction > 0 && trainFraction <= 1)) throw new IllegalArgumentException("train fraction is " + trainFraction + ", expected (0, 1]");
-      if (!(testFraction > 0 && testFraction <= 1)) throw new IllegalArgumentException("test fraction is " + testFraction + ", expected (0, 1]");
+      if (trainSubset < 0) throw new IllegalArgumentException("train subset is " + trainSubset + ", expected 0 (all) or more images");
+      if (testSubset < 0) throw new IllegalArgumentException("test subset is " + testSubset + ", expected 0 (all) or more images");
       if (evalBatch < 1) throw new IllegalArgumentException("eval batch is " + evalBatch + ", expected at least 1");
       if (workers < 0) throw new IllegalArgumentException("workers is " + workers + ", expected >= 0");
       return this;
     }
 
-    /** JSON-ready map of every field. */
+    /**
+     * JSON-ready map of every field, the learning-rate schedule resolved; an automatic cutout
+     * (-1) is written as null ({@link Trainer#run} resolves it before it writes
+     * {@code config.json}).
+     */
     public Map<String, Object> toMap() {
+      CosineSchedule sched = schedule();
       Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", VERSION);
       m.put("data", data);
       m.put("epochs", epochs);
       m.put("batch", batch);
       m.put("lr_max", lrMax);
       m.put("lr_min", lrMin);
-      m.put("lr_t0", lrT0);
-      m.put("lr_tmul", lrTMul);
+      m.put("lr_t0", sched.t0());
+      m.put("lr_tmul", sched.tMul());
       m.put("weight_decay", weightDecay);
       m.put("momentum", momentum);
       m.put("grad_clip", gradClip);
       m.put("drop_path_keep", dropPathKeep);
       m.put("dropout_keep", dropoutKeep);
-      m.put("cutout", cutout);
+      m.put("cutout", cutout < 0 ? null : cutout);
       m.put("auxiliary", auxiliary);
       m.put("layers", layers);
       m.put("channels", channels);
-      m.put("seed", seed);
-      m.put("train_fraction", trainFraction);
-      m.put("test_fraction", testFraction);
+      m.put("seed", Math.abs(seed) <= 1L << 53 ? (Object) seed : Long.toString(seed));  // exact as a JSON number
+      m.put("train_subset", trainSubset == 0 ? null : trainSubset);
+      m.put("test_subset", testSubset == 0 ? null : testSubset);
       m.put("eval_batch", evalBatch);
       m.put("workers", workers);
       return m;
     }
 
-    /** The settings of a {@link #toMap()} map (missing keys keep their defaults). */
+    /** The settings of a {@link #toMap()} map, of this version or version 1 (missing keys keep their defaults). */
     public static Settings fromMap(Map<String, Object> m) {
       Settings s = new Settings();
+      if (!(m.get("version") instanceof Number)) s.logEpochBase = 0;
       if (m.get("data") instanceof String d) s.data = d;
       s.epochs = i(m, "epochs", s.epochs);
       s.batch = i(m, "batch", s.batch);
@@ -166,8 +188,18 @@ public final class Trainer {
       s.layers = i(m, "layers", s.layers);
       s.channels = i(m, "channels", s.channels);
       if (m.get("seed") instanceof Number n) s.seed = n.longValue();
-      s.trainFraction = d(m, "train_fraction", s.trainFraction);
-      s.testFraction = d(m, "test_fraction", s.testFraction);
+      if (m.get("seed") instanceof String str) {
+        try {
+          s.seed = Long.parseLong(str.strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("settings: 'seed' is " + str + ", expected an integer", e);
+        }
+      }
+      s.trainSubset = i(m, "train_subset", s.trainSubset);
+      s.testSubset = i(m, "test_subset", s.testSubset);
+      double tf = d(m, "train_fraction", 1), sf = d(m, "test_fraction", 1);
+      if (tf < 1) s.legacyTrainFraction = tf;
+      if (sf < 1) s.legacyTestFraction = sf;
       s.evalBatch = i(m, "eval_batch", s.evalBatch);
       s.workers = i(m, "workers", s.workers);
       return s;
@@ -185,7 +217,7 @@ public final class Trainer {
   /**
    * One epoch's numbers.
    *
-   * @param epoch from 0
+   * @param epoch from 1
    * @param lr its learning rate
    * @param trainLoss mean main loss over its steps
    * @param trainAuxLoss mean auxiliary loss
@@ -196,10 +228,11 @@ public final class Trainer {
    */
   public record EpochStats(int epoch, double lr, double trainLoss, double trainAuxLoss, double trainAccuracy,
       double testLoss, double testAccuracy, double seconds) {
-    Map<String, Object> toMap() {
+    /** The log's event; {@code base} is the number the log gives the first epoch (1; 0 in version-1 runs). */
+    Map<String, Object> toMap(int base) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("event", "epoch");
-      m.put("epoch", epoch);
+      m.put("epoch", epoch - 1 + base);
       m.put("lr", lr);
       m.put("train_loss", trainLoss);
       m.put("train_aux_loss", trainAuxLoss);
@@ -269,18 +302,21 @@ public final class Trainer {
   }
 
   /**
-   * Trains into {@code dir}.
+   * Trains into {@code dir}. A new run writes {@code config.json} with the data path absolute,
+   * the cutout resolved and the split sizes used.
    *
-   * @param resume whether {@code dir} holds a checkpoint to continue from
+   * @param resume whether to continue the run in {@code dir} from its checkpoint; a run
+   *     stopped before its first checkpoint starts afresh (its log emptied; a message on the
+   *     progress stream says so)
    * @param stopAfter stop once this many epochs are done in all (0: run to the end); the
    *     checkpoint stays, to be resumed
    */
   public Outcome run(DataSource src, Genotype g, RunDir dir, boolean resume, int stopAfter) throws IOException {
     long t0 = System.nanoTime();
-    Dataset train = s.trainFraction < 1 ? src.train().subset(s.trainFraction, s.seed) : src.train();
+    Dataset train = subset(src.train(), s.trainSubset, s.legacyTrainFraction, s.seed, "training");
     Dataset test = src.test();
     if (test == null) throw new IllegalArgumentException(src.name() + ": has no test split");
-    if (s.testFraction < 1) test = test.subset(s.testFraction, s.seed + 1);
+    test = subset(test, s.testSubset, s.legacyTestFraction, s.seed + 1, "test");
     if (train.size() < s.batch) {
       throw new IllegalArgumentException("batch " + s.batch + " is larger than the " + train.size() + " training images");
     }
@@ -288,6 +324,7 @@ public final class Trainer {
     Augmentation aug = src.trainAugmentation().withCutout(cut);
     Augmentation evalAug = src.evalAugmentation();
     CosineSchedule sched = s.schedule();
+    int base = s.logEpochBase;
     List<EpochStats> done = new ArrayList<>();
     try (FinalNetwork net = new FinalNetwork(networkConfig(g, train));
         BatchLoader loader = BatchLoader.builder(train).batchSize(s.batch).seed(s.seed).augmentation(aug)
@@ -295,30 +332,48 @@ public final class Trainer {
         Tensor x = Tensor.zeros(s.batch, train.channels(), train.height(), train.width());
         IntTensor y = IntTensor.zeros(s.batch)) {
       int start = 0;
-      if (resume) {
+      if (resume && dir.hasCheckpoint()) {
         Checkpoint ck = Checkpoint.read(dir.file(RunDir.CHECKPOINT));
         start = ((Number) ck.header().get("epochs_done")).intValue();
         net.set(FinalNetwork.Buffer.WEIGHTS, ck.array("weights"));
         net.set(FinalNetwork.Buffer.MOMENTUM, ck.array("momentum"));
         net.set(FinalNetwork.Buffer.RUNNING_STATS, ck.array("running_stats"));
         dir.truncateLog(((Number) ck.header().get("log_bytes")).longValue());
+      } else if (resume) {
+        if (progress != null) {
+          progress.println("jnas: " + dir.path() + ": no checkpoint yet (the run stopped during its first epoch):"
+              + " starting it afresh from its config.json");
+        }
+        dir.truncateLog(0);
       } else {
+        Map<String, Object> sm = s.toMap();
+        sm.put("data", RunDir.portableData(s.data));
+        sm.put("cutout", cut);
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("genotype", g.toMap());
-        cfg.put("settings", s.toMap());
+        cfg.put("settings", sm);
+        cfg.put("train_images", train.size());
+        cfg.put("test_images", test.size());
         dir.writeString("config.json", Json.pretty(cfg));
         dir.writeString("genotype.json", g.toJson());
       }
       int steps = loader.batchesPerEpoch();
       long totalSteps = (long) steps * s.epochs;
       int end = stopAfter > 0 ? Math.min(stopAfter, s.epochs) : s.epochs;
+      Progress.Run runClock = new Progress.Run((long) steps * (s.epochs - start));
+      if (progress != null && start < end) {
+        progress.println(String.format(Locale.ROOT, "jnas train: %,d weights, %.1f MFLOPs/image; %d training images,"
+            + " %d steps of %d per epoch; epochs %d to %d of %d; test on %d images after each",
+            net.numWeights(), net.forwardFlops() / 1e6, train.size(), steps, s.batch, start + 1, end, s.epochs, test.size()));
+      }
       Evaluation last = null;
       for (int e = start; e < end; e++) {
         long te = System.nanoTime();
         double lr = sched.at(e);
         FinalNetwork.Hyper h = new FinalNetwork.Hyper((float) lr, (float) s.momentum, (float) s.weightDecay,
             (float) s.gradClip, (float) s.dropPathKeep, (float) s.dropoutKeep);
-        Progress bar = progress == null ? null : new Progress(progress, String.format(Locale.ROOT, "epoch %d/%d", e + 1, s.epochs), steps, "img");
+        Progress bar = progress == null ? null
+            : new Progress(progress, String.format(Locale.ROOT, "epoch %d/%d", e + 1, s.epochs), steps, "img").run(runClock);
         double lossSum = 0, auxSum = 0;
         long hits = 0, seen = 0;
         try (BatchLoader.Epoch it = loader.epoch(e)) {
@@ -328,24 +383,26 @@ public final class Trainer {
             long step = (long) e * steps + k;
             float prog = (float) Math.min(1.0, (step + 1) / (double) totalSteps);
             FinalNetwork.Result r = net.trainStep(x, y, h, prog, mix(s.seed, step));
-            if (!Float.isFinite(r.loss())) throw new IllegalStateException("epoch " + e + " step " + k + ": loss is " + r.loss() + " (diverged; lower --lr-max?)");
+            if (!Float.isFinite(r.loss())) throw new IllegalStateException("epoch " + (e + 1) + " step " + k + ": loss is " + r.loss() + " (diverged; lower --lr-max?)");
             lossSum += r.loss();
             auxSum += r.auxLoss();
             hits += r.correct();
             seen += n;
+            runClock.add(1);
             if (bar != null) {
               bar.update(k + 1, seen, String.format(Locale.ROOT, "loss %.3f acc %.3f", lossSum / (k + 1), hits / (double) seen));
             }
           }
         }
         last = evaluate(net, test, evalAug, s.evalBatch);
-        EpochStats st = new EpochStats(e, lr, lossSum / steps, auxSum / steps, hits / (double) seen, last.loss(),
+        EpochStats st = new EpochStats(e + 1, lr, lossSum / steps, auxSum / steps, hits / (double) seen, last.loss(),
             last.accuracy(), (System.nanoTime() - te) / 1e9);
         done.add(st);
-        dir.log(st.toMap());
+        dir.log(st.toMap(base));
         if (progress != null) {
-          progress.println(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f, test loss %.4f acc %.4f (%.1f s)",
-              e + 1, s.epochs, st.trainLoss(), st.trainAccuracy(), st.testLoss(), st.testAccuracy(), st.seconds()));
+          progress.println(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f, test loss %.4f acc %.4f (%.1f s)%s",
+              e + 1, s.epochs, st.trainLoss(), st.trainAccuracy(), st.testLoss(), st.testAccuracy(), st.seconds(),
+              e + 1 < s.epochs ? ", run ETA " + Progress.duration(runClock.secondsLeft()) : ""));
         }
         Map<String, Object> hdr = new LinkedHashMap<>();
         hdr.put("kind", "jnas-final-checkpoint");
@@ -356,7 +413,7 @@ public final class Trainer {
         arrays.put("momentum", net.get(FinalNetwork.Buffer.MOMENTUM));
         arrays.put("running_stats", net.get(FinalNetwork.Buffer.RUNNING_STATS));
         new Checkpoint(hdr, arrays).write(dir.file(RunDir.CHECKPOINT));
-        writeCurves(dir, src.name());
+        writeCurves(dir, src.name(), base);
       }
       boolean finished = end == s.epochs;
       if (last == null) last = evaluate(net, test, evalAug, s.evalBatch);
@@ -374,11 +431,26 @@ public final class Trainer {
         res.put("num_weights_with_aux", net.numWeightsWithAux());
         res.put("forward_flops_per_image", flops);
         res.put("seconds_this_call", secs);
-        res.put("data", s.data);
+        res.put("data", RunDir.portableData(s.data));
         dir.writeString("result.json", Json.pretty(res));
       }
       return new Outcome(done, last, finished, params, flops, secs);
     }
+  }
+
+  /**
+   * {@code count} images of {@code d} chosen by {@code seed} (0: all of them), or, for a
+   * version-1 config, the fraction it recorded.
+   */
+  private static Dataset subset(Dataset d, int count, double legacyFraction, long seed, String what) {
+    if (count > 0) {
+      if (count > d.size()) {
+        throw new IllegalArgumentException(what + " subset " + count + " exceeds the " + d.size() + " " + what + " images");
+      }
+      // Dataset.subset keeps round(fraction * size) images: count / size gives exactly count
+      return count == d.size() ? d : d.subset(count / (double) d.size(), seed);
+    }
+    return Double.isNaN(legacyFraction) ? d : d.subset(legacyFraction, seed);
   }
 
   /** Test loss, accuracy and confusion of a network in evaluation mode. */
@@ -418,13 +490,18 @@ public final class Trainer {
     return new Evaluation(lossSum / count, hits / (double) count, conf);
   }
 
-  /** Draws {@code curves.png} (loss and accuracy per epoch) from the run's log; {@code dataset} goes in the title. */
+  /** Draws {@code curves.png} (loss and accuracy per epoch) from the run's log, which counts epochs from 1; {@code dataset} goes in the title. */
   public static void writeCurves(RunDir dir, String dataset) throws IOException {
+    writeCurves(dir, dataset, 1);
+  }
+
+  /** As {@link #writeCurves(RunDir, String)}, for a log that gives the first epoch the number {@code base}. */
+  static void writeCurves(RunDir dir, String dataset, int base) throws IOException {
     List<Map<String, Object>> log = dir.readLog();
     List<double[]> rows = new ArrayList<>();
     for (Map<String, Object> ev : log) {
       if (!"epoch".equals(ev.get("event"))) continue;
-      rows.add(new double[] {num(ev.get("epoch")) + 1, num(ev.get("train_loss")), num(ev.get("test_loss")),
+      rows.add(new double[] {num(ev.get("epoch")) + 1 - base, num(ev.get("train_loss")), num(ev.get("test_loss")),
           num(ev.get("train_acc")), num(ev.get("test_acc"))});
     }
     if (rows.isEmpty()) return;

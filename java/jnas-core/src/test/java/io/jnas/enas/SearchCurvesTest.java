@@ -22,8 +22,8 @@ class SearchCurvesTest {
   @Test
   void derivationsSitAtTheirEpochBesideTheYardstickAndChance() {
     List<Map<String, Object>> log = new ArrayList<>();
-    log.add(ev("event", "start"));
-    assertNull(EnasSearch.searchCurves(log, "months", 12), "nothing to plot before the first epoch");
+    log.add(ev("event", "start"));  // a version-1 log: epochs from 0
+    assertNull(EnasSearch.searchCurves(log, 0, "months", 12), "nothing to plot before the first epoch");
     log.add(ev("event", "epoch", "epoch", 0, "train_accuracy", 0.1, "reward_mean", 0.12));
     log.add(ev("event", "epoch", "epoch", 1, "train_accuracy", 0.2, "reward_mean", 0.22));
     log.add(ev("event", "derive", "epoch", 1, "valid_accuracy", 0.3, "random_mean_valid_accuracy", 0.15));
@@ -31,7 +31,7 @@ class SearchCurvesTest {
     log.add(ev("event", "epoch", "epoch", 2, "train_accuracy", 0.25, "reward_mean", 0.3));
     log.add(ev("event", "epoch", "epoch", 3, "train_accuracy", 0.35, "reward_mean", 0.4));
     log.add(ev("event", "derive", "epoch", 3, "valid_accuracy", 0.45, "random_mean_valid_accuracy", 0.2));
-    LinePlot p = EnasSearch.searchCurves(log, "months", 12);
+    LinePlot p = EnasSearch.searchCurves(log, 0, "months", 12);
     assertTrue(p.title().contains("months"), "the data set's name in the title: " + p.title());
     List<String> names = p.legendNames();
     assertTrue(names.get(0).startsWith("chance (1/12"), names.toString());

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.enas.EnasArch;
+import io.jnas.multitrial.TrialResult;
+import io.jnas.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,5 +75,60 @@ class GenotypeTest {
     e = assertThrows(IllegalArgumentException.class, () -> new Genotype(List.of(Gene.of("none", 0)), List.of(0),
         Genotype.DARTS_V1.reduce(), Genotype.DARTS_V1.reduceConcat()));
     assertTrue(e.getMessage().contains("even"), e.getMessage());
+  }
+
+  @Test
+  void resolveAcceptsFinalArchTxtAndRunFolders(@TempDir Path tmp) throws Exception {
+    EnasArch arch = EnasArch.ENAS_FINAL;
+    Genotype want = Genotype.of(arch);
+    // a search's final_arch.txt: the ENAS string, a blank line, the readable form
+    Path txt = Files.writeString(tmp.resolve("final_arch.txt"), arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
+    assertEquals(want, Genotype.resolve(txt.toString()));
+    // a search run folder: its final_arch.json (an ENAS arch map with extra fields)
+    Path search = Files.createDirectories(tmp.resolve("search-run"));
+    Map<String, Object> fa = new LinkedHashMap<>(arch.toMap());
+    fa.put("valid_accuracy_shared_weights", 0.5);
+    Files.writeString(search.resolve("final_arch.json"), Json.pretty(fa));
+    assertEquals(want, Genotype.resolve(search.toString()));
+    // a train run folder: its genotype.json
+    Path train = Files.createDirectories(tmp.resolve("train-run"));
+    Files.writeString(train.resolve("genotype.json"), Genotype.DARTS_V1.toJson());
+    assertEquals(Genotype.DARTS_V1, Genotype.resolve(train.toString()));
+    // errors name what was tried
+    Path bad = Files.writeString(tmp.resolve("notes.txt"), "hello\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(bad.toString()));
+    assertTrue(e.getMessage().contains("notes.txt") && e.getMessage().contains("ENAS integer string"), e.getMessage());
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(empty.toString()));
+    assertTrue(e.getMessage().contains("final_arch.json") && e.getMessage().contains("genotype.json")
+        && e.getMessage().contains("trials.jsonl"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(tmp.resolve("nope").toString()));
+    assertTrue(e.getMessage().contains("nor a file or folder") && e.getMessage().contains("RUNDIR#ID"), e.getMessage());
+  }
+
+  @Test
+  void resolveAcceptsAMultitrialTrial(@TempDir Path tmp) throws Exception {
+    Path run = Files.createDirectories(tmp.resolve("mt"));
+    // lines as MultiTrialSearch writes them (TrialResult.toMap), one failed without a genotype
+    TrialResult ok = new TrialResult(1, EnasArch.ENAS_FINAL.toInts(), Genotype.NASNET_A, TrialResult.Status.OK, null,
+        List.of(0.5), 1000, 1e6, 1.0, 2.0);
+    TrialResult two = new TrialResult(2, EnasArch.ENAS_FINAL.toInts(), Genotype.DARTS_V2, TrialResult.Status.STOPPED,
+        "median rule", List.of(0.2), 1000, 1e6, 1.0, 2.0);
+    TrialResult failed = new TrialResult(3, new int[] {1}, null, TrialResult.Status.FAILED, "decoding failed", List.of(),
+        -1, Double.NaN, Double.NaN, 0.1);
+    Files.writeString(run.resolve("trials.jsonl"), Json.write(ok.toMap()) + "\n" + Json.write(two.toMap()) + "\n"
+        + Json.write(failed.toMap()) + "\n");
+    assertEquals(Genotype.NASNET_A, Genotype.resolve(run + "#1"));
+    assertEquals(Genotype.DARTS_V2, Genotype.resolve(run.resolve("trials.jsonl") + "#2"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(run + "#3"));
+    assertTrue(e.getMessage().contains("trial 3 has no genotype") && e.getMessage().contains("decoding failed"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(run + "#9"));
+    assertTrue(e.getMessage().contains("no trial 9") && e.getMessage().contains("ids 1 to 3"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(run + "#x"));
+    assertTrue(e.getMessage().contains("trial id 'x' is not an integer"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(run.toString()));
+    assertTrue(e.getMessage().contains("a multitrial run") && e.getMessage().contains(run + "#ID"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Genotype.resolve(tmp.resolve("gone") + "#1"));
+    assertTrue(e.getMessage().contains(tmp.resolve("gone") + " not found"), e.getMessage());
   }
 }
