@@ -37,7 +37,9 @@ final class InfoCommand implements Command {
       sb.append("{\"version\":\"").append(Main.version()).append("\",\"backend\":\"").append(i.backend().id())
           .append("\",\"reason\":").append(quote(i.reason())).append(",\"cpu_threads\":").append(i.cpuThreads())
           .append(",\"openblas_threads\":").append(blas).append(",\"cuda_built\":").append(i.cudaBuilt())
-          .append(",\"gpus\":[");
+          .append(",\"backends_compiled\":[");
+      for (int k = 0; k < i.compiled().size(); k++) sb.append(k > 0 ? "," : "").append(quote(i.compiled().get(k)));
+      sb.append("],\"gpus\":[");
       for (int k = 0; k < i.gpus().size(); k++) {
         BackendInfo.Gpu g = i.gpus().get(k);
         if (k > 0) sb.append(',');
@@ -54,6 +56,7 @@ final class InfoCommand implements Command {
     out.println("cpu threads      " + i.cpuThreads() + " jnas, " + blas + " OpenBLAS, "
         + Runtime.getRuntime().availableProcessors() + " available");
     out.println("cuda in build    " + (i.cudaBuilt() ? "yes" : "no"));
+    out.println("backends built   " + String.join(", ", i.compiled()));
     if (i.gpus().isEmpty()) {
       out.println("gpus             none");
     }
@@ -78,7 +81,8 @@ final class InfoCommand implements Command {
     }
     var cfg = new io.jnas.train.FinalNetwork.Config(g, a.integer("channels", 2), a.integer("layers", 1),
         a.integer("classes", 2), d[0], d[1], d[2], true, 1);
-    try (var net = new io.jnas.train.FinalNetwork(cfg)) {
+    // on the dry backend: sizes and FLOPs without allocating the network (any size answers)
+    try (var dry = Backends.dry(); var net = new io.jnas.train.FinalNetwork(cfg, dry)) {
       long w = net.numWeights(), wa = net.numWeightsWithAux();
       double f = net.forwardFlops();
       if (a.flag("json")) {

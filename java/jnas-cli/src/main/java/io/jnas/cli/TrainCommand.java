@@ -149,6 +149,7 @@ final class TrainCommand implements Command {
         throw new UsageException("train: --test-subset " + s.testSubset + " exceeds the " + src.test().size() + " test images");
       }
       if (n < s.batch) throw new UsageException("train: --batch " + s.batch + " exceeds the " + n + " training images");
+      new Trainer(s, null).checkFits(g, src.train());  // before the folder: a network too large for memory
       dir = RunDir.create(a.path("out"), "train", System.err);
     }
     try (RunDir d = dir) {

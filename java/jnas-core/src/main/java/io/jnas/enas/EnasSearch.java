@@ -1,5 +1,7 @@
 package io.jnas.enas;
 
+import io.jnas.backend.Backends;
+import io.jnas.backend.NetworkPlan;
 import io.jnas.controller.ControllerSpec;
 import io.jnas.controller.LstmController;
 import io.jnas.controller.Reinforce;
@@ -9,6 +11,8 @@ import io.jnas.data.BatchLoader;
 import io.jnas.data.DataSource;
 import io.jnas.data.Datasets;
 import io.jnas.data.Splits;
+import io.jnas.plot.CellGraph;
+import io.jnas.plot.CellPicture;
 import io.jnas.plot.LinePlot;
 import io.jnas.search.RunDir;
 import io.jnas.tensor.IntTensor;
@@ -100,8 +104,7 @@ public final class EnasSearch implements AutoCloseable {
     this.settings = s.validation() < 0 ? s.withData(s.data(), splits.validation().size()) : s;
     int b = s.child().batch();
     var d = splits.train();
-    this.net = new Supernet(new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(),
-        s.net().channels(), s.net().nodes(), mix(s.seed(), STREAM_INIT, 0, 0)));
+    this.net = new Supernet(supernetConfig(s, splits));
     this.controller = new LstmController(ControllerSpec.enasMicro(s.net().nodes(), Supernet.NUM_OPS, true),
         s.controller().config(), new SplitMix64(mix(s.seed(), STREAM_INIT, 1, 0)));
     this.reinforce = new Reinforce(controller, s.controller().reinforce());
@@ -137,7 +140,18 @@ public final class EnasSearch implements AutoCloseable {
     }
   }
 
-  /** The run's training and validation splits, checked against the batch size. */
+  /** The supernet of these settings on these splits. */
+  private static Supernet.Config supernetConfig(SearchSettings s, Splits sp) {
+    var d = sp.train();
+    return new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(), s.net().channels(),
+        s.net().nodes(), mix(s.seed(), STREAM_INIT, 0, 0));
+  }
+
+  /**
+   * The run's training and validation splits, checked against the batch size; and the supernet
+   * checked to fit in the backend's memory at that batch (measured on the dry backend, so a
+   * too-large {@code --channels} is refused with the numbers before anything is allocated).
+   */
   private static Splits splits(SearchSettings s, DataSource source) {
     Splits sp = s.validation() < 0 ? source.splits() : source.splits(s.validation());
     int b = s.child().batch();
@@ -148,6 +162,9 @@ public final class EnasSearch implements AutoCloseable {
       throw new IllegalArgumentException("batch " + b + " is larger than the validation split (" + sp.validation().size()
           + " images); give --validation at least the batch size");
     }
+    Backends.checkFits(Backends.current(), "the supernet (" + s.net().layers() + " layers, " + s.net().channels()
+        + " channels, " + s.net().nodes() + " nodes) at batch " + b, Supernet.requiredBytes(supernetConfig(s, sp), b),
+        "--channels, --layers, --nodes or --batch");
     return sp;
   }
 
@@ -484,10 +501,14 @@ public final class EnasSearch implements AutoCloseable {
     json.put("epoch", e + epochBase);
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
     dir.writeString("final_arch.txt", arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
-    CellDiagram.writeSvg(arch.normal(), "normal cell", dir.file("normal_cell.svg"));
-    CellDiagram.writePng(arch.normal(), "normal cell", dir.file("normal_cell.png"));
-    CellDiagram.writeSvg(arch.reduce(), "reduction cell", dir.file("reduce_cell.svg"));
-    CellDiagram.writePng(arch.reduce(), "reduction cell", dir.file("reduce_cell.png"));
+    // the pictures come from the supernet's own plan of this architecture: the cells as they run
+    NetworkPlan plan = net.plan(arch.normal().toInts(), arch.reduce().toInts());
+    for (boolean red : new boolean[] {false, true}) {
+      NetworkPlan.Cell cell = plan.cells().stream().filter(c -> c.reduction() == red).findFirst().orElseThrow();
+      CellGraph g = CellDiagram.graph(cell, red ? "reduction cell" : "normal cell");
+      CellPicture.writeSvg(g, dir.file(red ? "reduce_cell.svg" : "normal_cell.svg"));
+      CellPicture.writePng(g, dir.file(red ? "reduce_cell.png" : "normal_cell.png"));
+    }
     plotCurves();
   }
 

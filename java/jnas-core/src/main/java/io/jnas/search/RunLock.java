@@ -79,7 +79,17 @@ public final class RunLock implements AutoCloseable {
       throw e;
     }
     if (lock == null) {
+      // the holder writes its description right after taking the lock: give it a moment
       String holder = read(ch);
+      for (int i = 0; i < 20 && holder.isEmpty(); i++) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        holder = read(ch);
+      }
       ch.close();
       throw new IllegalArgumentException(dir + ": in use by another run (" + (holder.isEmpty() ? "holder unknown" : holder)
           + "); wait for it to end, or choose another folder");

@@ -1,5 +1,6 @@
 package io.jnas.train;
 
+import io.jnas.backend.Backends;
 import io.jnas.data.Augmentation;
 import io.jnas.data.BatchLoader;
 import io.jnas.data.DataSource;
@@ -302,6 +303,19 @@ public final class Trainer {
   }
 
   /**
+   * Checks that the network of {@code g} on {@code train}'s images fits in the memory of the
+   * backend in use while training at the settings' batch (measured on the dry backend: nothing
+   * is allocated).
+   *
+   * @throws IllegalArgumentException naming the bytes needed and available, and what to lower
+   */
+  public void checkFits(Genotype g, Dataset train) {
+    FinalNetwork.Config c = networkConfig(g, train);
+    Backends.checkFits(Backends.current(), "the network (" + c.layers() + " cells, " + c.channels() + " channels) at batch "
+        + s.batch, FinalNetwork.requiredBytes(c, s.batch), "--channels, --layers or --batch");
+  }
+
+  /**
    * Trains into {@code dir}. A new run writes {@code config.json} with the data path absolute,
    * the cutout resolved and the split sizes used.
    *
@@ -326,6 +340,7 @@ public final class Trainer {
     CosineSchedule sched = s.schedule();
     int base = s.logEpochBase;
     List<EpochStats> done = new ArrayList<>();
+    checkFits(g, train);
     try (FinalNetwork net = new FinalNetwork(networkConfig(g, train));
         BatchLoader loader = BatchLoader.builder(train).batchSize(s.batch).seed(s.seed).augmentation(aug)
             .dropLast(true).workers(s.workers).build();
