@@ -21,7 +21,7 @@ public final class TrialSettings {
   /** Strategy hyperparameters by name (e.g. {@code population=10}). */
   public Map<String, String> strategyParams = new LinkedHashMap<>();
   /** Trials proposed in all (rejected and failed ones count). */
-  public int trials = 8;
+  public int trials = 16;
   /** Trials trained at once, each on its own Java thread with its own network. */
   public int parallel = 1;
   /** Epochs of proxy training per trial. */
