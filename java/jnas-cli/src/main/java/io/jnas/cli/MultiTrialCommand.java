@@ -254,8 +254,13 @@ final class MultiTrialCommand implements Command {
     try {
       lock = RunLock.acquire(dir, command, System.err);
     } catch (java.nio.file.FileSystemException e) {
-      throw new UsageException(command + ": --out " + dir + ": cannot create the run folder ("
-          + (e.getReason() != null ? e.getReason() + ": " + e.getFile() : e.getMessage()) + ")");
+      String why = e.getReason() != null ? e.getReason()
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.NoSuchFileException ? "no such folder"
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+          : e.getClass().getSimpleName();
+      throw new UsageException(command + ": --out " + dir + ": cannot create the run folder (" + why
+          + (e.getFile() != null ? ": " + e.getFile() : "") + ")");
     }
     try {
       checkNew(dir, command);

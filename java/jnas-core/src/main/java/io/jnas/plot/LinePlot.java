@@ -69,6 +69,7 @@ public final class LinePlot {
       ys.add(s.hi);
     }
     double[] xr = Frame.range(xs, 0);
+    if (integerX && xr[1] - xr[0] < 5) xr[1] = xr[0] + 5;  // narrower ranges get ticks at halves
     double[] yr = Frame.range(ys, 0.05);
     if (!Double.isNaN(yMin)) yr = new double[] {yMin, yMax};
     Frame f = new Frame(width, height, xr[0], xr[1], yr[0], yr[1], false);
@@ -108,6 +109,14 @@ public final class LinePlot {
     if (!names.isEmpty()) f.legend(names, colors, markers, legendLowerRight);
     f.g.dispose();
     return f.image;
+  }
+
+  private boolean integerX;
+
+  /** Labels the x axis at whole numbers only (query or epoch counts): a range narrower than 5 is widened to 5. */
+  public LinePlot integerX() {
+    this.integerX = true;
+    return this;
   }
 
   /** Draws the plot and writes it as a PNG, atomically. */
