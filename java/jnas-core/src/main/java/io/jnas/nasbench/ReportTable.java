@@ -20,13 +20,13 @@ import java.util.Arrays;
 public final class ReportTable {
   private final Path source;
   private final Nb201Dataset dataset;
-  private final float[] test = new float[NasBench201Table.SIZE];
+  private final double[] test = new double[NasBench201Table.SIZE];
   private int covered;
 
   private ReportTable(Path source, Nb201Dataset dataset) {
     this.source = source;
     this.dataset = dataset;
-    Arrays.fill(test, Float.NaN);
+    Arrays.fill(test, Double.NaN);
   }
 
   /**
@@ -71,8 +71,8 @@ public final class ReportTable {
         seenLine[k] = lineNo;
         String v = f[testCol].trim();
         try {
-          t.test[k] = Float.parseFloat(v);
-          if (!Float.isFinite(t.test[k])) throw new NumberFormatException();
+          t.test[k] = Double.parseDouble(v);
+          if (!Double.isFinite(t.test[k])) throw new NumberFormatException();
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(file + ":" + lineNo + ": column " + names[testCol].trim() + " is '" + v + "', expected a number");
         }
@@ -111,7 +111,7 @@ public final class ReportTable {
   /** The highest test accuracy of any cell in the table. */
   public double bestTest() {
     double b = Double.NEGATIVE_INFINITY;
-    for (float v : test) if (!Float.isNaN(v)) b = Math.max(b, v);
+    for (double v : test) if (!Double.isNaN(v)) b = Math.max(b, v);
     return b;
   }
 }
