@@ -69,7 +69,7 @@ public final class LinePlot {
       ys.add(s.hi);
     }
     double[] xr = Frame.range(xs, 0);
-    if (integerX && xr[1] - xr[0] < 5) xr[1] = xr[0] + 5;  // narrower ranges get ticks at halves
+    if (integerX) xr = integerRange(xr);
     double[] yr = Frame.range(ys, 0.05);
     if (!Double.isNaN(yMin)) yr = new double[] {yMin, yMax};
     Frame f = new Frame(width, height, xr[0], xr[1], yr[0], yr[1], false);
@@ -117,6 +117,11 @@ public final class LinePlot {
   public LinePlot integerX() {
     this.integerX = true;
     return this;
+  }
+
+  /** An x range whose {@link Frame#ticks} are whole numbers: one narrower than 5 (ticks at halves) widened to 5. */
+  static double[] integerRange(double[] xr) {
+    return xr[1] - xr[0] < 5 ? new double[] {xr[0], xr[0] + 5} : xr;
   }
 
   /** Draws the plot and writes it as a PNG, atomically. */
