@@ -5,6 +5,8 @@ import io.jnas.nasbench.BenchmarkResult;
 import io.jnas.nasbench.BenchmarkRunner;
 import io.jnas.nasbench.NasBench201Table;
 import io.jnas.nasbench.Nb201Dataset;
+import io.jnas.nasbench.ReportTable;
+import io.jnas.search.RunLock;
 import io.jnas.strategy.Strategies;
 import io.jnas.strategy.StrategyFactory;
 import io.jnas.strategy.StrategyParams;
@@ -19,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code jnas bench}: strategies against the NAS-Bench-201 table, K queries x R seeds, with a
@@ -49,6 +50,8 @@ final class BenchCommand implements Command {
         .value("queries", "K", "300", "queries per run")
         .value("seeds", "R", "20", "runs per strategy (seeds first-seed .. first-seed+R-1)")
         .value("first-seed", "N", "0", "the first seed")
+        .value("report-table", "PATH", null, "a second table in the same CSV format (e.g. longer-training test accuracies), "
+            + "joined by cell string, used only to report the picks; the reward stays --table's validation accuracy")
         .value("out", "DIR", "runs/bench-<timestamp>", "run folder; must be absent or empty")
         .value("population", "P", String.valueOf(Strategies.DEFAULT_POPULATION), "evolution: population size")
         .value("tournament", "S", String.valueOf(Strategies.DEFAULT_TOURNAMENT), "evolution: tournament size")
@@ -62,7 +65,21 @@ final class BenchCommand implements Command {
   @Override
   public String details() {
     return "The reward is the validation accuracy; the reported number is the test accuracy of the architecture\n"
-        + "with the best validation accuracy found so far. Progress goes to standard error, one line per run.";
+        + "with the best validation accuracy found so far (and, with --report-table, that architecture's test accuracy in\n"
+        + "the report table). results.json and results.csv hold every run's pick (cell string) after every query.\n"
+        + "Each strategy's random stream is seeded from (strategy, seed), so strategies do not share first samples;\n"
+        + "± is the sample standard deviation over seeds. Progress goes to standard error, one line per run.";
+  }
+
+  /** Strategy parameters as JSON values: integers and booleans as such. */
+  private static Map<String, Object> typed(Map<String, String> hp) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    hp.forEach((k, v) -> {
+      if (v.equals("true") || v.equals("false")) m.put(k, Boolean.parseBoolean(v));
+      else if (v.matches("-?\\d+")) m.put(k, Long.parseLong(v));
+      else m.put(k, v);
+    });
+    return m;
   }
 
   @Override
@@ -97,39 +114,58 @@ final class BenchCommand implements Command {
 
     Path table = a.path("table");
     if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
+    Path reportTable = a.has("report-table") ? a.path("report-table") : null;
+    if (reportTable != null && !Files.isRegularFile(reportTable)) {
+      throw new UsageException(name() + ": --report-table " + reportTable + ": no such file");
+    }
     Path dir = a.has("out") ? a.path("out")
         : Path.of("runs", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    if (Files.exists(dir)) {
-      if (!Files.isDirectory(dir)) throw new UsageException(name() + ": --out " + dir + " is a file, expected a new folder");
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) throw new UsageException(name() + ": --out " + dir + " is not empty; refusing to overwrite it");
+    boolean existed = Files.exists(dir);
+    RunLock lock = MultiTrialCommand.lockNew(dir, name());  // before any work: a held, full or unwritable --out fails now
+    try {
+      long t0 = System.nanoTime();
+      NasBench201Table t;
+      ReportTable report;
+      try {
+        t = NasBench201Table.load(table);
+        report = reportTable == null ? null : ReportTable.load(reportTable, dataset);
+      } catch (IOException | RuntimeException e) {  // a bad table: leave no folder behind
+        MultiTrialCommand.abandon(lock, dir, existed);
+        throw e;
       }
+      System.err.printf(Locale.ROOT, "jnas bench: %s loaded in %.2f s; %d strategies x %d seeds x %d queries on %d threads%n",
+          table, (System.nanoTime() - t0) / 1e9, strategies.size(), seeds, queries, threads);
+      if (report != null) {
+        System.err.printf(Locale.ROOT, "jnas bench: report table %s: %,d of %,d cells (used only to report the picks)%n", reportTable,
+            report.covered(), NasBench201Table.SIZE);
+      }
+      long t1 = System.nanoTime();
+      BenchmarkResult r = BenchmarkRunner.run(BenchmarkRunner.oracle(t, dataset), dataset, registry,
+          new BenchmarkRunner.Config(strategies, queries, seeds, firstSeed, new StrategyParams(hp), threads),
+          line -> System.err.println("jnas bench: " + line));
+      if (report != null) r = r.withReport(report);
+      double wall = (System.nanoTime() - t1) / 1e9;
+
+      BenchmarkReport.Ceilings ceilings = BenchmarkReport.Ceilings.of(t, dataset, report);
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("command", "bench");
+      meta.put("table", table.toAbsolutePath().normalize().toString());
+      meta.put("report_table", reportTable == null ? null : reportTable.toAbsolutePath().normalize().toString());
+      meta.put("dataset", dataset.id());
+      meta.put("strategies", strategies);
+      meta.put("params", typed(hp));
+      meta.put("first_seed", firstSeed);
+      meta.put("threads", threads);
+      meta.put("wall_seconds", wall);
+      meta.put("oracle_best_test", ceilings.bestTest());
+      meta.put("test_of_best_val", ceilings.reachableTest());
+      meta.put("version", Main.version());
+      BenchmarkReport.write(dir, r, meta, ceilings);
+      out.print(BenchmarkReport.table(r, ceilings));
+      out.printf(Locale.ROOT, "%nwall time %.1f s; results in %s%n", wall, dir);
+    } finally {
+      lock.close();
     }
-
-    long t0 = System.nanoTime();
-    NasBench201Table t = NasBench201Table.load(table);
-    System.err.printf(Locale.ROOT, "jnas bench: %s loaded in %.2f s; %d strategies x %d seeds x %d queries on %d threads%n",
-        table, (System.nanoTime() - t0) / 1e9, strategies.size(), seeds, queries, threads);
-    long t1 = System.nanoTime();
-    BenchmarkResult r = BenchmarkRunner.run(BenchmarkRunner.oracle(t, dataset), dataset, registry,
-        new BenchmarkRunner.Config(strategies, queries, seeds, firstSeed, new StrategyParams(hp), threads),
-        line -> System.err.println("jnas bench: " + line));
-    double wall = (System.nanoTime() - t1) / 1e9;
-
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("command", "bench");
-    meta.put("table", table.toAbsolutePath().normalize().toString());
-    meta.put("dataset", dataset.id());
-    meta.put("strategies", strategies);
-    meta.put("params", hp);
-    meta.put("threads", threads);
-    meta.put("wall_seconds", wall);
-    meta.put("oracle_best_test", t.bestTest(dataset));
-    meta.put("test_of_best_val", t.testOfBestValidation(dataset));
-    meta.put("version", Main.version());
-    BenchmarkReport.write(dir, r, meta, t.bestTest(dataset));
-    out.print(BenchmarkReport.table(r, t.bestTest(dataset)));
-    out.printf(Locale.ROOT, "%nwall time %.1f s; results in %s%n", wall, dir);
     return 0;
   }
 }

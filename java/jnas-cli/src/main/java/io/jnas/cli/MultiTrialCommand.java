@@ -6,21 +6,27 @@ import io.jnas.enas.EnasMicroSpace;
 import io.jnas.multitrial.EarlyStopping;
 import io.jnas.multitrial.MultiTrialSearch;
 import io.jnas.multitrial.ProxyTrainer;
+import io.jnas.multitrial.TrialResult;
 import io.jnas.multitrial.TrialSettings;
 import io.jnas.objective.Constraint;
 import io.jnas.objective.Objective;
-import io.jnas.search.RunDir;
+import io.jnas.search.RunLock;
 import io.jnas.strategy.Strategies;
 import io.jnas.strategy.Strategy;
 import io.jnas.strategy.StrategyFactory;
 import io.jnas.strategy.StrategyParams;
+import io.jnas.util.AtomicFiles;
+import io.jnas.util.Json;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code jnas multitrial}: multi-trial search over the ENAS micro space; every proposal is
@@ -28,6 +34,14 @@ import java.util.Map;
  * {@code trials.jsonl}, {@code pareto.json}, {@code pareto.png}, {@code summary.json}.
  */
 final class MultiTrialCommand implements Command {
+  /** The run's settings, written before the first trial; {@code --resume} reads them. */
+  static final String CONFIG = "config.json";
+  /**
+   * Evolution's default population: smaller than the default 16 trials, so that a default run
+   * evolves (trials 7 to 16 are mutations) in about 1.5 minutes on two cores.
+   */
+  static final int DEFAULT_POPULATION = 6;
+
   private final Map<String, StrategyFactory> registry = Strategies.registry();
 
   @Override
@@ -62,10 +76,11 @@ final class MultiTrialCommand implements Command {
         .value("max-flops", "N", null, "reject architectures with more forward FLOPs per image")
         .value("max-latency-ms", "X", null, "reject architectures slower than this per predict batch")
         .value("latency-batch", "N", String.valueOf(d.latencyBatch), "images per batch of the latency measurement")
-        .value("population", "P", "10", "evolution: population size")
+        .value("population", "P", String.valueOf(DEFAULT_POPULATION), "evolution: population size (the first P trials are random samples)")
         .value("tournament", "S", "3", "evolution: tournament size")
         .value("seed", "S", String.valueOf(d.seed), "seed of the strategy, subsets, batches and weights")
-        .value("out", "DIR", "runs/multitrial-<timestamp>", "run folder; must be absent or empty");
+        .value("out", "DIR", "runs/multitrial-<timestamp>", "run folder; must be absent or empty")
+        .value("resume", "DIR", null, "continue the interrupted run in DIR (its settings; only --data may be given, for moved data)");
   }
 
   @Override
@@ -73,17 +88,26 @@ final class MultiTrialCommand implements Command {
     return "Each trial: decode the decision vector (ENAS integer string) to a genotype, build the network, measure\n"
         + "parameters, FLOPs and latency (reject on a --max-* constraint), train it from scratch on the proxy data and\n"
         + "report the validation accuracy to the strategy. A failing trial is recorded with its reason; the search goes on.\n"
-        + "Outputs: trials.jsonl (one line per trial), pareto.json, pareto.png, summary.json; progress on standard error.\n\n"
+        + "Outputs: config.json (the settings), trials.jsonl (one line per trial), pareto.json, pareto.png, summary.json\n"
+        + "(status running, interrupted or done); progress on standard error. A stopped run continues with\n"
+        + "'jnas multitrial --resume DIR' and makes the trials an uninterrupted run would have made.\n\n"
         + "Examples:\n"
-        + "  jnas multitrial                                       a couple of minutes on the synthetic data\n"
+        + "  jnas multitrial                                       16 trials of evolution (6 random, then 10 mutations) on the\n"
+        + "                                                        synthetic data: about 1.5 min on 2 cores\n"
         + "  jnas multitrial --data ../shared/data/mnist --trials 24 --epochs 2 --train-subset 4000 --parallel 2\n";
   }
+
+  /** Flags that a resumed run refuses: it keeps its settings (only --data may change). */
+  private static final List<String> FIXED_ON_RESUME = List.of("strategy", "trials", "parallel", "epochs", "train-subset",
+      "val-subset", "resolution", "layers", "channels", "nodes", "batch", "lr", "early-stop", "max-params", "max-flops",
+      "max-latency-ms", "latency-batch", "population", "tournament", "seed", "out");
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws Exception {
     io.jnas.backend.Backends.info();  // applies -Djnas.threads, logs the backend once
+    if (a.has("resume")) return resume(a, out);
     TrialSettings s = new TrialSettings();
-    s.data = a.string("data");
+    s.data = absoluteData(a.string("data"));
     s.strategy = a.string("strategy");
     StrategyFactory factory = registry.get(s.strategy);
     if (factory == null) {
@@ -119,31 +143,169 @@ final class MultiTrialCommand implements Command {
 
     Path dir = a.has("out") ? a.path("out")
         : Path.of("runs", "multitrial-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    if (Files.exists(dir)) {
-      if (!Files.isDirectory(dir)) throw new UsageException(name() + ": --out " + dir + " is a file, expected a new folder");
-      try (var st = Files.list(dir)) {
-        if (st.findAny().isPresent()) throw new UsageException(name() + ": --out " + dir + " is not empty; refusing to overwrite it");
+    boolean existed = Files.exists(dir);
+    RunLock lock = lockNew(dir, name());  // fails fast: a held, full or unwritable folder before any work
+    try {
+      DataSource src;
+      EnasMicroSpace space;
+      Strategy strategy;
+      ProxyTrainer trainer;
+      try {
+        src = Datasets.open(s.data);
+        if (res.equals("half")) s.resolution = Math.max(4, src.train().height() / 2);
+        if (res.equals("full")) s.resolution = src.train().height();
+        space = new EnasMicroSpace(s.nodes);
+        strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
+        trainer = new ProxyTrainer(s, src, space);
+      } catch (RuntimeException e) {  // bad input: leave no folder behind
+        abandon(lock, dir, existed);
+        throw e;
+      }
+      writeConfig(dir, s);
+      describe(src, trainer);
+      MultiTrialSearch.Outcome o = new MultiTrialSearch(s, space, strategy, trainer, dir, System.err).run();
+      report(dir, o, out);
+    } finally {
+      lock.close();
+    }
+    return 0;
+  }
+
+  /** {@code --resume DIR}: the run's settings from its config.json, the finished trials from trials.jsonl. */
+  private int resume(Options.Parsed a, PrintStream out) throws Exception {
+    for (String k : FIXED_ON_RESUME) {
+      if (a.has(k)) throw new UsageException(name() + ": --" + k + " cannot be combined with --resume (the run keeps its settings; only --data may change)");
+    }
+    Path dir = a.path("resume");
+    if (!Files.isDirectory(dir)) throw new UsageException(name() + ": --resume " + dir + ": no such run folder");
+    Path config = dir.resolve(CONFIG), summary = dir.resolve(MultiTrialSearch.SUMMARY);
+    if (!Files.isRegularFile(config) && !Files.isRegularFile(summary)) {
+      throw new UsageException(name() + ": --resume " + dir + ": holds no " + CONFIG + " (not a multitrial run folder)");
+    }
+    try (RunLock lock = RunLock.acquire(dir, name() + " --resume", System.err)) {
+      Map<String, Object> sum = Files.isRegularFile(summary) ? Json.parseObject(Files.readString(summary)) : Map.of();
+      TrialSettings s;
+      if (Files.isRegularFile(config)) {
+        s = TrialSettings.fromMap(Json.parseObject(Files.readString(config)));
+      } else if (sum.get("settings") instanceof Map<?, ?> m) {  // a run folder of an earlier version
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = (Map<String, Object>) m;
+        s = TrialSettings.fromMap(settings);
+      } else {
+        throw new UsageException(name() + ": --resume " + dir + ": holds no " + CONFIG + " (not a multitrial run folder)");
+      }
+      StrategyFactory factory = registry.get(s.strategy);
+      if (factory == null) throw new UsageException(name() + ": " + config + ": strategy '" + s.strategy + "' is unknown");
+      List<TrialResult> earlier = MultiTrialSearch.readTrials(dir);
+      if ("done".equals(sum.get("status")) && earlier.size() >= s.trials) {
+        out.printf(Locale.ROOT, "%s: the run is done (%d of %d trials); nothing to resume%n", dir, earlier.size(), s.trials);
+        return 0;
+      }
+      boolean moved = a.has("data");
+      if (moved) s.data = absoluteData(a.string("data"));
+      DataSource src;
+      try {
+        src = Datasets.open(s.data);
+      } catch (IllegalArgumentException e) {
+        if (moved) throw e;
+        throw new UsageException(name() + ": --resume " + dir + ": the run's data: " + e.getMessage()
+            + " (moved? give its new place with --data DIR)");
+      }
+      if (moved || !Files.isRegularFile(config)) writeConfig(dir, s);
+      EnasMicroSpace space = new EnasMicroSpace(s.nodes);
+      Strategy strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
+      ProxyTrainer trainer = new ProxyTrainer(s, src, space);
+      describe(src, trainer);
+      double before = sum.get("wall_seconds") instanceof Number n ? n.doubleValue() : 0;
+      MultiTrialSearch.Outcome o = new MultiTrialSearch(s, space, strategy, trainer, dir, System.err)
+          .resume(earlier, before);
+      report(dir, o, out);
+    }
+    return 0;
+  }
+
+  /** The data spec with a folder made absolute (so that the run folder works from anywhere); synthetic specs as given. */
+  static String absoluteData(String spec) {
+    String t = spec.trim();
+    if (t.equals("synthetic") || t.startsWith("synthetic:")) return t;
+    return Path.of(t).toAbsolutePath().normalize().toString();
+  }
+
+  /** Fails where {@code dir} is a file or a folder with anything but a lock file in it. */
+  private static void checkNew(Path dir, String command) throws java.io.IOException {
+    if (!Files.exists(dir)) return;
+    if (!Files.isDirectory(dir)) throw new UsageException(command + ": --out " + dir + " is a file, expected a new folder");
+    try (Stream<Path> st = Files.list(dir)) {
+      if (st.anyMatch(p -> !p.getFileName().toString().equals(RunLock.FILE))) {
+        throw new UsageException(command + ": --out " + dir + " is not empty; refusing to overwrite it");
       }
     }
-    DataSource src = Datasets.open(s.data);  // a bad --data fails here, before the folder exists
-    if (res.equals("half")) s.resolution = Math.max(4, src.train().height() / 2);
-    EnasMicroSpace space = new EnasMicroSpace(s.nodes);
-    Strategy strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
-    ProxyTrainer trainer = new ProxyTrainer(s, src, space);
+  }
+
+  /**
+   * Takes the lock of a new run folder (creating it), then checks under the lock that it holds
+   * nothing but the lock file: a second run on the folder is refused naming the holder, and a
+   * folder a run has written into is never reused.
+   *
+   * @throws UsageException naming {@code --out} where the folder cannot be created or is not empty
+   */
+  static RunLock lockNew(Path dir, String command) throws java.io.IOException {
+    RunLock lock;
+    try {
+      lock = RunLock.acquire(dir, command, System.err);
+    } catch (java.nio.file.FileSystemException e) {
+      String why = e.getReason() != null ? e.getReason()
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.NoSuchFileException ? "no such folder"
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+          : e.getClass().getSimpleName();
+      throw new UsageException(command + ": --out " + dir + ": cannot create the run folder (" + why
+          + (e.getFile() != null ? ": " + e.getFile() : "") + ")");
+    }
+    try {
+      checkNew(dir, command);
+    } catch (RuntimeException | java.io.IOException e) {
+      lock.close();
+      throw e;
+    }
+    return lock;
+  }
+
+  /**
+   * Gives up a new run folder before anything was written: where this run created it, deletes
+   * the lock file (still holding the lock) and the folder if it is empty; releases the lock.
+   */
+  static void abandon(RunLock lock, Path dir, boolean existed) {
+    try {
+      if (!existed) Files.deleteIfExists(dir.resolve(RunLock.FILE));
+      lock.close();
+      if (!existed) Files.deleteIfExists(dir);
+    } catch (java.io.IOException | RuntimeException e) {
+      // best effort: an empty folder with a lock file may stay; a later run may use it
+    }
+  }
+
+  private static void writeConfig(Path dir, TrialSettings s) throws java.io.IOException {
+    Map<String, Object> m = new LinkedHashMap<>(s.toMap());
+    m.put("version", Main.version());
+    AtomicFiles.writeString(dir.resolve(CONFIG), Json.pretty(m) + "\n");
+  }
+
+  private static void describe(DataSource src, ProxyTrainer trainer) {
     System.err.printf(Locale.ROOT, "jnas multitrial: %s; proxy: %d train and %d validation images at %dx%d%n", src.description(),
         trainer.trainSet().size(), trainer.validationSet().size(), trainer.trainSet().height(), trainer.trainSet().width());
-    RunDir run = RunDir.create(dir);
-    MultiTrialSearch.Outcome o = new MultiTrialSearch(s, space, strategy, trainer, run, System.err).run();
-    Map<io.jnas.multitrial.TrialResult.Status, Integer> c = o.counts();
+  }
+
+  private static void report(Path dir, MultiTrialSearch.Outcome o, PrintStream out) {
+    Map<TrialResult.Status, Integer> c = o.counts();
     out.printf(Locale.ROOT, "%s: %d trials (%d ok, %d stopped, %d failed, %d rejected) in %.1f s; ", dir, o.trials().size(),
-        c.get(io.jnas.multitrial.TrialResult.Status.OK), c.get(io.jnas.multitrial.TrialResult.Status.STOPPED),
-        c.get(io.jnas.multitrial.TrialResult.Status.FAILED), c.get(io.jnas.multitrial.TrialResult.Status.REJECTED), o.seconds());
+        c.get(TrialResult.Status.OK), c.get(TrialResult.Status.STOPPED), c.get(TrialResult.Status.FAILED),
+        c.get(TrialResult.Status.REJECTED), o.seconds());
     if (o.best() == null) {
       out.println("no trial trained to the end");
     } else {
       out.printf(Locale.ROOT, "best: trial %d, val acc %.4f, %,d params; Pareto front of %d%n", o.best().id(),
           o.best().accuracy(), o.best().params(), o.front().size());
     }
-    return 0;
   }
 }

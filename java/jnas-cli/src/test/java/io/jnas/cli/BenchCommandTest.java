@@ -37,4 +37,76 @@ class BenchCommandTest {
     assertEquals("0", r[0]);
     assertTrue(r[1].contains("--strategies"));
   }
+
+  /** A full table: validation = 70 + 2 x (edges with conv3x3), test = validation + 4; other data sets 1. */
+  static Path table(Path f, String header, double offset) throws Exception {
+    io.jnas.space.NasBench201Space space = new io.jnas.space.NasBench201Space();
+    StringBuilder sb = new StringBuilder(header).append('\n');
+    int[] d = new int[6];
+    for (int k = 0; k < 15_625; k++) {
+      for (int e = 5, x = k; e >= 0; e--, x /= 5) d[e] = x % 5;
+      double v = 70;
+      for (int x : d) v += x == 3 ? 2 : 0;
+      if (header.startsWith("arch")) sb.append(k).append(',').append(space.decode(d)).append(',').append(v + 4).append(',').append(v).append(",1,1,1,1\n");
+      else sb.append(space.decode(d)).append(',').append(v + offset).append('\n');
+    }
+    Files.writeString(f, sb.toString());
+    return f;
+  }
+
+  @Test
+  void unwritableOrHeldOutFailsBeforeAnyWork(@TempDir Path dir) throws Exception {
+    Path notAFolder = dir.resolve("file");
+    Files.writeString(notAFolder, "x");
+    Path bad = dir.resolve("bad.csv");
+    Files.writeString(bad, "arch\n");  // would fail at loading: the --out error must come first
+    CliRun r = CliRun.run("bench", "--table", bad.toString(), "--out", notAFolder.resolve("sub").toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("--out " + notAFolder.resolve("sub")) && r.err().contains("cannot create the run folder"), r.err());
+    Path held = dir.resolve("held");
+    try (io.jnas.search.RunLock l = io.jnas.search.RunLock.acquire(held, "bench", null)) {
+      r = CliRun.run("bench", "--table", bad.toString(), "--out", held.toString());
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains(held + ": in use by another run (pid "), r.err());
+    }
+    r = CliRun.run("bench", "--table", bad.toString(), "--out", dir.resolve("new").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("bad.csv:1: no column"), r.err());
+    assertFalse(Files.exists(dir.resolve("new")), "a bad table leaves no run folder");
+  }
+
+  @Test
+  void picksAndTheReportTableReachTheFiles(@TempDir Path dir) throws Exception {
+    Path main = table(dir.resolve("main.csv"), "arch,cellstr,cifar10-test,cifar10-val,cifar100-test,cifar100-val,imagenet-test,imagenet-val", 0);
+    Path rep = table(dir.resolve("long.csv"), "cellstr,cifar10-test", 20);
+    Path out = dir.resolve("run");
+    CliRun r = CliRun.run("bench", "--table", main.toString(), "--report-table", rep.toString(), "--strategies", "random,evolution",
+        "--queries", "12", "--seeds", "3", "--threads", "1", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    // best in the main table: 70 + 12 + 4 = 86 test; the best-by-reward cell's report accuracy: 82 + 20 = 102
+    assertTrue(r.out().contains("Best test accuracy in main.csv: 86.00%; reachable ceiling (test accuracy of the cell with the best "
+        + "validation accuracy): 86.00%"), r.out());
+    assertTrue(r.out().contains("Report table long.csv (15,625 of 15,625 cells; used only to report the picks): best test accuracy "
+        + "102.00%; reachable ceiling (its test accuracy of the cell with the best validation accuracy in main.csv): 102.00%"), r.out());
+    assertTrue(r.out().contains("| strategy | test acc at 12 | report-table test acc at 12 |"), r.out());
+    java.util.Map<String, Object> j = io.jnas.util.Json.parseObject(Files.readString(out.resolve("results.json")));
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> rnd = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) j.get("strategies")).get("random");
+    java.util.List<?> picks = (java.util.List<?>) rnd.get("picks");
+    assertEquals(3, picks.size());
+    assertEquals(12, ((java.util.List<?>) picks.get(0)).size());
+    String pick = (String) ((java.util.List<?>) picks.get(1)).get(11);
+    assertTrue(pick.matches("(\\|[a-z_0-9]+~\\d)+\\|(\\+(\\|[a-z_0-9]+~\\d)+\\|)+"), pick);
+    java.util.Map<?, ?> meta = (java.util.Map<?, ?>) j.get("meta");
+    assertEquals(20.0, ((java.util.Map<?, ?>) meta.get("params")).get("population"), "parameters as JSON numbers");
+    assertEquals(Boolean.TRUE, ((java.util.Map<?, ?>) meta.get("params")).get("aging"));
+    java.util.List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals(1 + 2 * 3 * 12, csv.size());
+    String row = csv.get(1 + 12 + 11);  // random, second seed, query 12
+    assertTrue(row.startsWith("random,1,") && row.endsWith("," + pick), row);
+    String[] f = row.split(",");
+    assertEquals(Double.parseDouble(f[5]) - 4 + 20, Double.parseDouble(f[6]), 1e-9, "report accuracy of the same cell: " + row);
+    assertTrue(Files.readString(out.resolve("table.md")).contains("sample standard deviation"));
+  }
 }

@@ -31,6 +31,17 @@ class MultiTrialCommandTest {
   }
 
   @Test
+  void theDefaultRunEvolves() {
+    io.jnas.multitrial.TrialSettings d = new io.jnas.multitrial.TrialSettings();
+    assertEquals("evolution", d.strategy);
+    assertTrue(d.trials > MultiTrialCommand.DEFAULT_POPULATION, "more trials than the population: mutations happen");
+    CliRun r = run("multitrial", "--help");
+    assertTrue(r.out().matches("(?s).*--population P +evolution: population size.*\\(default: "
+        + MultiTrialCommand.DEFAULT_POPULATION + "\\).*"), r.out());
+    assertTrue(r.out().matches("(?s).*--trials N .*\\(default: " + d.trials + "\\).*"), r.out());
+  }
+
+  @Test
   void tinyRunEndToEnd(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
     CliRun r = run("multitrial", "--data", "synthetic:train=64,val=32,test=8,seed=1", "--strategy", "random", "--trials", "2",

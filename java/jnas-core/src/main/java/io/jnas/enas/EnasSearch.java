@@ -502,10 +502,12 @@ public final class EnasSearch implements AutoCloseable {
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
     dir.writeString("final_arch.txt", arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
     // the pictures come from the supernet's own plan of this architecture: the cells as they run
+    // (a supernet without normal layers has no normal cell to plan: that one is drawn from the arc)
     NetworkPlan plan = net.plan(arch.normal().toInts(), arch.reduce().toInts());
     for (boolean red : new boolean[] {false, true}) {
-      NetworkPlan.Cell cell = plan.cells().stream().filter(c -> c.reduction() == red).findFirst().orElseThrow();
-      CellGraph g = CellDiagram.graph(cell, red ? "reduction cell" : "normal cell");
+      String title = red ? "reduction cell" : "normal cell";
+      CellGraph g = plan.cells().stream().filter(c -> c.reduction() == red).findFirst()
+          .map(c -> CellDiagram.graph(c, title)).orElseGet(() -> CellDiagram.graph(red ? arch.reduce() : arch.normal(), title));
       CellPicture.writeSvg(g, dir.file(red ? "reduce_cell.svg" : "normal_cell.svg"));
       CellPicture.writePng(g, dir.file(red ? "reduce_cell.png" : "normal_cell.png"));
     }

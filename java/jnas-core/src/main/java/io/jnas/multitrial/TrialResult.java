@@ -86,6 +86,38 @@ public record TrialResult(int id, int[] decisions, Genotype genotype, Status sta
     return m;
   }
 
+  /**
+   * The trial of a {@code trials.jsonl} line ({@link #toMap()}); unknown measures ({@code null})
+   * become -1 and NaN.
+   *
+   * @throws IllegalArgumentException naming the field that is missing or malformed
+   */
+  public static TrialResult fromMap(Map<String, Object> m) {
+    Object id = m.get("id");
+    if (!(id instanceof Number)) throw new IllegalArgumentException("trial: 'id' is " + id + ", expected a number");
+    if (!(m.get("decisions") instanceof List<?> dl)) throw new IllegalArgumentException("trial " + id + ": no 'decisions' list");
+    int[] d = new int[dl.size()];
+    for (int i = 0; i < d.length; i++) d[i] = ((Number) dl.get(i)).intValue();
+    Genotype g = m.get("genotype") instanceof Map<?, ?> gm ? Genotype.fromMap(cast(gm)) : null;
+    Status st = null;
+    for (Status v : Status.values()) if (v.id().equals(m.get("status"))) st = v;
+    if (st == null) throw new IllegalArgumentException("trial " + id + ": status is " + m.get("status") + ", expected ok, stopped, failed or rejected");
+    List<Double> acc = new ArrayList<>();
+    if (m.get("accuracy") instanceof List<?> al) for (Object a : al) acc.add(a == null ? Double.NaN : ((Number) a).doubleValue());
+    return new TrialResult(((Number) id).intValue(), d, g, st, m.get("reason") == null ? null : String.valueOf(m.get("reason")), acc,
+        m.get("params") instanceof Number p ? p.longValue() : -1, orNaN(m.get("flops")), orNaN(m.get("latency_ms")),
+        orNaN(m.get("seconds")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Map<?, ?> m) {
+    return (Map<String, Object>) m;
+  }
+
+  private static double orNaN(Object v) {
+    return v instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TrialResult t && id == t.id && Arrays.equals(decisions, t.decisions) && status == t.status

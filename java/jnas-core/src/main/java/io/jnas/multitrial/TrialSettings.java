@@ -21,7 +21,7 @@ public final class TrialSettings {
   /** Strategy hyperparameters by name (e.g. {@code population=10}). */
   public Map<String, String> strategyParams = new LinkedHashMap<>();
   /** Trials proposed in all (rejected and failed ones count). */
-  public int trials = 8;
+  public int trials = 16;
   /** Trials trained at once, each on its own Java thread with its own network. */
   public int parallel = 1;
   /** Epochs of proxy training per trial. */
@@ -85,18 +85,24 @@ public final class TrialSettings {
     return this;
   }
 
-  /** JSON-ready map of every field. */
+  /**
+   * JSON-ready map of every field. "All images" ({@code trainSubset} or {@code valSubset} 0)
+   * and "as stored" ({@code resolution} 0) are {@code null}; strategy parameters that are
+   * integers or booleans are JSON numbers and booleans.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("data", data);
     m.put("strategy", strategy);
-    m.put("strategy_params", new LinkedHashMap<String, Object>(strategyParams));
+    Map<String, Object> sp = new LinkedHashMap<>();
+    strategyParams.forEach((k, v) -> sp.put(k, typed(v)));
+    m.put("strategy_params", sp);
     m.put("trials", trials);
     m.put("parallel", parallel);
     m.put("epochs", epochs);
-    m.put("train_subset", trainSubset);
-    m.put("val_subset", valSubset);
-    m.put("resolution", resolution);
+    m.put("train_subset", trainSubset == 0 ? null : trainSubset);
+    m.put("val_subset", valSubset == 0 ? null : valSubset);
+    m.put("resolution", resolution == 0 ? null : resolution);
     m.put("layers", layers);
     m.put("channels", channels);
     m.put("nodes", nodes);
@@ -113,5 +119,81 @@ public final class TrialSettings {
     m.put("latency_repeats", latencyRepeats);
     m.put("seed", seed);
     return m;
+  }
+
+  /**
+   * The settings of {@link #toMap()}, as written by this version or an earlier one (numbers
+   * as JSON numbers or strings, 0 or null for "all" and "as stored", strategy parameters as
+   * strings); absent fields keep their defaults. Checked.
+   *
+   * @throws IllegalArgumentException naming a field of the wrong type or range
+   */
+  public static TrialSettings fromMap(Map<String, Object> m) {
+    TrialSettings s = new TrialSettings();
+    if (m.get("data") != null) s.data = String.valueOf(m.get("data"));
+    if (m.get("strategy") != null) s.strategy = String.valueOf(m.get("strategy"));
+    if (m.get("strategy_params") instanceof Map<?, ?> sp) {
+      s.strategyParams = new LinkedHashMap<>();
+      sp.forEach((k, v) -> s.strategyParams.put(String.valueOf(k), text(v)));
+    }
+    s.trials = (int) number(m, "trials", s.trials);
+    s.parallel = (int) number(m, "parallel", s.parallel);
+    s.epochs = (int) number(m, "epochs", s.epochs);
+    s.trainSubset = (int) number(m, "train_subset", 0);
+    s.valSubset = (int) number(m, "val_subset", 0);
+    s.resolution = (int) number(m, "resolution", 0);
+    s.layers = (int) number(m, "layers", s.layers);
+    s.channels = (int) number(m, "channels", s.channels);
+    s.nodes = (int) number(m, "nodes", s.nodes);
+    s.batch = (int) number(m, "batch", s.batch);
+    s.lr = number(m, "lr", s.lr);
+    s.momentum = number(m, "momentum", s.momentum);
+    s.weightDecay = number(m, "weight_decay", s.weightDecay);
+    s.gradClip = number(m, "grad_clip", s.gradClip);
+    if (m.get("early_stopping") != null) s.earlyStopping = EarlyStopping.of(String.valueOf(m.get("early_stopping")));
+    if (m.get("constraints") instanceof List<?> cs) {
+      for (Object c : cs) s.constraints.add(Constraint.parse(String.valueOf(c)));
+    }
+    s.latencyBatch = (int) number(m, "latency_batch", s.latencyBatch);
+    s.latencyRepeats = (int) number(m, "latency_repeats", s.latencyRepeats);
+    Object seed = m.get("seed");
+    if (seed instanceof String str) {
+      try {
+        s.seed = Long.parseLong(str.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("settings: seed is '" + str + "', expected an integer");
+      }
+    } else if (seed instanceof Number n) {
+      s.seed = n.longValue();
+    }
+    return s.check();
+  }
+
+  /** A field that is a number (or a number in a string, as older files have it); null or absent: {@code dflt}. */
+  private static double number(Map<String, Object> m, String key, double dflt) {
+    Object v = m.get(key);
+    if (v == null) return dflt;
+    if (v instanceof Number n) return n.doubleValue();
+    try {
+      return Double.parseDouble(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("settings: " + key + " is '" + v + "', expected a number");
+    }
+  }
+
+  /** A strategy parameter's text: an integral JSON number without a fraction ("10", not "10.0"). */
+  private static String text(Object v) {
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf(d.longValue());
+    return String.valueOf(v);
+  }
+
+  /** A strategy parameter's JSON value: an integer or a boolean where the text is one, else the text. */
+  private static Object typed(String v) {
+    if (v.equals("true") || v.equals("false")) return Boolean.parseBoolean(v);
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return v;
+    }
   }
 }

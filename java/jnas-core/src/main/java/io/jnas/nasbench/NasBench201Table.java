@@ -13,7 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The NAS-Bench-201 table in memory: validation and test accuracy (percent) of each of the
+ * The NAS-Bench-201 table in memory: validation and test accuracy (percent, as doubles: the
+ * file's decimals, not widened floats) of each of the
  * 15,625 cells on each {@link Nb201Dataset}, indexed by {@link NasBench201Space#index}.
  *
  * <p>The CSV has a header naming at least {@code cellstr} and, for each data set,
@@ -25,8 +26,9 @@ public final class NasBench201Table {
   public static final int SIZE = 15_625;
 
   private final Path source;
-  private final float[][] val = new float[Nb201Dataset.values().length][SIZE];
-  private final float[][] test = new float[Nb201Dataset.values().length][SIZE];
+  // doubles, so that 82.91 in the file is 82.91 in results.json (a float widened is 82.91000366)
+  private final double[][] val = new double[Nb201Dataset.values().length][SIZE];
+  private final double[][] test = new double[Nb201Dataset.values().length][SIZE];
 
   private NasBench201Table(Path source) {
     this.source = source;
@@ -106,11 +108,11 @@ public final class NasBench201Table {
     return i;
   }
 
-  private static float number(String[] f, int c, String[] names, Path file, int lineNo) {
+  private static double number(String[] f, int c, String[] names, Path file, int lineNo) {
     String s = f[c].trim();
     try {
-      float v = Float.parseFloat(s);
-      if (!Float.isFinite(v)) throw new NumberFormatException();
+      double v = Double.parseDouble(s);
+      if (!Double.isFinite(v)) throw new NumberFormatException();
       return v;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(file + ":" + lineNo + ": column " + names[c] + " is '" + s + "', expected a number");
@@ -130,20 +132,30 @@ public final class NasBench201Table {
   /** The highest test accuracy of any cell (the oracle). */
   public double bestTest(Nb201Dataset d) {
     double b = Double.NEGATIVE_INFINITY;
-    for (float v : test[d.ordinal()]) b = Math.max(b, v);
+    for (double v : test[d.ordinal()]) b = Math.max(b, v);
     return b;
   }
 
-  /** The test accuracy of the cell with the highest validation accuracy (the first such). */
+  /**
+   * The test accuracy of the cell with the highest validation accuracy (the first such): the
+   * ceiling a search rewarded by validation accuracy can reach.
+   */
   public double testOfBestValidation(Nb201Dataset d) {
-    float[] v = val[d.ordinal()];
+    return test(d, bestValidation(d));
+  }
+
+  /** The decision vector of the cell with the highest validation accuracy (the first such in index order). */
+  public int[] bestValidation(Nb201Dataset d) {
+    double[] v = val[d.ordinal()];
     int arg = 0;
     for (int k = 1; k < v.length; k++) if (v[k] > v[arg]) arg = k;
-    return test[d.ordinal()][arg];
+    int[] out = new int[Nb201Cell.EDGES];
+    for (int e = out.length - 1, x = arg; e >= 0; e--, x /= 5) out[e] = x % 5;
+    return out;
   }
 
   /** The validation accuracies of every cell, by index (a copy). */
-  public float[] validationColumn(Nb201Dataset d) {
+  public double[] validationColumn(Nb201Dataset d) {
     return Arrays.copyOf(val[d.ordinal()], SIZE);
   }
 }

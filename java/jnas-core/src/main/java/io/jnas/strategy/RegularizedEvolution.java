@@ -27,6 +27,7 @@ public final class RegularizedEvolution implements Strategy {
   private final boolean aging;
   private final Deque<Member> members = new ArrayDeque<>();
   private int asked;
+  private Member lastParent;
 
   /**
    * Evolution over {@code space}.
@@ -55,6 +56,7 @@ public final class RegularizedEvolution implements Strategy {
   @Override
   public int[] ask() {
     asked++;
+    lastParent = null;
     if (asked <= population || members.isEmpty()) return space.sample(rng);
     List<Member> list = new ArrayList<>(members);
     Member best = null;
@@ -62,7 +64,28 @@ public final class RegularizedEvolution implements Strategy {
       Member m = list.get(rng.nextInt(list.size()));
       if (best == null || m.reward() > best.reward()) best = m;
     }
+    lastParent = best;
     return Mutations.mutate(space, best.decisions(), rng);
+  }
+
+  /** The member the last {@link #ask()} mutated (the tournament's winner), or null where it was a random sample. */
+  public Member lastParent() {
+    return lastParent;
+  }
+
+  /** P, the population's size. */
+  public int populationSize() {
+    return population;
+  }
+
+  /** S, the tournament's size. */
+  public int tournamentSize() {
+    return tournament;
+  }
+
+  /** Whether the oldest member dies (true) or the worst (false). */
+  public boolean aging() {
+    return aging;
   }
 
   @Override

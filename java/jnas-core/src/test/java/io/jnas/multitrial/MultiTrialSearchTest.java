@@ -3,6 +3,7 @@ package io.jnas.multitrial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.backend.Backends;
@@ -267,6 +268,108 @@ class MultiTrialSearchTest {
     assertEquals(TrialResult.Status.OK, o.trials().get(4).status());
     assertEquals(0.2, st.told.get(3), 0, "a stopped trial's last accuracy is its reward");
     assertFalse(o.front().contains(o.trials().get(3)), "stopped trials are not on the front");
+  }
+
+  // ------------------------------------------------------------------ resume
+
+  /** A deterministic evaluator over NAS-Bench-201 vectors: a curve from the decisions; some fail, some are too big. */
+  private static TrialEvaluator.Candidate byDecisions(int id, int[] d, int killAt) {
+    if (id == killAt) throw new Error("scripted kill at trial " + id);  // not a trial failure: ends the run
+    long h = java.util.Arrays.hashCode(d) & 0xffffL;
+    double a = 0.2 + (h % 700) / 1000.0;
+    return new Scripted(100 + h % 50, List.of(a * 0.7, a * 0.9, a), h % 11 == 0, new boolean[1]);
+  }
+
+  private static MultiTrialSearch.Outcome runNb201(TrialSettings s, Path dir, int killAt, List<TrialResult> earlier, double secs)
+      throws Exception {
+    io.jnas.space.NasBench201Space space = new io.jnas.space.NasBench201Space();
+    Strategy st = Strategies.registry().get(s.strategy).create(space, s.seed, new StrategyParams(s.strategyParams));
+    Files.createDirectories(dir);
+    return new MultiTrialSearch(s, space, st, (id, d) -> byDecisions(id, d, killAt), dir, null).resume(earlier, secs);
+  }
+
+  @Test
+  void resumedRunsMakeTheTrialsOfAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+    for (String strategy : List.of("random", "evolution", "reinforce", "bo", "grid")) {
+      for (int parallel : new int[] {1, 3}) {
+        TrialSettings s = tiny(14);
+        s.strategy = strategy;
+        s.strategyParams.put("population", "4");
+        s.strategyParams.put("tournament", "2");
+        s.parallel = parallel;
+        s.epochs = 3;
+        s.earlyStopping = EarlyStopping.MEDIAN;
+        s.constraints.add(new Constraint(Objective.PARAMS, true, 145));
+        String tag = strategy + "-" + parallel;
+        MultiTrialSearch.Outcome ref = runNb201(s, tmp.resolve(tag + "-ref"), -1, List.of(), 0);
+        Path cut = tmp.resolve(tag + "-cut");
+        assertThrows(Throwable.class, () -> runNb201(s, cut, 9, List.of(), 0), tag);
+        Map<String, Object> sum = Json.parseObject(Files.readString(cut.resolve(MultiTrialSearch.SUMMARY)));
+        assertEquals("interrupted", sum.get("status"), tag);
+        assertEquals(14, ((Number) sum.get("planned_trials")).intValue(), tag);
+        List<TrialResult> earlier = MultiTrialSearch.readTrials(cut);
+        assertEquals(parallel == 1 ? 8 : 6, earlier.size(), tag + ": whole rounds only");
+        assertEquals(ref.trials().subList(0, earlier.size()), earlier, tag + ": trials read back as written");
+        MultiTrialSearch.Outcome res = runNb201(s, cut, -1, earlier, 1.5);
+        assertEquals(ref.trials(), res.trials(), tag);
+        assertEquals(ref.best(), res.best(), tag);
+        assertTrue(res.seconds() >= 1.5, "earlier sessions' wall time counts");
+        assertEquals(strip(tmp.resolve(tag + "-ref")), strip(cut), tag + ": trials.jsonl, parents included");
+        sum = Json.parseObject(Files.readString(cut.resolve(MultiTrialSearch.SUMMARY)));
+        assertEquals("done", sum.get("status"), tag);
+        assertEquals(14.0, sum.get("trials"), tag);
+      }
+    }
+  }
+
+  /** The lines of trials.jsonl without the wall-clock field. */
+  private static List<Map<String, Object>> strip(Path dir) throws IOException {
+    List<Map<String, Object>> out = lines(dir.resolve(MultiTrialSearch.TRIALS));
+    for (Map<String, Object> m : out) m.remove("seconds");
+    return out;
+  }
+
+  @Test
+  void resumeRefusesTrialsTheStrategyWouldNotPropose(@TempDir Path tmp) throws Exception {
+    TrialSettings s = tiny(6);
+    s.strategy = "random";
+    runNb201(s, tmp.resolve("a"), -1, List.of(), 0);
+    List<TrialResult> earlier = MultiTrialSearch.readTrials(tmp.resolve("a"));
+    s.seed = 99;
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> runNb201(s, tmp.resolve("b"), -1, earlier, 0));
+    assertTrue(e.getMessage().contains("trial 1: the strategy now proposes"), e.getMessage());
+  }
+
+  @Test
+  void evolutionRecordsParentsAndSaysWhenItStarts(@TempDir Path tmp) throws Exception {
+    TrialSettings s = tiny(9);
+    s.strategy = "evolution";
+    s.strategyParams.put("population", "3");
+    s.strategyParams.put("tournament", "2");
+    io.jnas.space.NasBench201Space space = new io.jnas.space.NasBench201Space();
+    Strategy st = Strategies.registry().get(s.strategy).create(space, s.seed, new StrategyParams(s.strategyParams));
+    java.io.ByteArrayOutputStream msg = new java.io.ByteArrayOutputStream();
+    Path dir = Files.createDirectories(tmp.resolve("e"));
+    new MultiTrialSearch(s, space, st, (id, d) -> new Scripted(100, List.of(0.1 * (id % 7)), false, new boolean[1]), dir,
+        new java.io.PrintStream(msg, true, java.nio.charset.StandardCharsets.UTF_8)).run();
+    String log = msg.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(log.contains("the population (3) is full: evolution starts; from trial 4 on"), log);
+    List<Map<String, Object>> ts = lines(dir.resolve(MultiTrialSearch.TRIALS));
+    for (int i = 0; i < 9; i++) {
+      Object parent = ts.get(i).get("parent");
+      if (i < 3) {
+        assertEquals(null, parent, "trial " + (i + 1) + " is a random sample");
+        continue;
+      }
+      int p = ((Number) parent).intValue();
+      assertTrue(p >= 1 && p <= i, "trial " + (i + 1) + " mutates an earlier trial: " + p);
+      assertTrue(log.contains("trial " + (i + 1) + " (mutant of trial " + p + "): ok"), log);
+      // a one-decision mutation of its parent
+      List<?> a = (List<?>) ts.get(i).get("decisions"), b = (List<?>) ts.get(p - 1).get("decisions");
+      int diff = 0;
+      for (int k = 0; k < a.size(); k++) if (!a.get(k).equals(b.get(k))) diff++;
+      assertEquals(1, diff, "trial " + (i + 1) + " against trial " + p);
+    }
   }
 
   @Test
