@@ -9,7 +9,7 @@ import io.jnas.tensor.Tensor;
  * output is the input.
  *
  * <p>Masks hold 0 or {@code 1/keepProb} and are a pure function of {@code (seed, index)}
- * (SplitMix64, {@code native/rng.h}): the same seed gives the same mask on every thread count
+ * (SplitMix64, {@code native/cpu/rng.h}): the same seed gives the same mask on every thread count
  * and backend. Pass a fresh seed each step from the run's seeded generator, and different
  * seeds to different layers: dropout's element i and drop-path's sample i draw the same number
  * under one seed.

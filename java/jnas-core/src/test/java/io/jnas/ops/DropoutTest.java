@@ -50,7 +50,7 @@ class DropoutTest {
     for (float m : dropoutMask(100, 1f, 3)) assertEquals(1f, m, "keepProb 1 dropped an element");
   }
 
-  /** The formula of native/rng.h in Java (SplitMix64): what a CUDA twin must reproduce too. */
+  /** The formula of native/cpu/rng.h in Java (SplitMix64): what a CUDA twin must reproduce too. */
   private static float javaMask(long seed, long index, float keep) {
     long golden = 0x9e3779b97f4a7c15L;
     long h = mix64(mix64(seed + golden) + (index + 1) * golden);
