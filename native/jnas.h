@@ -1,11 +1,14 @@
 /*
  * jnas.h: the one C API of jnas's native core.
  *
- * Both backends implement it: the CPU kernels in native/ (C++17, OpenBLAS
- * sgemm where it pays) as jnas_cpu_*, and their CUDA twins in cuda/ as
- * jnas_cuda_*, with the same names after the prefix and the same argument
- * order (the CUDA ones take a stream, a void*, last). No CUDA type appears
- * here, so the JavaCPP glue compiles with g++ alone.
+ * Both backends implement its kernels: the CPU kernels in native/cpu/ (C++17,
+ * OpenBLAS sgemm where it pays) as jnas_cpu_*, and their CUDA twins in cuda/
+ * as jnas_cuda_*, with the same names after the prefix and the same argument
+ * order (the CUDA ones take a stream, a void*, last). The backends, the tape,
+ * the op registry and the networks (native/graph/, the jnas_backend_* and
+ * jnas_net_* functions below) run every network step through one backend's
+ * table of these kernels (docs/engine.md). No CUDA type appears here, so the
+ * JavaCPP glue compiles with g++ alone.
  *
  * Conventions (read these once; every function follows them):
  *  - Dimension letters: B batch, C channels, H height, W width, OH/OW output
