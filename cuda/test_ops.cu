@@ -602,6 +602,25 @@ void test_softmax_xent(int B, int V, float ls) {
   run(t);
 }
 
+void test_argmax_hits(int B, int V) {
+  Test t{"argmax_hits", fmt("B%d V%d", B, V)};
+  int z = t.add("logits", IN, (size_t)B * V, -1, 4.f), lab = t.add_int("labels", IN, B, V, -1);
+  int hits = t.add_int("hits", OUT, 1, 0, kTolExact);
+  t.cpu_fwd = [=](Test& t) { return jnas_cpu_argmax_hits(t.ci(hits), t.c(z), t.ci(lab), B, V); };
+  t.gpu_fwd = [=](Test& t, cudaStream_t s) { return jnas_cuda_argmax_hits(t.di(hits), t.d(z), t.di(lab), B, V, s); };
+  run(t);
+}
+
+// clip_by_norm with the norm in a buffer of its own: above the limit it scales, below it must not touch.
+void test_clip_by_norm(int64_t N, float norm, float max_norm) {
+  Test t{"clip_by_norm", fmt("N=%lld norm=%g max=%g", (long long)N, norm, max_norm)};
+  int b = t.add("buf", DELTA, N, kTolElementwise);
+  int n = t.add_values("norm", IN, {norm}, -1);
+  t.cpu_fwd = [=](Test& t) { return jnas_cpu_clip_by_norm(t.c(b), N, t.c(n), max_norm); };
+  t.gpu_fwd = [=](Test& t, cudaStream_t s) { return jnas_cuda_clip_by_norm(t.d(b), N, t.d(n), max_norm, s); };
+  run(t);
+}
+
 void test_sgd(int64_t N, float mom, int nesterov) {
   Test t{"sgd_update", fmt("N=%lld momentum=%g nesterov=%d", (long long)N, mom, nesterov)};
   int p = t.add("param", DELTA, N, kTolElementwise), g = t.add("grad", IN, N, -1);
@@ -718,6 +737,10 @@ int main(int argc, char** argv) {
   test_linear(1024, 64, 10, true);  // split-K weight gradient
   test_softmax_xent(64, 10, 0.1f);
   test_softmax_xent(7, 1000, 0.f);
+  test_argmax_hits(160, 10);
+  test_argmax_hits(1000, 7);
+  test_clip_by_norm(100003, 12.f, 5.f);
+  test_clip_by_norm(1000, 3.f, 5.f);
   test_sgd(100003, 0.9f, 1);
   test_sgd(100003, 0.9f, 0);
   test_sgd(1000, 0.f, 0);
