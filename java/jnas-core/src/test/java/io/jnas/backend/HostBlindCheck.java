@@ -1,12 +1,10 @@
 package io.jnas.backend;
 
 import io.jnas.enas.Supernet;
-import io.jnas.genotype.Gene;
 import io.jnas.genotype.Genotype;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 import io.jnas.train.FinalNetwork;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -25,15 +23,8 @@ import java.util.SplittableRandom;
 public final class HostBlindCheck {
   private HostBlindCheck() {}
 
-  /** Every op of the registry, a none on a stride-2 edge, a reduction cell that keeps its inputs. */
-  static final Genotype EVERY_OP = new Genotype(
-      List.of(Gene.of("sep_conv_3x3", 0), Gene.of("sep_conv_5x5", 1), Gene.of("dil_conv_3x3", 2),
-          Gene.of("avg_pool_3x3", 1), Gene.of("none", 0), Gene.of("skip_connect", 3)),
-      List.of(2, 3, 4),
-      List.of(Gene.of("sep_conv_7x7", 0), Gene.of("conv_7x1_1x7", 1), Gene.of("max_pool_3x3", 0),
-          Gene.of("dil_conv_5x5", 2), Gene.of("none", 1), Gene.of("avg_pool_3x3", 3), Gene.of("skip_connect", 1),
-          Gene.of("max_pool_3x3", 4)),
-      List.of(0, 4, 5));
+  /** Every op of the registry (a shared test genotype). */
+  static final Genotype EVERY_OP = io.jnas.testing.Genotypes.EVERY_OP;
 
   private static int failures = 0;
 

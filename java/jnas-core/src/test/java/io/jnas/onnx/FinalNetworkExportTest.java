@@ -29,15 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps a cell input; odd image sizes so the stride-2 shapes round up.
  */
 class FinalNetworkExportTest {
-  /** Every op of {@link io.jnas.genotype.Op}; the reduction cell reads its inputs with stride 2. */
-  static final Genotype EVERY_OP = new Genotype(
-      List.of(Gene.of("sep_conv_3x3", 0), Gene.of("sep_conv_5x5", 1), Gene.of("dil_conv_3x3", 2),
-          Gene.of("avg_pool_3x3", 1), Gene.of("none", 0), Gene.of("skip_connect", 3)),
-      List.of(2, 3, 4),
-      List.of(Gene.of("sep_conv_7x7", 0), Gene.of("conv_7x1_1x7", 1), Gene.of("max_pool_3x3", 0),
-          Gene.of("dil_conv_5x5", 2), Gene.of("none", 1), Gene.of("avg_pool_3x3", 3), Gene.of("skip_connect", 1),
-          Gene.of("max_pool_3x3", 4)),
-      List.of(0, 3, 4, 5));
+  static final Genotype EVERY_OP = io.jnas.testing.Genotypes.EVERY_OP;
 
   private static float[] uniform(SplittableRandom rng, int n) {
     float[] v = new float[n];

@@ -1,0 +1,23 @@
+package io.jnas.testing;
+
+import io.jnas.genotype.Gene;
+import io.jnas.genotype.Genotype;
+import java.util.List;
+
+/** Genotypes the tests share. */
+public final class Genotypes {
+  private Genotypes() {}
+
+  /**
+   * Every op of the registry ({@link io.jnas.genotype.Op}), {@code none} on a stride-2 edge, and
+   * a reduction cell whose concat keeps a cell input (brought down by factorized reduce).
+   */
+  public static final Genotype EVERY_OP = new Genotype(
+      List.of(Gene.of("sep_conv_3x3", 0), Gene.of("sep_conv_5x5", 1), Gene.of("dil_conv_3x3", 2),
+          Gene.of("avg_pool_3x3", 1), Gene.of("none", 0), Gene.of("skip_connect", 3)),
+      List.of(2, 3, 4),
+      List.of(Gene.of("sep_conv_7x7", 0), Gene.of("conv_7x1_1x7", 1), Gene.of("max_pool_3x3", 0),
+          Gene.of("dil_conv_5x5", 2), Gene.of("none", 1), Gene.of("avg_pool_3x3", 3), Gene.of("skip_connect", 1),
+          Gene.of("max_pool_3x3", 4)),
+      List.of(0, 3, 4, 5));
+}
