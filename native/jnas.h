@@ -43,9 +43,13 @@ extern "C" {
 
 /* ---------------------------------------------------------------- runtime */
 
-/* Threads used by the CPU kernels' own loops (OpenBLAS has its own count). */
+/* Threads used by the CPU kernels' own loops (OpenBLAS has its own count): the process
+ * pool's size; get answers the count kernels called from this thread use. */
 void jnas_cpu_set_num_threads(int n);
 int jnas_cpu_get_num_threads(void);
+/* This OS thread's own count (0: the pool's): kernels called from this thread split their
+ * work into n chunks, so results are deterministic for n whatever other threads use. */
+void jnas_cpu_set_local_threads(int n);
 /* OpenBLAS's own thread count. */
 void jnas_cpu_set_blas_threads(int n);
 int jnas_cpu_get_blas_threads(void);

@@ -112,8 +112,14 @@ Pool& pool() {
 
 }  // namespace
 
-int num_threads() { return pool().size(); }
+// A thread's own count (0: the pool's): lets two searches in one process use different
+// thread counts, each deterministic for its own count (the chunking follows the count; a
+// count above the pool's size runs its extra chunks on the caller).
+thread_local int t_local_threads = 0;
+
+int num_threads() { return t_local_threads > 0 ? t_local_threads : pool().size(); }
 void set_num_threads(int n) { pool().resize(n); }
+void set_local_threads(int n) { t_local_threads = n > 0 ? n : 0; }
 
 int parallel_chunks(int64_t n, int64_t grain) {
   if (n <= 0) return 0;
@@ -151,4 +157,5 @@ void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn, in
 extern "C" {
 void jnas_cpu_set_num_threads(int n) { jnas::set_num_threads(n); }
 int jnas_cpu_get_num_threads(void) { return jnas::num_threads(); }
+void jnas_cpu_set_local_threads(int n) { jnas::set_local_threads(n); }
 }

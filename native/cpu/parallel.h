@@ -14,8 +14,10 @@
 
 namespace jnas {
 
+// The thread count of kernels called from this thread: its own (set_local_threads) or the pool's.
 int num_threads();
 void set_num_threads(int n);
+void set_local_threads(int n);
 
 // fn(begin, end) for each chunk of [0, n); runs inline when n < grain or one thread.
 void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn, int64_t grain = 1);

@@ -147,11 +147,28 @@ public final class Backends {
     return "cpu (" + NativeLib.jnas_cpu_get_num_threads() + " kernel threads, OpenBLAS " + NativeLib.jnas_cpu_get_blas_threads() + ")";
   }
 
-  /** Threads of the CPU kernels' own loops now (the native pool is one per process). */
+  /** Threads of the CPU kernels' own loops for calls from this thread: its own count ({@link #setThreadCpuThreads}) or the process pool's. */
   public static int cpuThreads() {
     NativeLib.load();
     return NativeLib.jnas_cpu_get_num_threads();
   }
+
+  /**
+   * Sets the CPU kernels' thread count for calls made from the current Java thread only (0 or
+   * less: back to the process setting), and returns the previous per-thread count. Two searches
+   * in one JVM, each on its own thread, can so use different counts, each deterministic for
+   * its own count; OpenBLAS's count stays process-wide (its results do not depend on it: it
+   * never splits a gemm's sum).
+   */
+  public static int setThreadCpuThreads(int n) {
+    NativeLib.load();
+    int before = LOCAL_THREADS.get();
+    NativeLib.jnas_cpu_set_local_threads(Math.max(0, n));
+    LOCAL_THREADS.set(Math.max(0, n));
+    return before;
+  }
+
+  private static final ThreadLocal<Integer> LOCAL_THREADS = ThreadLocal.withInitial(() -> 0);
 
   /** Threads of OpenBLAS now. */
   public static int blasThreads() {

@@ -44,6 +44,8 @@ final class NativeLib {
 
   static native int jnas_cpu_get_num_threads();
 
+  static native void jnas_cpu_set_local_threads(int n);
+
   static native void jnas_cpu_set_blas_threads(int n);
 
   static native int jnas_cpu_get_blas_threads();
