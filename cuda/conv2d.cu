@@ -31,6 +31,8 @@
 //  - dbias: one block per output channel, double accumulation, fixed order.
 //  - *_ref: one thread per output / input / weight element, plain loops over
 //    everything: the GPU-side oracle of the fast paths (slow; for tests).
+#include <algorithm>
+
 #include "gemm.cuh"
 
 namespace {
@@ -374,9 +376,48 @@ __global__ void ref_dbias_kernel(float* dbias, const float* dout, const Geom q) 
 
 }  // namespace
 
+// ---------------------------------------------------------------- fused ReLU
+// relu_in: the convolution of ReLU(inp). Here (correct first, fast later: the GPU issue)
+// the ReLU runs as its own pass into a scratch copy, and the backward adds the gradient
+// through it with jnas_cuda_relu_backward; the CPU kernels fuse it for real.
+namespace {
+
+// r (n) = ReLU(inp) in a stream-ordered scratch buffer the caller frees with cudaFreeAsync.
+int relu_copy(float** r, const float* inp, int64_t n, cudaStream_t st) {
+  JNAS_CUDA_TRY(cudaMallocAsync((void**)r, sizeof(float) * (size_t)std::max<int64_t>(n, 1), st));
+  return jnas_cuda_relu_forward(*r, inp, n, st);
+}
+
+template <typename F>
+int with_relu_input(const float* inp, int64_t n, cudaStream_t st, F&& f) {
+  float* r = nullptr;
+  int rc = relu_copy(&r, inp, n, st);
+  if (rc == 0) rc = f(r);
+  cudaError_t e = cudaFreeAsync(r, st);
+  return rc ? rc : (int)e;
+}
+
+// The backward through a fused ReLU: f(x, dx) runs the plain backward on x = ReLU(inp) into a
+// zeroed scratch dx (when dinp is wanted), which is then added into dinp where inp > 0.
+template <typename F>
+int backward_through_relu(float* dinp, const float* inp, int64_t n, cudaStream_t st, F&& f) {
+  return with_relu_input(inp, n, st, [&](const float* x) {
+    if (!dinp) return f(x, (float*)nullptr);
+    float* dx = nullptr;
+    JNAS_CUDA_TRY(cudaMallocAsync((void**)&dx, sizeof(float) * (size_t)std::max<int64_t>(n, 1), st));
+    int rc = (int)cudaMemsetAsync(dx, 0, sizeof(float) * (size_t)n, st);
+    if (rc == 0) rc = f(x, dx);
+    if (rc == 0) rc = jnas_cuda_relu_backward(dinp, dx, inp, n, st);
+    cudaError_t e = cudaFreeAsync(dx, st);
+    return rc ? rc : (int)e;
+  });
+}
+
+}  // namespace
+
 extern "C" {
 
-int jnas_cuda_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias,
+static int conv2d_forward_plain(float* out, const float* inp, const float* weight, const float* bias,
                              int B, int C_in, int H, int W, int C_out, int KH, int KW,
                              int stride, int pad_h, int pad_w, int dilation, int groups,
                              void* stream) {
@@ -395,7 +436,7 @@ int jnas_cuda_conv2d_forward(float* out, const float* inp, const float* weight, 
   return jnas_cuda::launch_gemm(op, q.Cog, q.B * q.OH * q.OW, q.Cig * q.KH * q.KW, q.G, st);
 }
 
-int jnas_cuda_conv2d_backward(float* dinp, float* dweight, float* dbias,
+static int conv2d_backward_plain(float* dinp, float* dweight, float* dbias,
                               const float* dout, const float* inp, const float* weight,
                               int B, int C_in, int H, int W, int C_out, int KH, int KW,
                               int stride, int pad_h, int pad_w, int dilation, int groups,
@@ -433,7 +474,7 @@ int jnas_cuda_conv2d_backward(float* dinp, float* dweight, float* dbias,
   return 0;
 }
 
-int jnas_cuda_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias,
+static int conv2d_forward_ref_plain(float* out, const float* inp, const float* weight, const float* bias,
                                  int B, int C_in, int H, int W, int C_out, int KH, int KW,
                                  int stride, int pad_h, int pad_w, int dilation, int groups,
                                  void* stream) {
@@ -446,7 +487,7 @@ int jnas_cuda_conv2d_forward_ref(float* out, const float* inp, const float* weig
   return JNAS_OK;
 }
 
-int jnas_cuda_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
+static int conv2d_backward_ref_plain(float* dinp, float* dweight, float* dbias,
                                   const float* dout, const float* inp, const float* weight,
                                   int B, int C_in, int H, int W, int C_out, int KH, int KW,
                                   int stride, int pad_h, int pad_w, int dilation, int groups,
@@ -469,6 +510,62 @@ int jnas_cuda_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
     JNAS_LAUNCH_CHECK();
   }
   return JNAS_OK;
+}
+
+
+
+int jnas_cuda_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias,
+                             int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                             int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
+                             void* stream) {
+  if (!relu_in)
+    return conv2d_forward_plain(out, inp, weight, bias, B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation,
+                                groups, stream);
+  return with_relu_input(inp, (int64_t)B * C_in * H * W, JNAS_STREAM(stream), [&](const float* x) {
+    return conv2d_forward_plain(out, x, weight, bias, B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation,
+                                groups, stream);
+  });
+}
+
+int jnas_cuda_conv2d_backward(float* dinp, float* dweight, float* dbias,
+                              const float* dout, const float* inp, const float* weight,
+                              int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                              int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
+                              void* stream) {
+  if (!relu_in)
+    return conv2d_backward_plain(dinp, dweight, dbias, dout, inp, weight, B, C_in, H, W, C_out, KH, KW, stride, pad_h,
+                                 pad_w, dilation, groups, stream);
+  return backward_through_relu(dinp, inp, (int64_t)B * C_in * H * W, JNAS_STREAM(stream), [&](const float* x, float* dx) {
+    return conv2d_backward_plain(dx, dweight, dbias, dout, x, weight, B, C_in, H, W, C_out, KH, KW, stride, pad_h,
+                                 pad_w, dilation, groups, stream);
+  });
+}
+
+int jnas_cuda_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias,
+                                 int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                                 int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
+                                 void* stream) {
+  if (!relu_in)
+    return conv2d_forward_ref_plain(out, inp, weight, bias, B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w,
+                                    dilation, groups, stream);
+  return with_relu_input(inp, (int64_t)B * C_in * H * W, JNAS_STREAM(stream), [&](const float* x) {
+    return conv2d_forward_ref_plain(out, x, weight, bias, B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w,
+                                    dilation, groups, stream);
+  });
+}
+
+int jnas_cuda_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
+                                  const float* dout, const float* inp, const float* weight,
+                                  int B, int C_in, int H, int W, int C_out, int KH, int KW,
+                                  int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
+                                  void* stream) {
+  if (!relu_in)
+    return conv2d_backward_ref_plain(dinp, dweight, dbias, dout, inp, weight, B, C_in, H, W, C_out, KH, KW, stride,
+                                     pad_h, pad_w, dilation, groups, stream);
+  return backward_through_relu(dinp, inp, (int64_t)B * C_in * H * W, JNAS_STREAM(stream), [&](const float* x, float* dx) {
+    return conv2d_backward_ref_plain(dx, dweight, dbias, dout, x, weight, B, C_in, H, W, C_out, KH, KW, stride,
+                                     pad_h, pad_w, dilation, groups, stream);
+  });
 }
 
 }  // extern "C"

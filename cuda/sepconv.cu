@@ -6,7 +6,8 @@
 //   w_dw  (C_in, 1, K, K)
 //   w_pw  (C_out, C_in, 1, 1)
 // Contract: forward OVERWRITES out and mid; backward ADDS into dinp, dw_dw,
-// dw_pw (NULL skips). Device pointers.
+// dw_pw (NULL skips). Device pointers. relu_in: the depthwise stage reads ReLU(inp)
+// (conv2d.cu's relu_in).
 // Shape: both stages are conv2d.cu's kernels (the direct depthwise kernels for
 // K in {1,3,5,7}, and the implicit GEMM for the pointwise stage). Backward
 // needs d(mid), an intermediate that is not a gradient buffer of the caller:
@@ -19,22 +20,22 @@ extern "C" {
 int jnas_cuda_sepconv_forward(float* out, float* mid, const float* inp,
                               const float* w_dw, const float* w_pw,
                               int B, int C_in, int H, int W, int C_out, int K,
-                              int stride, int pad, int dilation, void* stream) {
+                              int stride, int pad, int dilation, int relu_in, void* stream) {
   const int OH = jnas_cuda::out_size(H, K, stride, pad, dilation);
   const int OW = jnas_cuda::out_size(W, K, stride, pad, dilation);
   if (OH <= 0 || OW <= 0) return JNAS_E_ARG;
   int rc = jnas_cuda_conv2d_forward(mid, inp, w_dw, nullptr, B, C_in, H, W, C_in, K, K, stride, pad,
-                                    pad, dilation, C_in, stream);
+                                    pad, dilation, C_in, relu_in, stream);
   if (rc) return rc;
   return jnas_cuda_conv2d_forward(out, mid, w_pw, nullptr, B, C_in, OH, OW, C_out, 1, 1, 1, 0, 0, 1, 1,
-                                  stream);
+                                  0, stream);
 }
 
 int jnas_cuda_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw,
                                const float* dout, const float* mid, const float* inp,
                                const float* w_dw, const float* w_pw,
                                int B, int C_in, int H, int W, int C_out, int K,
-                               int stride, int pad, int dilation, void* stream) {
+                               int stride, int pad, int dilation, int relu_in, void* stream) {
   const int OH = jnas_cuda::out_size(H, K, stride, pad, dilation);
   const int OW = jnas_cuda::out_size(W, K, stride, pad, dilation);
   if (OH <= 0 || OW <= 0) return JNAS_E_ARG;
@@ -51,10 +52,10 @@ int jnas_cuda_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw,
     }
   }
   int rc = jnas_cuda_conv2d_backward(dmid, dw_pw, nullptr, dout, mid, w_pw, B, C_in, OH, OW, C_out, 1, 1,
-                                     1, 0, 0, 1, 1, stream);
+                                     1, 0, 0, 1, 1, 0, stream);
   if (rc == 0 && need_dmid) {
     rc = jnas_cuda_conv2d_backward(dinp, dw_dw, nullptr, dmid, inp, w_dw, B, C_in, H, W, C_in, K, K,
-                                   stride, pad, pad, dilation, C_in, stream);
+                                   stride, pad, pad, dilation, C_in, relu_in, stream);
   }
   if (dmid) {
     cudaError_t e = cudaFreeAsync(dmid, st);

@@ -415,11 +415,11 @@ void test_drop_path(int B, int64_t per, float kp, uint64_t seed) {
 // conv2d through the fast CUDA path (ref = false) or the CUDA naive reference,
 // both against the CPU fast path. no_dinp: backward with dinp = NULL.
 void test_conv2d(bool ref, int B, int Ci, int H, int W, int Co, int KH, int KW, int st, int ph, int pw,
-                 int dil, int G, bool bias, bool no_dinp = false) {
+                 int dil, int G, bool bias, bool no_dinp = false, int relu = 0) {
   const int OH = osz(H, KH, st, ph, dil), OW = osz(W, KW, st, pw, dil);
   Test t{ref ? "conv2d_ref" : "conv2d",
-         fmt("B%d %d->%d %dx%d k%dx%d s%d p%d,%d d%d g%d%s%s", B, Ci, Co, H, W, KH, KW, st, ph, pw, dil, G,
-             bias ? " bias" : "", no_dinp ? " dinp=NULL" : "")};
+         fmt("B%d %d->%d %dx%d k%dx%d s%d p%d,%d d%d g%d%s%s%s", B, Ci, Co, H, W, KH, KW, st, ph, pw, dil, G,
+             bias ? " bias" : "", no_dinp ? " dinp=NULL" : "", relu ? " relu_in" : "")};
   const size_t nin = (size_t)B * Ci * H * W, nout = (size_t)B * Co * OH * OW, nw = (size_t)Co * (Ci / G) * KH * KW;
   int x = t.add("inp", IN, nin, -1), w = t.add("weight", IN, nw, -1, 0.3f);
   int bi = bias ? t.add("bias", IN, Co, -1) : -1;
@@ -428,44 +428,45 @@ void test_conv2d(bool ref, int B, int Ci, int H, int W, int Co, int KH, int KW, 
   int dw = t.add("dweight", DELTA, nw, kTolReduction), db = bias ? t.add("dbias", DELTA, Co, kTolReduction) : -1;
   auto P = [](Test& t, int i, bool dev) -> float* { return i < 0 ? nullptr : dev ? t.d(i) : t.c(i); };
   t.cpu_fwd = [=](Test& t) {
-    return jnas_cpu_conv2d_forward(t.c(y), t.c(x), t.c(w), P(t, bi, false), B, Ci, H, W, Co, KH, KW, st, ph, pw, dil, G);
+    return jnas_cpu_conv2d_forward(t.c(y), t.c(x), t.c(w), P(t, bi, false), B, Ci, H, W, Co, KH, KW, st, ph, pw, dil, G,
+                                   relu);
   };
   t.cpu_bwd = [=](Test& t) {
     return jnas_cpu_conv2d_backward(P(t, dx, false), t.c(dw), P(t, db, false), t.c(dy), t.c(x), t.c(w), B, Ci, H, W,
-                                    Co, KH, KW, st, ph, pw, dil, G);
+                                    Co, KH, KW, st, ph, pw, dil, G, relu);
   };
   auto fwd = ref ? jnas_cuda_conv2d_forward_ref : jnas_cuda_conv2d_forward;
   auto bwd = ref ? jnas_cuda_conv2d_backward_ref : jnas_cuda_conv2d_backward;
   t.gpu_fwd = [=](Test& t, cudaStream_t s) {
-    return fwd(t.d(y), t.d(x), t.d(w), P(t, bi, true), B, Ci, H, W, Co, KH, KW, st, ph, pw, dil, G, s);
+    return fwd(t.d(y), t.d(x), t.d(w), P(t, bi, true), B, Ci, H, W, Co, KH, KW, st, ph, pw, dil, G, relu, s);
   };
   t.gpu_bwd = [=](Test& t, cudaStream_t s) {
     return bwd(P(t, dx, true), t.d(dw), P(t, db, true), t.d(dy), t.d(x), t.d(w), B, Ci, H, W, Co, KH, KW, st, ph, pw,
-               dil, G, s);
+               dil, G, relu, s);
   };
   run(t);
 }
 
-void test_sepconv(int B, int Ci, int H, int W, int Co, int K, int st, int pad, int dil) {
+void test_sepconv(int B, int Ci, int H, int W, int Co, int K, int st, int pad, int dil, int relu = 0) {
   const int OH = osz(H, K, st, pad, dil), OW = osz(W, K, st, pad, dil);
-  Test t{"sepconv", fmt("B%d %d->%d %dx%d k%d s%d p%d d%d", B, Ci, Co, H, W, K, st, pad, dil)};
+  Test t{"sepconv", fmt("B%d %d->%d %dx%d k%d s%d p%d d%d%s", B, Ci, Co, H, W, K, st, pad, dil, relu ? " relu_in" : "")};
   const size_t nin = (size_t)B * Ci * H * W, nmid = (size_t)B * Ci * OH * OW, nout = (size_t)B * Co * OH * OW;
   int x = t.add("inp", IN, nin, -1), wd = t.add("w_dw", IN, (size_t)Ci * K * K, -1, 0.3f),
       wp = t.add("w_pw", IN, (size_t)Co * Ci, -1, 0.3f);
   int y = t.add("out", OUT, nout, kTolReduction), mid = t.add("mid", OUT, nmid, kTolReduction);
   int dy = t.add("dout", IN, nout, -1), dx = t.add("dinp", DELTA, nin, kTolReduction);
   int dwd = t.add("dw_dw", DELTA, (size_t)Ci * K * K, kTolReduction), dwp = t.add("dw_pw", DELTA, (size_t)Co * Ci, kTolReduction);
-  t.cpu_fwd = [=](Test& t) { return jnas_cpu_sepconv_forward(t.c(y), t.c(mid), t.c(x), t.c(wd), t.c(wp), B, Ci, H, W, Co, K, st, pad, dil); };
+  t.cpu_fwd = [=](Test& t) { return jnas_cpu_sepconv_forward(t.c(y), t.c(mid), t.c(x), t.c(wd), t.c(wp), B, Ci, H, W, Co, K, st, pad, dil, relu); };
   t.cpu_bwd = [=](Test& t) {
     return jnas_cpu_sepconv_backward(t.c(dx), t.c(dwd), t.c(dwp), t.c(dy), t.c(mid), t.c(x), t.c(wd), t.c(wp), B, Ci, H,
-                                     W, Co, K, st, pad, dil);
+                                     W, Co, K, st, pad, dil, relu);
   };
   t.gpu_fwd = [=](Test& t, cudaStream_t s) {
-    return jnas_cuda_sepconv_forward(t.d(y), t.d(mid), t.d(x), t.d(wd), t.d(wp), B, Ci, H, W, Co, K, st, pad, dil, s);
+    return jnas_cuda_sepconv_forward(t.d(y), t.d(mid), t.d(x), t.d(wd), t.d(wp), B, Ci, H, W, Co, K, st, pad, dil, relu, s);
   };
   t.gpu_bwd = [=](Test& t, cudaStream_t s) {
     return jnas_cuda_sepconv_backward(t.d(dx), t.d(dwd), t.d(dwp), t.d(dy), t.d(mid), t.d(x), t.d(wd), t.d(wp), B, Ci,
-                                      H, W, Co, K, st, pad, dil, s);
+                                      H, W, Co, K, st, pad, dil, relu, s);
   };
   run(t);
 }
@@ -718,6 +719,12 @@ int main(int argc, char** argv) {
   test_sepconv(4, 16, 16, 16, 16, 3, 1, 1, 1);
   test_sepconv(4, 16, 15, 15, 24, 5, 2, 2, 1);
   test_sepconv(4, 16, 16, 16, 16, 3, 1, 2, 2);
+  test_sepconv(4, 16, 16, 16, 16, 5, 1, 2, 1, 1);  // fused ReLU (the supernet's sep convs)
+  test_sepconv(4, 16, 15, 15, 24, 3, 2, 1, 1, 1);  // fused ReLU, stride 2
+  for (int ref = 0; ref < 2; ref++) {
+    test_conv2d(ref, 8, 36, 16, 16, 36, 1, 1, 1, 0, 0, 1, 1, false, false, 1);  // ReLU-conv1x1 (preprocessing)
+    test_conv2d(ref, 2, 8, 9, 11, 8, 1, 7, 1, 0, 3, 1, 1, false, false, 1);     // ReLU-conv1x7
+  }
   test_maxpool(4, 8, 16, 16, 3, 1, 1);
   test_maxpool(3, 5, 15, 17, 3, 2, 1);
   test_maxpool(2, 4, 16, 16, 2, 2, 0);

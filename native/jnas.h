@@ -70,22 +70,25 @@ void jnas_cpu_sgemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
  * weight  (C_out, C_in/groups, KH, KW)
  * bias    (C_out) or NULL
  * OH = (H + 2*pad_h - dilation*(KH-1) - 1)/stride + 1, likewise OW.
- * groups divides C_in and C_out; groups == C_in == C_out is depthwise. */
+ * groups divides C_in and C_out; groups == C_in == C_out is depthwise.
+ * relu_in != 0: the convolution reads ReLU(inp), a ReLU fused into it (nothing stores the
+ * ReLU's output); backward then adds the gradient through that ReLU into dinp (zero where
+ * inp <= 0) and the weight gradient is taken against ReLU(inp). The same for sepconv. */
 int jnas_cpu_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias,
                             int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                            int stride, int pad_h, int pad_w, int dilation, int groups);
+                            int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in);
 int jnas_cpu_conv2d_backward(float* dinp, float* dweight, float* dbias,
                              const float* dout, const float* inp, const float* weight,
                              int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                             int stride, int pad_h, int pad_w, int dilation, int groups);
+                             int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in);
 /* The naive reference (direct loops, no im2col, no BLAS): the oracle of the fast path. */
 int jnas_cpu_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias,
                                 int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                                int stride, int pad_h, int pad_w, int dilation, int groups);
+                                int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in);
 int jnas_cpu_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
                                  const float* dout, const float* inp, const float* weight,
                                  int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                                 int stride, int pad_h, int pad_w, int dilation, int groups);
+                                 int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in);
 
 /* ---------------------------------------------------------- separable conv */
 
@@ -98,12 +101,12 @@ int jnas_cpu_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
 int jnas_cpu_sepconv_forward(float* out, float* mid, const float* inp,
                              const float* w_dw, const float* w_pw,
                              int B, int C_in, int H, int W, int C_out, int K,
-                             int stride, int pad, int dilation);
+                             int stride, int pad, int dilation, int relu_in);
 int jnas_cpu_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw,
                               const float* dout, const float* mid, const float* inp,
                               const float* w_dw, const float* w_pw,
                               int B, int C_in, int H, int W, int C_out, int K,
-                              int stride, int pad, int dilation);
+                              int stride, int pad, int dilation, int relu_in);
 
 /* -------------------------------------------------------------------- pools */
 
@@ -401,32 +404,32 @@ int jnas_cuda_last_error(void);
  * atomics); split counts depend on the shapes only. */
 int jnas_cuda_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias,
                              int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                             int stride, int pad_h, int pad_w, int dilation, int groups,
+                             int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
                              void* stream);
 int jnas_cuda_conv2d_backward(float* dinp, float* dweight, float* dbias,
                               const float* dout, const float* inp, const float* weight,
                               int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                              int stride, int pad_h, int pad_w, int dilation, int groups,
+                              int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
                               void* stream);
 /* One thread per output/input/weight element, direct loops: the GPU-side oracle. */
 int jnas_cuda_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias,
                                  int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                                 int stride, int pad_h, int pad_w, int dilation, int groups,
+                                 int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
                                  void* stream);
 int jnas_cuda_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
                                   const float* dout, const float* inp, const float* weight,
                                   int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                                  int stride, int pad_h, int pad_w, int dilation, int groups,
+                                  int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in,
                                   void* stream);
 int jnas_cuda_sepconv_forward(float* out, float* mid, const float* inp,
                               const float* w_dw, const float* w_pw,
                               int B, int C_in, int H, int W, int C_out, int K,
-                              int stride, int pad, int dilation, void* stream);
+                              int stride, int pad, int dilation, int relu_in, void* stream);
 int jnas_cuda_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw,
                                const float* dout, const float* mid, const float* inp,
                                const float* w_dw, const float* w_pw,
                                int B, int C_in, int H, int W, int C_out, int K,
-                               int stride, int pad, int dilation, void* stream);
+                               int stride, int pad, int dilation, int relu_in, void* stream);
 int jnas_cuda_maxpool_forward(float* out, int32_t* argmax, const float* inp,
                               int B, int C, int H, int W, int K, int stride, int pad, void* stream);
 int jnas_cuda_maxpool_backward(float* dinp, const float* dout, const int32_t* argmax,

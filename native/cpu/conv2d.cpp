@@ -91,7 +91,7 @@ inline void valid_cols(int OW, int W, int stride, int off, int* lo, int* hi) {
 // im2col of one sample, channels [c0, c0+Cg_in) of x (C_in, H, W), into
 // col (Kd, ldc) (already offset to this sample's first column): row (ci*KH+kh)*KW+kw,
 // column oh*OW+ow.
-void im2col(float* col, int64_t ldc, const float* x, const Geom& g) {
+void im2col(float* col, int64_t ldc, const float* x, const Geom& g, bool relu) {
   for (int ci = 0; ci < g.Cg_in; ci++) {
     const float* xc = x + (int64_t)ci * g.H * g.W;  // (H, W)
     for (int kh = 0; kh < g.KH; kh++) {
@@ -114,6 +114,8 @@ void im2col(float* col, int64_t ldc, const float* x, const Geom& g) {
           } else {
             for (int ow = lo; ow < hi; ow++) r[ow] = xc[xo + (int64_t)ow * g.stride];
           }
+          if (relu)
+            for (int ow = lo; ow < hi; ow++) r[ow] = r[ow] > 0.f ? r[ow] : 0.f;
           for (int ow = hi; ow < g.OW; ow++) r[ow] = 0.f;
         }
       }
@@ -147,6 +149,11 @@ void col2im_add(float* dx, const float* col, int64_t ldc, const Geom& g) {
   }
 }
 
+// dx (n) += t where x > 0: the end of a backward through a fused ReLU whose input is x.
+void add_masked(float* dx, const float* t, const float* x, int64_t n) {
+  for (int64_t i = 0; i < n; i++) dx[i] += x[i] > 0.f ? t[i] : 0.f;
+}
+
 // Samples per block so that col (Kd, nb*P) fits the budget (at least one).
 int block_samples(const Geom& g) {
   int64_t per = std::max<int64_t>(1, g.Kd * g.P);
@@ -173,7 +180,7 @@ void bias_backward(float* dbias, const float* dout, int B, int C_out, int64_t P)
 
 // out (B, C, OH, OW) = direct depthwise conv of inp (B, C, H, W) with weight (C, 1, KH, KW).
 void depthwise_forward(float* out, const float* inp, const float* weight, const float* bias,
-                       const Geom& g) {
+                       const Geom& g, bool relu) {
   int C = g.C_out;
   jnas::parallel_for((int64_t)g.B * C, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; i++) {
@@ -194,7 +201,12 @@ void depthwise_forward(float* out, const float* inp, const float* weight, const 
             int lo, hi;
             valid_cols(g.OW, g.W, g.stride, off, &lo, &hi);
             int64_t xo = (int64_t)ih * g.W + off;
-            if (g.stride == 1) {
+            if (relu) {
+              for (int ow = lo; ow < hi; ow++) {
+                float v = x[xo + (int64_t)ow * g.stride];
+                orow[ow] += wv * (v > 0.f ? v : 0.f);
+              }
+            } else if (g.stride == 1) {
               for (int ow = lo; ow < hi; ow++) orow[ow] += wv * x[xo + ow];
             } else {
               for (int ow = lo; ow < hi; ow++) orow[ow] += wv * x[xo + (int64_t)ow * g.stride];
@@ -207,11 +219,16 @@ void depthwise_forward(float* out, const float* inp, const float* weight, const 
 }
 
 void depthwise_backward(float* dinp, float* dweight, float* dbias, const float* dout,
-                        const float* inp, const float* weight, const Geom& g) {
+                        const float* inp, const float* weight, const Geom& g, bool relu) {
   int C = g.C_out;
   int KK = g.KH * g.KW;
   jnas::parallel_for(C, [&](int64_t c0, int64_t c1) {
     std::vector<double> dw(KK);
+    std::vector<float> rx, tdx;  // relu: the plane's ReLU(x), and its gradient before the mask
+    if (relu) {
+      rx.resize((size_t)g.H * g.W);
+      tdx.resize((size_t)g.H * g.W);
+    }
     for (int64_t c = c0; c < c1; c++) {
       const float* w = weight + c * KK;  // (KH, KW)
       std::fill(dw.begin(), dw.end(), 0.0);
@@ -221,6 +238,15 @@ void depthwise_backward(float* dinp, float* dweight, float* dbias, const float* 
         const float* d = dout + plane * g.P;            // (OH, OW)
         const float* x = inp + plane * g.H * g.W;       // (H, W)
         float* dx = dinp ? dinp + plane * g.H * g.W : nullptr;  // (H, W)
+        const float* xin = x;
+        if (relu) {
+          for (int64_t i = 0; i < (int64_t)g.H * g.W; i++) rx[i] = x[i] > 0.f ? x[i] : 0.f;
+          x = rx.data();
+          if (dx) {
+            std::fill(tdx.begin(), tdx.end(), 0.f);
+            dx = tdx.data();
+          }
+        }
         if (dbias) {
           float t = 0.f;
           for (int64_t p = 0; p < g.P; p++) t += d[p];
@@ -250,6 +276,7 @@ void depthwise_backward(float* dinp, float* dweight, float* dbias, const float* 
             dw[kh * g.KW + kw] += acc;
           }
         }
+        if (relu && dinp) add_masked(dinp + plane * g.H * g.W, tdx.data(), xin, (int64_t)g.H * g.W);
       }
       if (dweight) for (int k = 0; k < KK; k++) dweight[c * KK + k] += (float)dw[k];
       if (dbias) dbias[c] += (float)db;
@@ -260,7 +287,7 @@ void depthwise_backward(float* dinp, float* dweight, float* dbias, const float* 
 // --------------------------------------------------------- dense and grouped
 
 int gemm_forward(float* out, const float* inp, const float* weight, const float* bias,
-                 const Geom& g) {
+                 const Geom& g, bool relu) {
   int nb = block_samples(g);
   int64_t ldc = (int64_t)nb * g.P;
   std::vector<float> col, res;
@@ -273,7 +300,7 @@ int gemm_forward(float* out, const float* inp, const float* weight, const float*
       jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
         for (int64_t j = j0; j < j1; j++) {
           const float* x = inp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
-          im2col(col.data() + j * g.P, N, x, g);
+          im2col(col.data() + j * g.P, N, x, g, relu);
         }
       });
       // res (Cg_out, n*P) = W_g (Cg_out, Kd) x col (Kd, n*P)
@@ -298,7 +325,7 @@ int gemm_forward(float* out, const float* inp, const float* weight, const float*
 }
 
 int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
-                  const float* inp, const float* weight, const Geom& g) {
+                  const float* inp, const float* weight, const Geom& g, bool relu) {
   if (dbias) bias_backward(dbias, dout, g.B, g.C_out, g.P);
   if (!dinp && !dweight) return JNAS_OK;
   int nb = block_samples(g);
@@ -322,7 +349,7 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
         jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
           for (int64_t j = j0; j < j1; j++) {
             const float* x = inp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
-            im2col(col.data() + j * g.P, N, x, g);
+            im2col(col.data() + j * g.P, N, x, g, relu);
           }
         });
         // dweight_g (Cg_out, Kd) += dres (Cg_out, n*P) x col^T (n*P, Kd)
@@ -336,9 +363,17 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
                     weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, dres.data(), (int)N, 0.f,
                     col.data(), (int)N);
         jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
+          std::vector<float> t;  // relu: the sample's gradient before the mask
+          if (relu) t.resize((size_t)g.Cg_in * g.H * g.W);
           for (int64_t j = j0; j < j1; j++) {
-            float* dx = dinp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
-            col2im_add(dx, col.data() + j * g.P, N, g);
+            int64_t at = (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
+            if (relu) {
+              std::fill(t.begin(), t.end(), 0.f);
+              col2im_add(t.data(), col.data() + j * g.P, N, g);
+              add_masked(dinp + at, t.data(), inp + at, (int64_t)t.size());
+            } else {
+              col2im_add(dinp + at, col.data() + j * g.P, N, g);
+            }
           }
         });
       }
@@ -353,43 +388,45 @@ extern "C" {
 
 int jnas_cpu_conv2d_forward(float* out, const float* inp, const float* weight, const float* bias,
                             int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                            int stride, int pad_h, int pad_w, int dilation, int groups) {
+                            int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in) {
   Geom g = geom(B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation, groups);
+  bool relu = relu_in != 0;
   if (jnas::pointwise_fits(KH, KW, stride, pad_h, pad_w, groups)) {
-    jnas::pointwise_forward(out, inp, weight, bias, B, C_in, g.P, C_out);
+    jnas::pointwise_forward(out, inp, weight, bias, B, C_in, g.P, C_out, relu);
     return JNAS_OK;
   }
   if (g.Cg_in == 1 && g.Cg_out == 1) {
     if (jnas::depthwise_s1_fits(KH, KW, stride, pad_h, pad_w, dilation)) {
-      jnas::depthwise_s1_forward(out, inp, weight, bias, B, C_in, H, W, KH, KW, pad_h, pad_w, dilation);
+      jnas::depthwise_s1_forward(out, inp, weight, bias, B, C_in, H, W, KH, KW, pad_h, pad_w, dilation, relu);
     } else {
-      depthwise_forward(out, inp, weight, bias, g);
+      depthwise_forward(out, inp, weight, bias, g, relu);
     }
     return JNAS_OK;
   }
-  return gemm_forward(out, inp, weight, bias, g);
+  return gemm_forward(out, inp, weight, bias, g, relu);
 }
 
 int jnas_cpu_conv2d_backward(float* dinp, float* dweight, float* dbias,
                              const float* dout, const float* inp, const float* weight,
                              int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                             int stride, int pad_h, int pad_w, int dilation, int groups) {
+                             int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in) {
   Geom g = geom(B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation, groups);
+  bool relu = relu_in != 0;
   if (jnas::pointwise_fits(KH, KW, stride, pad_h, pad_w, groups)) {
     if (dbias) bias_backward(dbias, dout, B, C_out, g.P);
-    jnas::pointwise_backward(dinp, dweight, dout, inp, weight, B, C_in, g.P, C_out);
+    jnas::pointwise_backward(dinp, dweight, dout, inp, weight, B, C_in, g.P, C_out, relu);
     return JNAS_OK;
   }
   if (g.Cg_in == 1 && g.Cg_out == 1) {
     if (jnas::depthwise_s1_fits(KH, KW, stride, pad_h, pad_w, dilation)) {
       if (dbias) bias_backward(dbias, dout, B, C_out, g.P);
-      jnas::depthwise_s1_backward(dinp, dweight, dout, inp, weight, B, C_in, H, W, KH, KW, pad_h, pad_w, dilation);
+      jnas::depthwise_s1_backward(dinp, dweight, dout, inp, weight, B, C_in, H, W, KH, KW, pad_h, pad_w, dilation, relu);
     } else {
-      depthwise_backward(dinp, dweight, dbias, dout, inp, weight, g);
+      depthwise_backward(dinp, dweight, dbias, dout, inp, weight, g, relu);
     }
     return JNAS_OK;
   }
-  return gemm_backward(dinp, dweight, dbias, dout, inp, weight, g);
+  return gemm_backward(dinp, dweight, dbias, dout, inp, weight, g, relu);
 }
 
 // ------------------------------------------------------------------ reference
@@ -399,7 +436,7 @@ int jnas_cpu_conv2d_backward(float* dinp, float* dweight, float* dbias,
 
 int jnas_cpu_conv2d_forward_ref(float* out, const float* inp, const float* weight, const float* bias,
                                 int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                                int stride, int pad_h, int pad_w, int dilation, int groups) {
+                                int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in) {
   Geom g = geom(B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation, groups);
   for (int b = 0; b < B; b++)
     for (int co = 0; co < C_out; co++) {
@@ -414,6 +451,7 @@ int jnas_cpu_conv2d_forward_ref(float* out, const float* inp, const float* weigh
                 int iw = ow * stride - pad_w + kw * dilation;
                 if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
                 double x = inp[(((int64_t)b * C_in + gr * g.Cg_in + ci) * H + ih) * W + iw];
+                if (relu_in && !(x > 0)) x = 0;
                 double w = weight[(((int64_t)co * g.Cg_in + ci) * KH + kh) * KW + kw];
                 s += x * w;
               }
@@ -426,7 +464,7 @@ int jnas_cpu_conv2d_forward_ref(float* out, const float* inp, const float* weigh
 int jnas_cpu_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
                                  const float* dout, const float* inp, const float* weight,
                                  int B, int C_in, int H, int W, int C_out, int KH, int KW,
-                                 int stride, int pad_h, int pad_w, int dilation, int groups) {
+                                 int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in) {
   Geom g = geom(B, C_in, H, W, C_out, KH, KW, stride, pad_h, pad_w, dilation, groups);
   std::vector<double> dx, dw, db;  // double accumulators, added into the outputs at the end
   try {
@@ -451,8 +489,9 @@ int jnas_cpu_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
                 if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
                 int64_t xi = (((int64_t)b * C_in + gr * g.Cg_in + ci) * H + ih) * W + iw;
                 int64_t wi = (((int64_t)co * g.Cg_in + ci) * KH + kh) * KW + kw;
-                if (dinp) dx[xi] += d * weight[wi];
-                if (dweight) dw[wi] += d * inp[xi];
+                bool pass = !relu_in || inp[xi] > 0;  // the fused ReLU: x > 0 passes
+                if (dinp && pass) dx[xi] += d * weight[wi];
+                if (dweight && pass) dw[wi] += d * inp[xi];
               }
         }
     }

@@ -38,10 +38,31 @@ namespace {
 
 constexpr int64_t kTileP = 256;  // output columns per work item
 
+// y += v where mask > 0 (the backward of a fused ReLU: mask is the ReLU's input).
+inline void store_masked(float* y, __m256 v, const float* mask) {
+  __m256 keep = _mm256_cmp_ps(_mm256_loadu_ps(mask), _mm256_setzero_ps(), _CMP_GT_OQ);
+  _mm256_storeu_ps(y, _mm256_add_ps(_mm256_loadu_ps(y), _mm256_and_ps(v, keep)));
+}
+
+// ReLU of 8 floats, or the floats themselves.
+template <bool RELU>
+inline __m256 ld(const float* p) {
+  __m256 v = _mm256_loadu_ps(p);
+  return RELU ? _mm256_max_ps(v, _mm256_setzero_ps()) : v;
+}
+template <bool RELU>
+inline float ld1(const float* p) {
+  return RELU ? (*p > 0.f ? *p : 0.f) : *p;  // as jnas_cpu_relu_forward: -0 and NaN give 0
+}
+
 // Y (M, ldp) [+]= A (M, K) x X (K, ldp), columns [p0, p1) only; bias (M) or NULL
-// initializes when not accumulating.
-void pw_block(float* Y, const float* A, const float* X, const float* bias, int M, int K, int64_t ldp,
-              int64_t p0, int64_t p1, bool acc) {
+// initializes when not accumulating. RELU_X: X is read through a ReLU (a fused ReLU
+// on the input). MASK (backward through a fused ReLU): Y += the product where
+// mask (M, ldp) > 0, computed in full before it is masked and added (acc is ignored).
+template <bool RELU_X, bool MASK>
+void pw_block_t(float* Y, const float* A, const float* X, const float* bias, int M, int K, int64_t ldp,
+                int64_t p0, int64_t p1, bool acc, const float* mask) {
+  if (MASK) acc = false;
   int64_t p = p0;
   for (; p + 16 <= p1; p += 16) {
     int m = 0;
@@ -58,8 +79,8 @@ void pw_block(float* Y, const float* A, const float* X, const float* bias, int M
       }
       const float* a = A + (int64_t)m * K;
       for (int k = 0; k < K; k++) {
-        __m256 x0 = _mm256_loadu_ps(X + (int64_t)k * ldp + p);
-        __m256 x1 = _mm256_loadu_ps(X + (int64_t)k * ldp + p + 8);
+        __m256 x0 = ld<RELU_X>(X + (int64_t)k * ldp + p);
+        __m256 x1 = ld<RELU_X>(X + (int64_t)k * ldp + p + 8);
         for (int r = 0; r < 4; r++) {
           __m256 w = _mm256_broadcast_ss(a + (int64_t)r * K + k);
           c[r][0] = _mm256_fmadd_ps(w, x0, c[r][0]);
@@ -68,8 +89,13 @@ void pw_block(float* Y, const float* A, const float* X, const float* bias, int M
       }
       for (int r = 0; r < 4; r++) {
         float* y = Y + (int64_t)(m + r) * ldp + p;
-        _mm256_storeu_ps(y, c[r][0]);
-        _mm256_storeu_ps(y + 8, c[r][1]);
+        if (MASK) {
+          store_masked(y, c[r][0], mask + (int64_t)(m + r) * ldp + p);
+          store_masked(y + 8, c[r][1], mask + (int64_t)(m + r) * ldp + p + 8);
+        } else {
+          _mm256_storeu_ps(y, c[r][0]);
+          _mm256_storeu_ps(y + 8, c[r][1]);
+        }
       }
     }
     for (; m < M; m++) {
@@ -78,21 +104,35 @@ void pw_block(float* Y, const float* A, const float* X, const float* bias, int M
       __m256 c1 = acc ? _mm256_loadu_ps(y + 8) : c0;
       for (int k = 0; k < K; k++) {
         __m256 w = _mm256_broadcast_ss(A + (int64_t)m * K + k);
-        c0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(X + (int64_t)k * ldp + p), c0);
-        c1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(X + (int64_t)k * ldp + p + 8), c1);
+        c0 = _mm256_fmadd_ps(w, ld<RELU_X>(X + (int64_t)k * ldp + p), c0);
+        c1 = _mm256_fmadd_ps(w, ld<RELU_X>(X + (int64_t)k * ldp + p + 8), c1);
       }
-      _mm256_storeu_ps(y, c0);
-      _mm256_storeu_ps(y + 8, c1);
+      if (MASK) {
+        store_masked(y, c0, mask + (int64_t)m * ldp + p);
+        store_masked(y + 8, c1, mask + (int64_t)m * ldp + p + 8);
+      } else {
+        _mm256_storeu_ps(y, c0);
+        _mm256_storeu_ps(y + 8, c1);
+      }
     }
   }
   for (; p < p1; p++) {  // tail columns
     for (int m = 0; m < M; m++) {
       float* y = Y + (int64_t)m * ldp + p;
       float s = acc ? *y : (bias ? bias[m] : 0.f);
-      for (int k = 0; k < K; k++) s += A[(int64_t)m * K + k] * X[(int64_t)k * ldp + p];
-      *y = s;
+      for (int k = 0; k < K; k++) s += A[(int64_t)m * K + k] * ld1<RELU_X>(X + (int64_t)k * ldp + p);
+      if (MASK) {
+        *y += mask[(int64_t)m * ldp + p] > 0.f ? s : 0.f;
+      } else {
+        *y = s;
+      }
     }
   }
+}
+
+void pw_block(float* Y, const float* A, const float* X, const float* bias, int M, int K, int64_t ldp, int64_t p0,
+              int64_t p1, bool acc) {
+  pw_block_t<false, false>(Y, A, X, bias, M, K, ldp, p0, p1, acc, nullptr);
 }
 
 inline float hsum(__m256 v) {
@@ -102,7 +142,9 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-// G (M, N) += D (M, P) x X (N, P)^T: dot products along P, 4x2 blocks.
+// G (M, N) += D (M, P) x X (N, P)^T: dot products along P, 4x2 blocks; X through a ReLU
+// when RELU_X (the weight gradient of a convolution with a fused ReLU on its input).
+template <bool RELU_X>
 void dot_block(double* G, const float* D, const float* X, int M, int N, int64_t P) {
   int64_t P8 = P & ~int64_t(7);
   int m = 0;
@@ -112,8 +154,8 @@ void dot_block(double* G, const float* D, const float* X, int M, int N, int64_t 
       __m256 c[4][2];
       for (int r = 0; r < 4; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
       for (int64_t p = 0; p < P8; p += 8) {
-        __m256 x0 = _mm256_loadu_ps(X + (int64_t)n * P + p);
-        __m256 x1 = _mm256_loadu_ps(X + (int64_t)(n + 1) * P + p);
+        __m256 x0 = ld<RELU_X>(X + (int64_t)n * P + p);
+        __m256 x1 = ld<RELU_X>(X + (int64_t)(n + 1) * P + p);
         for (int r = 0; r < 4; r++) {
           __m256 d = _mm256_loadu_ps(D + (int64_t)(m + r) * P + p);
           c[r][0] = _mm256_fmadd_ps(d, x0, c[r][0]);
@@ -123,7 +165,7 @@ void dot_block(double* G, const float* D, const float* X, int M, int N, int64_t 
       for (int r = 0; r < 4; r++) {
         for (int s = 0; s < 2; s++) {
           float t = hsum(c[r][s]);
-          for (int64_t p = P8; p < P; p++) t += D[(int64_t)(m + r) * P + p] * X[(int64_t)(n + s) * P + p];
+          for (int64_t p = P8; p < P; p++) t += D[(int64_t)(m + r) * P + p] * ld1<RELU_X>(X + (int64_t)(n + s) * P + p);
           G[(int64_t)(m + r) * N + n + s] += t;
         }
       }
@@ -131,7 +173,7 @@ void dot_block(double* G, const float* D, const float* X, int M, int N, int64_t 
     for (; n < N; n++) {
       for (int r = 0; r < 4; r++) {
         float t = 0.f;
-        for (int64_t p = 0; p < P; p++) t += D[(int64_t)(m + r) * P + p] * X[(int64_t)n * P + p];
+        for (int64_t p = 0; p < P; p++) t += D[(int64_t)(m + r) * P + p] * ld1<RELU_X>(X + (int64_t)n * P + p);
         G[(int64_t)(m + r) * N + n] += t;
       }
     }
@@ -140,10 +182,10 @@ void dot_block(double* G, const float* D, const float* X, int M, int N, int64_t 
     for (int n = 0; n < N; n++) {
       __m256 c = _mm256_setzero_ps();
       for (int64_t p = 0; p < P8; p += 8) {
-        c = _mm256_fmadd_ps(_mm256_loadu_ps(D + (int64_t)m * P + p), _mm256_loadu_ps(X + (int64_t)n * P + p), c);
+        c = _mm256_fmadd_ps(_mm256_loadu_ps(D + (int64_t)m * P + p), ld<RELU_X>(X + (int64_t)n * P + p), c);
       }
       float t = hsum(c);
-      for (int64_t p = P8; p < P; p++) t += D[(int64_t)m * P + p] * X[(int64_t)n * P + p];
+      for (int64_t p = P8; p < P; p++) t += D[(int64_t)m * P + p] * ld1<RELU_X>(X + (int64_t)n * P + p);
       G[(int64_t)m * N + n] += t;
     }
   }
@@ -174,23 +216,28 @@ bool pointwise_fits(int KH, int KW, int stride, int pad_h, int pad_w, int groups
 }
 
 void pointwise_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int C_in,
-                       int64_t P, int C_out) {
+                       int64_t P, int C_out, bool relu) {
   // out (B, C_out, P); inp (B, C_in, P); weight (C_out, C_in); bias (C_out) or NULL
   for_tiles(B, P, [&](int b, int64_t p0, int64_t p1) {
-    pw_block(out + (int64_t)b * C_out * P, weight, inp + (int64_t)b * C_in * P, bias, C_out, C_in, P, p0, p1, false);
+    float* o = out + (int64_t)b * C_out * P;
+    const float* x = inp + (int64_t)b * C_in * P;
+    if (relu) pw_block_t<true, false>(o, weight, x, bias, C_out, C_in, P, p0, p1, false, nullptr);
+    else pw_block(o, weight, x, bias, C_out, C_in, P, p0, p1, false);
   });
 }
 
 void pointwise_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
-                        int B, int C_in, int64_t P, int C_out) {
+                        int B, int C_in, int64_t P, int C_out, bool relu, bool overwrite) {
   // dinp (B, C_in, P) += W^T dout; dweight (C_out, C_in) += sum_b dout[b] inp[b]^T
   if (dinp) {
     std::vector<float> wt((size_t)C_in * C_out);  // (C_in, C_out)
     for (int o = 0; o < C_out; o++)
       for (int i = 0; i < C_in; i++) wt[(size_t)i * C_out + o] = weight[(size_t)o * C_in + i];
     for_tiles(B, P, [&](int b, int64_t p0, int64_t p1) {
-      pw_block(dinp + (int64_t)b * C_in * P, wt.data(), dout + (int64_t)b * C_out * P, nullptr, C_in, C_out, P, p0, p1,
-               true);
+      float* dx = dinp + (int64_t)b * C_in * P;
+      const float* d = dout + (int64_t)b * C_out * P;
+      if (relu) pw_block_t<false, true>(dx, wt.data(), d, nullptr, C_in, C_out, P, p0, p1, true, inp + (int64_t)b * C_in * P);
+      else pw_block(dx, wt.data(), d, nullptr, C_in, C_out, P, p0, p1, !overwrite);
     });
   }
   if (dweight) {
@@ -198,7 +245,10 @@ void pointwise_backward(float* dinp, float* dweight, const float* dout, const fl
     std::vector<double> part((size_t)chunks * C_out * C_in, 0.0);
     parallel_for_chunks(B, chunks, [&](int ch, int64_t b0, int64_t b1) {
       double* g = part.data() + (size_t)ch * C_out * C_in;
-      for (int64_t b = b0; b < b1; b++) dot_block(g, dout + b * C_out * P, inp + b * C_in * P, C_out, C_in, P);
+      for (int64_t b = b0; b < b1; b++) {
+        if (relu) dot_block<true>(g, dout + b * C_out * P, inp + b * C_in * P, C_out, C_in, P);
+        else dot_block<false>(g, dout + b * C_out * P, inp + b * C_in * P, C_out, C_in, P);
+      }
     });
     for (int ch = 0; ch < chunks; ch++)
       for (size_t k = 0; k < (size_t)C_out * C_in; k++) dweight[k] += (float)part[(size_t)ch * C_out * C_in + k];
@@ -212,8 +262,15 @@ bool depthwise_s1_fits(int KH, int KW, int stride, int pad_h, int pad_w, int dil
 namespace {
 
 // o (OH, OW) [+]= sum_{kh,kw} w[kh,kw] * xp[oh + kh*d, ow + kw*d]; xp (OH + d(KH-1), Wp).
-void stencil(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW, float b0,
-             bool acc) {
+// MASK (the backward of a fused ReLU): o += the sum where mask (OH, OW) > 0, the sum taken
+// in full first (acc and b0 are then ignored).
+template <bool MASK>
+void stencil_t(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW, float b0,
+               bool acc, const float* mask) {
+  if (MASK) {
+    acc = false;
+    b0 = 0.f;
+  }
   for (int oh = 0; oh < OH; oh++) {
     float* orow = o + (int64_t)oh * OW;
     int ow = 0;
@@ -223,7 +280,8 @@ void stencil(float* o, const float* xp, int Wp, const float* w, int KH, int KW, 
         const float* r = xp + (int64_t)(oh + kh * d) * Wp + ow;
         for (int kw = 0; kw < KW; kw++) a = _mm256_fmadd_ps(_mm256_broadcast_ss(w + kh * KW + kw), _mm256_loadu_ps(r + kw * d), a);
       }
-      _mm256_storeu_ps(orow + ow, a);
+      if (MASK) store_masked(orow + ow, a, mask + (int64_t)oh * OW + ow);
+      else _mm256_storeu_ps(orow + ow, a);
     }
     for (; ow < OW; ow++) {
       float a = acc ? orow[ow] : b0;
@@ -231,22 +289,36 @@ void stencil(float* o, const float* xp, int Wp, const float* w, int KH, int KW, 
         const float* r = xp + (int64_t)(oh + kh * d) * Wp + ow;
         for (int kw = 0; kw < KW; kw++) a += w[kh * KW + kw] * r[kw * d];
       }
-      orow[ow] = a;
+      if (MASK) orow[ow] += mask[(int64_t)oh * OW + ow] > 0.f ? a : 0.f;
+      else orow[ow] = a;
     }
   }
 }
 
-// dst (H + 2*ph, W + 2*pw) = src (H, W) with a zero border.
-void pad_plane(float* dst, const float* src, int H, int W, int ph, int pw) {
+void stencil(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW, float b0,
+             bool acc) {
+  stencil_t<false>(o, xp, Wp, w, KH, KW, d, OH, OW, b0, acc, nullptr);
+}
+
+// dst (H + 2*ph, W + 2*pw) = src (H, W) with a zero border; ReLU(src) when relu.
+void pad_plane(float* dst, const float* src, int H, int W, int ph, int pw, bool relu = false) {
   int Wp = W + 2 * pw;
   std::memset(dst, 0, sizeof(float) * (size_t)(H + 2 * ph) * Wp);
-  for (int h = 0; h < H; h++) std::memcpy(dst + (int64_t)(h + ph) * Wp + pw, src + (int64_t)h * W, sizeof(float) * W);
+  for (int h = 0; h < H; h++) {
+    float* d = dst + (int64_t)(h + ph) * Wp + pw;
+    const float* r = src + (int64_t)h * W;
+    if (relu) {
+      for (int w = 0; w < W; w++) d[w] = r[w] > 0.f ? r[w] : 0.f;
+    } else {
+      std::memcpy(d, r, sizeof(float) * W);
+    }
+  }
 }
 
 }  // namespace
 
 void depthwise_s1_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int C, int H,
-                          int W, int KH, int KW, int pad_h, int pad_w, int dilation) {
+                          int W, int KH, int KW, int pad_h, int pad_w, int dilation, bool relu) {
   int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
   int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
   parallel_for((int64_t)B * C, [&](int64_t i0, int64_t i1) {
@@ -254,7 +326,7 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
     float* xp = scratch(buf, (size_t)Hp * Wp);
     for (int64_t i = i0; i < i1; i++) {
       int c = (int)(i % C);
-      pad_plane(xp, inp + i * H * W, H, W, pad_h, pad_w);
+      pad_plane(xp, inp + i * H * W, H, W, pad_h, pad_w, relu);
       stencil(out + i * OH * OW, xp, Wp, weight + (int64_t)c * KH * KW, KH, KW, dilation, OH, OW,
               bias ? bias[c] : 0.f, false);
     }
@@ -262,7 +334,7 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
 }
 
 void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
-                           int B, int C, int H, int W, int KH, int KW, int pad_h, int pad_w, int dilation) {
+                           int B, int C, int H, int W, int KH, int KW, int pad_h, int pad_w, int dilation, bool relu) {
   int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
   int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
   int qh = dilation * (KH - 1) - pad_h, qw = dilation * (KW - 1) - pad_w;  // >= 0 (depthwise_s1_fits)
@@ -281,10 +353,11 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
         const float* d = dout + plane * OH * OW;  // (OH, OW)
         if (dinp) {
           pad_plane(sp, d, OH, OW, qh, qw);
-          stencil(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, 0.f, true);
+          if (relu) stencil_t<true>(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, 0.f, true, inp + plane * H * W);
+          else stencil(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, 0.f, true);
         }
         if (dweight) {
-          pad_plane(sp, inp + plane * H * W, H, W, pad_h, pad_w);
+          pad_plane(sp, inp + plane * H * W, H, W, pad_h, pad_w, relu);
           for (int kh = 0; kh < KH; kh++) {
             for (int kw = 0; kw < KW; kw++) {
               __m256 a = _mm256_setzero_ps();

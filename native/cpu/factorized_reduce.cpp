@@ -101,7 +101,7 @@ int jnas_cpu_factorized_reduce_forward(float* out, const float* inp,
     int Ck = path == 0 ? g.C1 : g.C2;
     gather(xs.data(), inp, g, path);
     int rc = jnas_cpu_conv2d_forward(part.data(), xs.data(), path == 0 ? w1 : w2, nullptr, B, C_in,
-                                     g.OH, g.OW, Ck, 1, 1, 1, 0, 0, 1, 1);
+                                     g.OH, g.OW, Ck, 1, 1, 1, 0, 0, 1, 1, 0);
     if (rc != JNAS_OK) return rc;
     to_full(out, part.data(), g, path == 0 ? 0 : g.C1, Ck);
   }
@@ -125,7 +125,7 @@ int jnas_cpu_factorized_reduce_backward(float* dinp, float* dw1, float* dw2,
     if (dinp) std::memset(dxs.data(), 0, sizeof(float) * dxs.size());
     int rc = jnas_cpu_conv2d_backward(dinp ? dxs.data() : nullptr, dw, nullptr, part.data(),
                                       xs.data(), path == 0 ? w1 : w2, B, C_in, g.OH, g.OW, Ck, 1, 1,
-                                      1, 0, 0, 1, 1);
+                                      1, 0, 0, 1, 1, 0);
     if (rc != JNAS_OK) return rc;
     if (dinp) scatter_add(dinp, dxs.data(), inp, g, path);
   }

@@ -221,8 +221,8 @@ class FinalNet : public Net {
     t.scope = "aux";
     x = t.relu(x);
     x = t.avgpool(x, aux_pool_, 3, 0);
-    x = t.relu(norm(t.conv(x, P(aux_w1_), 128, 1, 1, 1, 0, 0), aux_bn1_));
-    x = t.conv(x, P(aux_w2_), 768, aux_PH_, aux_PW_, 1, 0, 0);
+    x = norm(t.conv(x, P(aux_w1_), 128, 1, 1, 1, 0, 0), aux_bn1_);
+    x = t.conv(x, P(aux_w2_), 768, aux_PH_, aux_PW_, 1, 0, 0, 1, 1, true);  // ReLU fused
     x = t.relu(norm(x, aux_bn2_));
     Param b = P(aux_fc_b_);
     return t.linear(x, P(aux_fc_w_), &b, classes_);

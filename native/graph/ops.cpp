@@ -42,8 +42,7 @@ template <int K>
 Act* sep_apply(Net& net, const OpParams& p, Act* x, int stride) {
   Tape& t = net.t();
   for (int k = 0; k < 2; k++) {
-    x = t.relu(x);
-    x = t.sepconv(x, net.P(p.w[2 * k]), net.P(p.w[2 * k + 1]), K, k == 0 ? stride : 1, K / 2, 1);
+    x = t.sepconv(x, net.P(p.w[2 * k]), net.P(p.w[2 * k + 1]), K, k == 0 ? stride : 1, K / 2, 1, true);  // ReLU fused
     x = net.norm(x, p.bn[k]);
   }
   return x;
@@ -60,8 +59,7 @@ void dil_make(Net& net, const std::string& p, int C, int, OpParams& out) {
 template <int K>
 Act* dil_apply(Net& net, const OpParams& p, Act* x, int stride) {
   Tape& t = net.t();
-  x = t.relu(x);
-  x = t.sepconv(x, net.P(p.w[0]), net.P(p.w[1]), K, stride, K - 1, 2);
+  x = t.sepconv(x, net.P(p.w[0]), net.P(p.w[1]), K, stride, K - 1, 2, true);  // ReLU fused
   return net.norm(x, p.bn[0]);
 }
 
@@ -74,8 +72,7 @@ void conv71_make(Net& net, const std::string& p, int C, int, OpParams& out) {
 Act* conv71_apply(Net& net, const OpParams& p, Act* x, int stride) {
   Tape& t = net.t();
   int C = x->s.C;
-  x = t.relu(x);
-  x = t.conv(x, net.P(p.w[0]), C, 1, 7, 1, 0, 3);
+  x = t.conv(x, net.P(p.w[0]), C, 1, 7, 1, 0, 3, 1, 1, true);  // ReLU fused
   x = t.conv(x, net.P(p.w[1]), C, 7, 1, stride, 3, 0);
   return net.norm(x, p.bn[0]);
 }
@@ -111,7 +108,7 @@ OpParams relu_conv_bn_make(Net& net, const std::string& prefix, int C_in, int C_
 Act* relu_conv_bn(Net& net, const OpParams& p, Act* x) {
   Param w = net.P(p.w[0]);
   int C_out = (int)(w.n / x->s.C);
-  return net.norm(net.t().conv(net.t().relu(x), w, C_out, 1, 1, 1, 0, 0), p.bn[0]);
+  return net.norm(net.t().conv(x, w, C_out, 1, 1, 1, 0, 0, 1, 1, true), p.bn[0]);  // ReLU fused
 }
 
 OpParams fr_bn_make(Net& net, const std::string& wprefix, const std::string& bn_name, int C_in, int C_out) {

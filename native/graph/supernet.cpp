@@ -190,7 +190,7 @@ class Supernet : public Net {
     for (int k = 0; k < N_ + 2; k++) {
       if (used[k]) continue;
       pc.outputs.push_back(k);
-      parts.push_back(t.conv(t.relu(states[k]), P(d.final_w[k]), d.C, 1, 1, 1, 0, 0));
+      parts.push_back(t.conv(states[k], P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused
     }
     describe(std::move(pc));
     Act* out = parts.size() == 1 ? parts[0] : t.sum(parts);

@@ -247,6 +247,7 @@ void Tape::ok(int code, const char* what) {
 
 void Tape::trace(const char* op, std::vector<Act*> in, Act* out, std::vector<std::pair<std::string, int>> params,
                  std::vector<std::pair<std::string, double>> attrs, int64_t running) {
+  for (Act* a : in) a->uses++;
   if (!plan) return;
   PlanStep s;
   s.op = op;
@@ -258,6 +259,13 @@ void Tape::trace(const char* op, std::vector<Act*> in, Act* out, std::vector<std
   s.attrs = std::move(attrs);
   s.running = running;
   plan->steps.push_back(std::move(s));
+}
+
+Act* Tape::traced_relu(Act* x, bool relu_in) {
+  if (!relu_in || !plan) return x;
+  Act* r = act(x->s);  // the dry backend allocates nothing
+  trace("relu", {x}, r);
+  return r;
 }
 
 Act* Tape::act(Shape s) {
@@ -354,44 +362,46 @@ Act* Tape::relu(Act* x) {
 }
 
 Act* Tape::conv(Act* x, const Param& w, int C_out, int KH, int KW, int stride, int pad_h, int pad_w, int dilation,
-                int groups) {
+                int groups, bool relu_in) {
   Shape s = x->s;
   int OH = jnas_out_size(s.H, KH, stride, pad_h, dilation), OW = jnas_out_size(s.W, KW, stride, pad_w, dilation);
   Act* y = act({s.B, C_out, OH, OW});
   flops += 2.0 * y->s.n() * (s.C / groups) * KH * KW;
+  int relu = relu_in ? 1 : 0;
   timed("conv2d", [&] {
     ok(be->conv2d_forward(y->data, x->data, w.w, nullptr, s.B, s.C, s.H, s.W, C_out, KH, KW, stride, pad_h, pad_w,
-                          dilation, groups, be->stream),
+                          dilation, groups, relu, be->stream),
        "conv2d_forward");
   });
-  trace("conv2d", {x}, y, {{"weight", w.id}},
+  trace("conv2d", {traced_relu(x, relu_in)}, y, {{"weight", w.id}},
         {{"kh", KH}, {"kw", KW}, {"stride", stride}, {"pad_h", pad_h}, {"pad_w", pad_w}, {"dilation", dilation},
          {"groups", groups}});
   push_timed("conv2d", [=] {
     ok(be->conv2d_backward(grad_or_null(x), w.g, nullptr, grad(y), x->data, w.w, s.B, s.C, s.H, s.W, C_out, KH, KW,
-                           stride, pad_h, pad_w, dilation, groups, be->stream),
+                           stride, pad_h, pad_w, dilation, groups, relu, be->stream),
        "conv2d_backward");
   });
   return y;
 }
 
-Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, int pad, int dilation) {
+Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, int pad, int dilation, bool relu_in) {
   Shape s = x->s;
   int C_out = (int)(pw.n / s.C);
   int OH = jnas_out_size(s.H, K, stride, pad, dilation), OW = jnas_out_size(s.W, K, stride, pad, dilation);
   Act* y = act({s.B, C_out, OH, OW});
   float* mid = arena.alloc((int64_t)s.B * s.C * OH * OW);  // (B, C_in, OH, OW) depthwise output
   flops += 2.0 * s.B * s.C * OH * OW * K * K + 2.0 * y->s.n() * s.C;
+  int relu = relu_in ? 1 : 0;
   timed("sepconv", [&] {
     ok(be->sepconv_forward(y->data, mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out, K, stride, pad, dilation,
-                           be->stream),
+                           relu, be->stream),
        "sepconv_forward");
   });
-  trace("sepconv", {x}, y, {{"dw", dw.id}, {"pw", pw.id}},
+  trace("sepconv", {traced_relu(x, relu_in)}, y, {{"dw", dw.id}, {"pw", pw.id}},
         {{"k", K}, {"stride", stride}, {"pad", pad}, {"dilation", dilation}});
   push_timed("sepconv", [=] {
     ok(be->sepconv_backward(grad_or_null(x), dw.g, pw.g, grad(y), mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out,
-                            K, stride, pad, dilation, be->stream),
+                            K, stride, pad, dilation, relu, be->stream),
        "sepconv_backward");
   });
   return y;
@@ -473,9 +483,22 @@ Act* Tape::sum(const std::vector<Act*>& xs) {
   if (any) {
     std::vector<Act*> ins = xs;
     push_timed("sum", [=] {
+      // d(x_i) = d(y): an input read by this sum alone, whose gradient nobody has started,
+      // takes y's gradient buffer as its own (no copy, no zero fill); the others add it.
       std::vector<float*> d;
-      for (Act* x : ins) d.push_back(grad_or_null(x));
-      ok(be->sum_backward(d.data(), grad(y), (int)d.size(), y->s.n(), be->stream), "sum_backward");
+      bool rest = false;
+      for (size_t i = 0; i < ins.size(); i++) {
+        Act* x = ins[i];
+        bool once = std::count(ins.begin(), ins.end(), x) == 1;
+        if (x->needs_grad && !x->grad && x->uses == 1 && once) {
+          x->grad = grad(y);
+          d.push_back(nullptr);
+        } else {
+          d.push_back(grad_or_null(x));
+          rest |= d.back() != nullptr;
+        }
+      }
+      if (rest) ok(be->sum_backward(d.data(), grad(y), (int)d.size(), y->s.n(), be->stream), "sum_backward");
     });
   } else {
     y->needs_grad = false;

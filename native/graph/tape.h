@@ -71,7 +71,8 @@ struct Act {
   float* data = nullptr;  // (B, C, H, W) backend memory
   float* grad = nullptr;  // (B, C, H, W), allocated by Tape::grad
   bool needs_grad = true;
-  int id = -1;  // value id in a plan
+  int id = -1;    // value id in a plan
+  int uses = 0;   // ops that read it so far (forward): a gradient with one reader may alias
 };
 
 // A parameter: a slice of the ParamStore's buffers.
@@ -200,10 +201,11 @@ class Tape {
 
   // ---- ops (shapes follow jnas.h; every op records its backward)
   Act* relu(Act* x);
-  // Any conv2d of jnas.h: w (C_out, C_in/groups, KH, KW); no bias.
+  // Any conv2d of jnas.h: w (C_out, C_in/groups, KH, KW); no bias. relu_in: of ReLU(x), the
+  // ReLU fused into the convolution (nothing stores its output; a plan shows it as a step).
   Act* conv(Act* x, const Param& w, int C_out, int KH, int KW, int stride, int pad_h, int pad_w, int dilation = 1,
-            int groups = 1);
-  Act* sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, int pad, int dilation);
+            int groups = 1, bool relu_in = false);
+  Act* sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, int pad, int dilation, bool relu_in = false);
   // training: batch statistics, and the running ones (bn.running) move when update_running;
   // !training: bn.running normalizes, no backward.
   Act* batchnorm(Act* x, const BNRef& bn, bool training, bool update_running);
@@ -227,9 +229,13 @@ class Tape {
   void xent(Act* logits, const int32_t* labels, float weight, float* loss, int32_t* hits);
 
  private:
+  // Counts the inputs' uses and, while tracing a plan, records the step. Every op calls it.
   void trace(const char* op, std::vector<Act*> in, Act* out, std::vector<std::pair<std::string, int>> params = {},
              std::vector<std::pair<std::string, double>> attrs = {}, int64_t running = -1);
   void ok(int code, const char* what);
+  // A fused ReLU as a plan step of its own (the ONNX export and diagrams see a plain ReLU):
+  // the value the consumer reads. Only while tracing; x itself otherwise.
+  Act* traced_relu(Act* x, bool relu_in);
   std::deque<Act> acts_;
   std::vector<std::function<void()>> backward_;
 };

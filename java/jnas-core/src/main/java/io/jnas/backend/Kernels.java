@@ -38,9 +38,13 @@ public final class Kernels {
 
   // ------------------------------------------------------------------- conv2d
 
-  /** {@code jnas_cpu_conv2d_forward} ({@code reference}: {@code _ref}, the naive oracle). */
+  /**
+   * {@code jnas_cpu_conv2d_forward} ({@code reference}: {@code _ref}, the naive oracle);
+   * {@code reluIn}: of ReLU(inp), the ReLU fused.
+   */
   public static int conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, int B, int cIn, int H, int W,
-      int cOut, int kh, int kw, int stride, int padH, int padW, int dilation, int groups, boolean reference) {
+      int cOut, int kh, int kw, int stride, int padH, int padW, int dilation, int groups, boolean reluIn,
+      boolean reference) {
     String op = reference ? "conv2d_forward_ref" : "conv2d_forward";
     long[] n = convSizes(op, B, cIn, H, W, cOut, kh, kw, stride, padH, padW, dilation, groups);
     fits(op, "out", out, n[2]);
@@ -49,15 +53,15 @@ public final class Kernels {
     optional(op, "bias", bias, cOut);
     return reference
         ? NativeLib.jnas_cpu_conv2d_forward_ref(out.pointer(), inp.pointer(), weight.pointer(), p(bias), B, cIn, H, W,
-            cOut, kh, kw, stride, padH, padW, dilation, groups)
+            cOut, kh, kw, stride, padH, padW, dilation, groups, reluIn ? 1 : 0)
         : NativeLib.jnas_cpu_conv2d_forward(out.pointer(), inp.pointer(), weight.pointer(), p(bias), B, cIn, H, W,
-            cOut, kh, kw, stride, padH, padW, dilation, groups);
+            cOut, kh, kw, stride, padH, padW, dilation, groups, reluIn ? 1 : 0);
   }
 
-  /** {@code jnas_cpu_conv2d_backward}: adds into the non-null gradients. */
+  /** {@code jnas_cpu_conv2d_backward}: adds into the non-null gradients (through the fused ReLU where {@code reluIn}). */
   public static int conv2dBackward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
       int B, int cIn, int H, int W, int cOut, int kh, int kw, int stride, int padH, int padW, int dilation, int groups,
-      boolean reference) {
+      boolean reluIn, boolean reference) {
     String op = reference ? "conv2d_backward_ref" : "conv2d_backward";
     long[] n = convSizes(op, B, cIn, H, W, cOut, kh, kw, stride, padH, padW, dilation, groups);
     optional(op, "dinp", dinp, n[0]);
@@ -68,9 +72,9 @@ public final class Kernels {
     fits(op, "weight", weight, n[1]);
     return reference
         ? NativeLib.jnas_cpu_conv2d_backward_ref(p(dinp), p(dweight), p(dbias), dout.pointer(), inp.pointer(),
-            weight.pointer(), B, cIn, H, W, cOut, kh, kw, stride, padH, padW, dilation, groups)
+            weight.pointer(), B, cIn, H, W, cOut, kh, kw, stride, padH, padW, dilation, groups, reluIn ? 1 : 0)
         : NativeLib.jnas_cpu_conv2d_backward(p(dinp), p(dweight), p(dbias), dout.pointer(), inp.pointer(),
-            weight.pointer(), B, cIn, H, W, cOut, kh, kw, stride, padH, padW, dilation, groups);
+            weight.pointer(), B, cIn, H, W, cOut, kh, kw, stride, padH, padW, dilation, groups, reluIn ? 1 : 0);
   }
 
   /** Input, weight and output element counts of a convolution, after checking the sizes. */
@@ -86,9 +90,9 @@ public final class Kernels {
 
   // ----------------------------------------------------------- separable conv
 
-  /** {@code jnas_cpu_sepconv_forward}. */
+  /** {@code jnas_cpu_sepconv_forward}; {@code reluIn}: of ReLU(inp), the ReLU fused. */
   public static int sepconvForward(Tensor out, Tensor mid, Tensor inp, Tensor wDw, Tensor wPw, int B, int cIn, int H,
-      int W, int cOut, int k, int stride, int pad, int dilation) {
+      int W, int cOut, int k, int stride, int pad, int dilation, boolean reluIn) {
     String op = "sepconv_forward";
     long[] n = sepSizes(op, B, cIn, H, W, cOut, k, stride, pad, dilation);
     fits(op, "out", out, n[0]);
@@ -97,12 +101,13 @@ public final class Kernels {
     fits(op, "w_dw", wDw, n[3]);
     fits(op, "w_pw", wPw, n[4]);
     return NativeLib.jnas_cpu_sepconv_forward(out.pointer(), mid.pointer(), inp.pointer(), wDw.pointer(), wPw.pointer(),
-        B, cIn, H, W, cOut, k, stride, pad, dilation);
+        B, cIn, H, W, cOut, k, stride, pad, dilation, reluIn ? 1 : 0);
   }
 
-  /** {@code jnas_cpu_sepconv_backward}: adds into the non-null gradients. */
+  /** {@code jnas_cpu_sepconv_backward}: adds into the non-null gradients (through the fused ReLU where {@code reluIn}). */
   public static int sepconvBackward(Tensor dinp, Tensor dwDw, Tensor dwPw, Tensor dout, Tensor mid, Tensor inp,
-      Tensor wDw, Tensor wPw, int B, int cIn, int H, int W, int cOut, int k, int stride, int pad, int dilation) {
+      Tensor wDw, Tensor wPw, int B, int cIn, int H, int W, int cOut, int k, int stride, int pad, int dilation,
+      boolean reluIn) {
     String op = "sepconv_backward";
     long[] n = sepSizes(op, B, cIn, H, W, cOut, k, stride, pad, dilation);
     optional(op, "dinp", dinp, n[2]);
@@ -114,7 +119,7 @@ public final class Kernels {
     fits(op, "w_dw", wDw, n[3]);
     fits(op, "w_pw", wPw, n[4]);
     return NativeLib.jnas_cpu_sepconv_backward(p(dinp), p(dwDw), p(dwPw), dout.pointer(), mid.pointer(), inp.pointer(),
-        wDw.pointer(), wPw.pointer(), B, cIn, H, W, cOut, k, stride, pad, dilation);
+        wDw.pointer(), wPw.pointer(), B, cIn, H, W, cOut, k, stride, pad, dilation, reluIn ? 1 : 0);
   }
 
   private static long[] sepSizes(String op, int B, int cIn, int H, int W, int cOut, int k, int stride, int pad,

@@ -58,31 +58,31 @@ final class NativeLib {
   // -------------------------------------------------------------------- conv2d
   static native int jnas_cpu_conv2d_forward(FloatPointer out, @Const FloatPointer inp,
       @Const FloatPointer weight, @Const FloatPointer bias, int B, int C_in, int H, int W, int C_out,
-      int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups);
+      int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in);
 
   static native int jnas_cpu_conv2d_backward(FloatPointer dinp, FloatPointer dweight,
       FloatPointer dbias, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer weight,
       int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w,
-      int dilation, int groups);
+      int dilation, int groups, int relu_in);
 
   static native int jnas_cpu_conv2d_forward_ref(FloatPointer out, @Const FloatPointer inp,
       @Const FloatPointer weight, @Const FloatPointer bias, int B, int C_in, int H, int W, int C_out,
-      int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups);
+      int KH, int KW, int stride, int pad_h, int pad_w, int dilation, int groups, int relu_in);
 
   static native int jnas_cpu_conv2d_backward_ref(FloatPointer dinp, FloatPointer dweight,
       FloatPointer dbias, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer weight,
       int B, int C_in, int H, int W, int C_out, int KH, int KW, int stride, int pad_h, int pad_w,
-      int dilation, int groups);
+      int dilation, int groups, int relu_in);
 
   // ------------------------------------------------------------ separable conv
   static native int jnas_cpu_sepconv_forward(FloatPointer out, FloatPointer mid,
       @Const FloatPointer inp, @Const FloatPointer w_dw, @Const FloatPointer w_pw, int B, int C_in,
-      int H, int W, int C_out, int K, int stride, int pad, int dilation);
+      int H, int W, int C_out, int K, int stride, int pad, int dilation, int relu_in);
 
   static native int jnas_cpu_sepconv_backward(FloatPointer dinp, FloatPointer dw_dw,
       FloatPointer dw_pw, @Const FloatPointer dout, @Const FloatPointer mid, @Const FloatPointer inp,
       @Const FloatPointer w_dw, @Const FloatPointer w_pw, int B, int C_in, int H, int W, int C_out,
-      int K, int stride, int pad, int dilation);
+      int K, int stride, int pad, int dilation, int relu_in);
 
   // --------------------------------------------------------------------- pools
   static native int jnas_cpu_maxpool_forward(FloatPointer out, @Cast("int32_t*") IntPointer argmax,

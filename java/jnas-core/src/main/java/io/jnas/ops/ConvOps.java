@@ -49,7 +49,19 @@ public final class ConvOps {
    * @param spec stride, padding, dilation, groups
    */
   public static void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Conv2dSpec spec) {
-    conv2dForward("conv2d_forward", false, out, inp, weight, bias, spec);
+    conv2dForward("conv2d_forward", false, out, inp, weight, bias, spec, false);
+  }
+
+  /**
+   * Convolution forward of {@code ReLU(inp)}, the ReLU fused into the convolution (nothing
+   * stores its output): what the networks run for ReLU-conv units. Arguments as
+   * {@link #conv2dForward(Tensor, Tensor, Tensor, Tensor, Conv2dSpec)}.
+   *
+   * @param reluInput whether the convolution reads {@code ReLU(inp)}
+   */
+  public static void conv2dForward(Tensor out, Tensor inp, Tensor weight, Tensor bias, Conv2dSpec spec,
+      boolean reluInput) {
+    conv2dForward("conv2d_forward", false, out, inp, weight, bias, spec, reluInput);
   }
 
   /**
@@ -58,7 +70,13 @@ public final class ConvOps {
    */
   public static void conv2dForwardReference(Tensor out, Tensor inp, Tensor weight, Tensor bias,
       Conv2dSpec spec) {
-    conv2dForward("conv2d_forward_ref", true, out, inp, weight, bias, spec);
+    conv2dForward("conv2d_forward_ref", true, out, inp, weight, bias, spec, false);
+  }
+
+  /** The naive reference of {@link #conv2dForward(Tensor, Tensor, Tensor, Tensor, Conv2dSpec, boolean)}. */
+  public static void conv2dForwardReference(Tensor out, Tensor inp, Tensor weight, Tensor bias, Conv2dSpec spec,
+      boolean reluInput) {
+    conv2dForward("conv2d_forward_ref", true, out, inp, weight, bias, spec, reluInput);
   }
 
   /**
@@ -75,7 +93,17 @@ public final class ConvOps {
    */
   public static void conv2dBackward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp,
       Tensor weight, Conv2dSpec spec) {
-    conv2dBackward("conv2d_backward", false, dinp, dweight, dbias, dout, inp, weight, spec);
+    conv2dBackward("conv2d_backward", false, dinp, dweight, dbias, dout, inp, weight, spec, false);
+  }
+
+  /**
+   * The backward of {@link #conv2dForward(Tensor, Tensor, Tensor, Tensor, Conv2dSpec, boolean)}:
+   * {@code dinp} gets the gradient through the fused ReLU (zero where {@code inp <= 0}), the
+   * weight gradient is taken against {@code ReLU(inp)}.
+   */
+  public static void conv2dBackward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp,
+      Tensor weight, Conv2dSpec spec, boolean reluInput) {
+    conv2dBackward("conv2d_backward", false, dinp, dweight, dbias, dout, inp, weight, spec, reluInput);
   }
 
   /**
@@ -84,11 +112,17 @@ public final class ConvOps {
    */
   public static void conv2dBackwardReference(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout,
       Tensor inp, Tensor weight, Conv2dSpec spec) {
-    conv2dBackward("conv2d_backward_ref", true, dinp, dweight, dbias, dout, inp, weight, spec);
+    conv2dBackward("conv2d_backward_ref", true, dinp, dweight, dbias, dout, inp, weight, spec, false);
+  }
+
+  /** The naive reference of {@link #conv2dBackward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Conv2dSpec, boolean)}. */
+  public static void conv2dBackwardReference(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp,
+      Tensor weight, Conv2dSpec spec, boolean reluInput) {
+    conv2dBackward("conv2d_backward_ref", true, dinp, dweight, dbias, dout, inp, weight, spec, reluInput);
   }
 
   private static void conv2dForward(String op, boolean ref, Tensor out, Tensor inp, Tensor weight,
-      Tensor bias, Conv2dSpec spec) {
+      Tensor bias, Conv2dSpec spec, boolean relu) {
     Geom g = conv2dGeom(op, inp, weight, spec);
     Check.optionalShape(op, "bias", bias, g.cOut);
     Check.shape(op, "out", out, g.outShape());
@@ -97,15 +131,15 @@ public final class ConvOps {
     int code = ref
         ? Kernels.conv2dForward(out, inp, weight, bias,
             g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(), spec.padH(), spec.padW(),
-            spec.dilation(), spec.groups(), true)
+            spec.dilation(), spec.groups(), relu, true)
         : Kernels.conv2dForward(out, inp, weight, bias,
             g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(), spec.padH(), spec.padW(),
-            spec.dilation(), spec.groups(), false);
+            spec.dilation(), spec.groups(), relu, false);
     Check.ok(op, code);
   }
 
   private static void conv2dBackward(String op, boolean ref, Tensor dinp, Tensor dweight, Tensor dbias,
-      Tensor dout, Tensor inp, Tensor weight, Conv2dSpec spec) {
+      Tensor dout, Tensor inp, Tensor weight, Conv2dSpec spec, boolean relu) {
     Geom g = conv2dGeom(op, inp, weight, spec);
     Check.shape(op, "dout", dout, g.outShape());
     Check.optionalShape(op, "dinp", dinp, inp.shape());
@@ -116,10 +150,10 @@ public final class ConvOps {
     int code = ref
         ? Kernels.conv2dBackward(dinp, dweight, dbias, dout,
             inp, weight, g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(),
-            spec.padH(), spec.padW(), spec.dilation(), spec.groups(), true)
+            spec.padH(), spec.padW(), spec.dilation(), spec.groups(), relu, true)
         : Kernels.conv2dBackward(dinp, dweight, dbias, dout,
             inp, weight, g.b, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, spec.stride(),
-            spec.padH(), spec.padW(), spec.dilation(), spec.groups(), false);
+            spec.padH(), spec.padW(), spec.dilation(), spec.groups(), relu, false);
     Check.ok(op, code);
   }
 
@@ -174,6 +208,16 @@ public final class ConvOps {
    */
   public static void sepconvForward(Tensor out, Tensor mid, Tensor inp, Tensor wDw, Tensor wPw, int stride,
       int pad, int dilation) {
+    sepconvForward(out, mid, inp, wDw, wPw, stride, pad, dilation, false);
+  }
+
+  /**
+   * Separable convolution forward of {@code ReLU(inp)}, the ReLU fused into the depthwise stage
+   * (the networks' ReLU-sepconv units); otherwise as
+   * {@link #sepconvForward(Tensor, Tensor, Tensor, Tensor, Tensor, int, int, int)}.
+   */
+  public static void sepconvForward(Tensor out, Tensor mid, Tensor inp, Tensor wDw, Tensor wPw, int stride,
+      int pad, int dilation, boolean reluInput) {
     String op = "sepconv_forward";
     Geom g = sepGeom(op, inp, wDw, wPw, stride, pad, dilation);
     Check.shape(op, "mid", mid, g.b, g.cIn, g.oh, g.ow);
@@ -181,7 +225,7 @@ public final class ConvOps {
     distinctOutputs(op, new String[] {"out", "mid"}, new Tensor[] {out, mid},
         new String[] {"inp", "wDw", "wPw"}, new Tensor[] {inp, wDw, wPw});
     Check.ok(op, Kernels.sepconvForward(out, mid, inp, wDw,
-        wPw, g.b, g.cIn, g.h, g.w, g.cOut, g.kh, stride, pad, dilation));
+        wPw, g.b, g.cIn, g.h, g.w, g.cOut, g.kh, stride, pad, dilation, reluInput));
   }
 
   /**
@@ -198,6 +242,12 @@ public final class ConvOps {
    */
   public static void sepconvBackward(Tensor dinp, Tensor dwDw, Tensor dwPw, Tensor dout, Tensor mid,
       Tensor inp, Tensor wDw, Tensor wPw, int stride, int pad, int dilation) {
+    sepconvBackward(dinp, dwDw, dwPw, dout, mid, inp, wDw, wPw, stride, pad, dilation, false);
+  }
+
+  /** The backward of the fused-ReLU separable convolution: {@code dinp} gets the gradient through the ReLU. */
+  public static void sepconvBackward(Tensor dinp, Tensor dwDw, Tensor dwPw, Tensor dout, Tensor mid,
+      Tensor inp, Tensor wDw, Tensor wPw, int stride, int pad, int dilation, boolean reluInput) {
     String op = "sepconv_backward";
     Geom g = sepGeom(op, inp, wDw, wPw, stride, pad, dilation);
     Check.shape(op, "dout", dout, g.outShape());
@@ -209,7 +259,7 @@ public final class ConvOps {
         new String[] {"dout", "mid", "inp", "wDw", "wPw"}, new Tensor[] {dout, mid, inp, wDw, wPw});
     Check.ok(op, Kernels.sepconvBackward(dinp, dwDw, dwPw, dout,
         mid, inp, wDw, wPw, g.b, g.cIn, g.h, g.w, g.cOut, g.kh,
-        stride, pad, dilation));
+        stride, pad, dilation, reluInput));
   }
 
   private static Geom sepGeom(String op, Tensor inp, Tensor wDw, Tensor wPw, int stride, int pad, int dilation) {
