@@ -11,9 +11,13 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PoolTest {
-  /** {B, C, H, W, K, stride, pad}: odd sizes, stride 2, padding, batch 1. */
+  /**
+   * {B, C, H, W, K, stride, pad}: odd sizes, stride 2, padding, batch 1; and 3x3 s1 p1 planes
+   * wide enough for the vectorized interior (W >= 10), with a scalar remainder column.
+   */
   private static final int[][] CONFIGS = {
-      {1, 1, 5, 5, 3, 1, 1}, {2, 3, 7, 6, 3, 2, 1}, {1, 2, 4, 4, 2, 2, 0}, {2, 1, 5, 7, 3, 2, 0}, {1, 2, 6, 5, 5, 1, 2}};
+      {1, 1, 5, 5, 3, 1, 1}, {2, 3, 7, 6, 3, 2, 1}, {1, 2, 4, 4, 2, 2, 0}, {2, 1, 5, 7, 3, 2, 0}, {1, 2, 6, 5, 5, 1, 2},
+      {2, 2, 12, 19, 3, 1, 1}, {1, 1, 10, 10, 3, 1, 1}};
 
   /**
    * Distinct values 0.1 apart in shuffled order: a finite-difference step (1e-2) never flips
@@ -58,6 +62,22 @@ class PoolTest {
 
   private static int[] outShape(int[] c) {
     return new int[] {c[0], c[1], PoolOps.outSize(c[2], c[4], c[5], c[6]), PoolOps.outSize(c[3], c[4], c[5], c[6])};
+  }
+
+  /** Ties: the first maximum in row-major window order wins, in the vectorized interior too. */
+  @Test
+  void maxPoolTiesTakeTheFirstInWindowOrder() {
+    int h = 6, w = 13;
+    Tensor x = Tensor.zeros(1, 1, h, w);  // all equal
+    Tensor out = Tensor.zeros(1, 1, h, w);
+    IntTensor argmax = IntTensor.zeros(1, 1, h, w);
+    PoolOps.maxPoolForward(out, argmax, x, 3, 1, 1);
+    int[] a = argmax.toArray();
+    for (int i = 0; i < h; i++)
+      for (int j = 0; j < w; j++) {
+        int first = Math.max(i - 1, 0) * w + Math.max(j - 1, 0);
+        assertTrue(a[i * w + j] == first, "output (" + i + ", " + j + "): argmax " + a[i * w + j] + ", expected " + first);
+      }
   }
 
   @Test
