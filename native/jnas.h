@@ -94,7 +94,8 @@ int jnas_cpu_conv2d_backward_ref(float* dinp, float* dweight, float* dbias,
 
 /* Depthwise KxK (stride, pad, dilation) then pointwise 1x1, no bias (ENAS/DARTS).
  * out   (B, C_out, OH, OW)
- * mid   (B, C_in, OH, OW)   the depthwise output, saved for backward
+ * mid   (B, C_in, OH, OW)   the depthwise output, saved for backward; or NULL in both
+ *                           calls: then nothing is stored and backward recomputes it
  * inp   (B, C_in, H, W)
  * w_dw  (C_in, 1, K, K)
  * w_pw  (C_out, C_in, 1, 1) */
@@ -336,7 +337,8 @@ int64_t jnas_net_plan(void* net, const int32_t* normal, const int32_t* reduce, c
  * of one image in evaluation mode (for the supernet: of the given architecture);
  * traced on the dry backend. -1 on error. */
 double jnas_net_flops(void* net, const int32_t* normal, const int32_t* reduce);
-/* Bytes the activation arena holds (its high-water mark). */
+/* Bytes the step's memory holds: the activation arena (its high-water mark) and the
+ * pool of gradient buffers. */
 int64_t jnas_net_arena_bytes(void* net);
 /* For tests only: reads weight[index] with a plain host load, bypassing the backend's
  * copies. On the cpu backend it answers; on the hostblind backend it faults (SIGSEGV),

@@ -315,6 +315,29 @@ void pad_plane(float* dst, const float* src, int H, int W, int ph, int pw, bool 
   }
 }
 
+// g (K*K) += the depthwise weight gradient of one plane: g[kh*K + kw] = sum over (oh, ow) of
+// dm[oh, ow] * xp[oh + kh*d, ow + kw*d]; xp the padded input plane (width Wp). Each dout row
+// chunk is loaded once and used for the K taps of a kernel row (K accumulators).
+void dw_weight_grad(double* g, const float* dm, const float* xp, int OH, int OW, int Wp, int K, int d) {
+  int OW8 = OW & ~7;
+  for (int kh = 0; kh < K; kh++) {
+    __m256 acc[8];
+    float tail[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int kw = 0; kw < K; kw++) acc[kw] = _mm256_setzero_ps();
+    for (int oh = 0; oh < OH; oh++) {
+      const float* drow = dm + (int64_t)oh * OW;
+      const float* r = xp + (int64_t)(oh + kh * d) * Wp;
+      for (int ow = 0; ow < OW8; ow += 8) {
+        __m256 dv = _mm256_loadu_ps(drow + ow);
+        for (int kw = 0; kw < K; kw++) acc[kw] = _mm256_fmadd_ps(dv, _mm256_loadu_ps(r + ow + kw * d), acc[kw]);
+      }
+      for (int ow = OW8; ow < OW; ow++)
+        for (int kw = 0; kw < K; kw++) tail[kw] += drow[ow] * r[ow + kw * d];
+    }
+    for (int kw = 0; kw < K; kw++) g[kh * K + kw] += (double)(hsum(acc[kw]) + tail[kw]);
+  }
+}
+
 }  // namespace
 
 void depthwise_s1_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int C, int H,
@@ -358,18 +381,22 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
         }
         if (dweight) {
           pad_plane(sp, inp + plane * H * W, H, W, pad_h, pad_w, relu);
-          for (int kh = 0; kh < KH; kh++) {
-            for (int kw = 0; kw < KW; kw++) {
-              __m256 a = _mm256_setzero_ps();
-              float t = 0.f;
-              for (int oh = 0; oh < OH; oh++) {
-                const float* r = sp + (int64_t)(oh + kh * dilation) * Wp + kw * dilation;
-                const float* drow = d + (int64_t)oh * OW;
-                int ow = 0;
-                for (; ow + 8 <= OW; ow += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(drow + ow), _mm256_loadu_ps(r + ow), a);
-                for (; ow < OW; ow++) t += drow[ow] * r[ow];
+          if (KH == KW && KH <= 8) {
+            dw_weight_grad(dw, d, sp, OH, OW, Wp, KH, dilation);
+          } else {
+            for (int kh = 0; kh < KH; kh++) {
+              for (int kw = 0; kw < KW; kw++) {
+                __m256 a = _mm256_setzero_ps();
+                float t = 0.f;
+                for (int oh = 0; oh < OH; oh++) {
+                  const float* r = sp + (int64_t)(oh + kh * dilation) * Wp + kw * dilation;
+                  const float* drow = d + (int64_t)oh * OW;
+                  int ow = 0;
+                  for (; ow + 8 <= OW; ow += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(drow + ow), _mm256_loadu_ps(r + ow), a);
+                  for (; ow < OW; ow++) t += drow[ow] * r[ow];
+                }
+                dw[kh * KW + kw] += (double)(hsum(a) + t);
               }
-              dw[kh * KW + kw] += (double)(hsum(a) + t);
             }
           }
         }
@@ -378,6 +405,104 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
         for (int k = 0; k < KK; k++) dweight[c * KK + k] += (float)dw[k];
     }
   });
+}
+
+// ------------------------------------------------------------ fused separable conv
+//
+// ReLU (optional) -> depthwise KxK stride 1 -> pointwise 1x1, one sample at a time: the
+// sample's depthwise output (C_in, P) lives in a per-thread scratch (tens of KiB: L2), so the
+// intermediate `mid` never goes to memory; backward recomputes it the same way (same bits)
+// instead of storing it. Weight gradients are summed per chunk of samples in double and the
+// chunks added in order: fixed results for a fixed thread count.
+
+bool sepconv_fused_fits(int K, int stride, int pad, int dilation) {
+  return depthwise_s1_fits(K, K, stride, pad, pad, dilation);
+}
+
+namespace {
+
+// mid (C, OH, OW) = depthwise of ReLU?(x) (C, H, W); xp: a padded-plane scratch.
+void dw_sample(float* mid, const float* x, const float* w_dw, int C, int H, int W, int K, int pad, int d, bool relu,
+               float* xp) {
+  int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - d * (K - 1), OW = Wp - d * (K - 1);
+  for (int c = 0; c < C; c++) {
+    pad_plane(xp, x + (int64_t)c * H * W, H, W, pad, pad, relu);
+    stencil(mid + (int64_t)c * OH * OW, xp, Wp, w_dw + (int64_t)c * K * K, K, K, d, OH, OW, 0.f, false);
+  }
+}
+
+}  // namespace
+
+void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, const float* w_pw, int B, int C_in, int H,
+                           int W, int C_out, int K, int pad, int dilation, bool relu) {
+  int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
+  int64_t P = (int64_t)OH * OW;
+  parallel_for(B, [&](int64_t b0, int64_t b1) {
+    thread_local std::vector<float> buf;
+    float* mid = scratch(buf, (size_t)C_in * P + (size_t)Hp * Wp);
+    float* xp = mid + (size_t)C_in * P;
+    for (int64_t b = b0; b < b1; b++) {
+      dw_sample(mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp);
+      pw_block(out + b * C_out * P, w_pw, mid, nullptr, C_out, C_in, P, 0, P, false);
+    }
+  });
+}
+
+void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float* dout, const float* inp,
+                            const float* w_dw, const float* w_pw, int B, int C_in, int H, int W, int C_out, int K,
+                            int pad, int dilation, bool relu) {
+  int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
+  int64_t P = (int64_t)OH * OW;
+  int KK = K * K;
+  int qh = dilation * (K - 1) - pad;  // >= 0 (depthwise_s1_fits)
+  int Dh = OH + 2 * qh, Dw = OW + 2 * qh;
+  std::vector<float> wt((size_t)C_in * C_out);  // (C_in, C_out) = w_pw^T
+  for (int o = 0; o < C_out; o++)
+    for (int c = 0; c < C_in; c++) wt[(size_t)c * C_out + o] = w_pw[(size_t)o * C_in + c];
+  std::vector<float> wf((size_t)C_in * KK);  // flipped depthwise kernels
+  for (int c = 0; c < C_in; c++)
+    for (int k = 0; k < KK; k++) wf[(size_t)c * KK + k] = w_dw[(size_t)c * KK + KK - 1 - k];
+  int chunks = parallel_chunks(B);
+  size_t npw = (size_t)C_out * C_in, ndw = (size_t)C_in * KK;
+  std::vector<double> part((size_t)chunks * (npw + ndw), 0.0);  // per chunk: d w_pw then d w_dw
+  parallel_for_chunks(B, chunks, [&](int ch, int64_t b0, int64_t b1) {
+    thread_local std::vector<float> buf;
+    size_t plane = (size_t)std::max(Hp * Wp, Dh * Dw);
+    float* mid = scratch(buf, 2 * (size_t)C_in * P + plane);
+    float* dmid = mid + (size_t)C_in * P;
+    float* sp = dmid + (size_t)C_in * P;
+    double* gpw = part.data() + (size_t)ch * (npw + ndw);
+    double* gdw = gpw + npw;
+    for (int64_t b = b0; b < b1; b++) {
+      const float* x = inp + b * C_in * H * W;
+      const float* d = dout + b * C_out * P;
+      dw_sample(mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp);  // mid again, the same bits
+      if (dw_pw) dot_block<false>(gpw, d, mid, C_out, C_in, P);
+      if (!dinp && !dw_dw) continue;
+      pw_block(dmid, wt.data(), d, nullptr, C_in, C_out, P, 0, P, false);
+      for (int c = 0; c < C_in; c++) {
+        const float* dm = dmid + (size_t)c * P;       // (OH, OW)
+        const float* xc = x + (int64_t)c * H * W;     // (H, W)
+        if (dinp) {
+          float* dx = dinp + (b * C_in + c) * (int64_t)H * W;
+          pad_plane(sp, dm, OH, OW, qh, qh);
+          if (relu) stencil_t<true>(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, 0.f, true, xc);
+          else stencil(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, 0.f, true);
+        }
+        if (dw_dw) {
+          pad_plane(sp, xc, H, W, pad, pad, relu);
+          dw_weight_grad(gdw + (size_t)c * KK, dm, sp, OH, OW, Wp, K, dilation);
+        }
+      }
+    }
+  });
+  for (int ch = 0; ch < chunks; ch++) {
+    const double* gpw = part.data() + (size_t)ch * (npw + ndw);
+    if (dw_pw)
+      for (size_t k = 0; k < npw; k++) dw_pw[k] += (float)gpw[k];
+    if (dw_dw)
+      for (size_t k = 0; k < ndw; k++) dw_dw[k] += (float)gpw[npw + k];
+  }
 }
 
 }  // namespace jnas

@@ -24,4 +24,14 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
 void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
                            int B, int C, int H, int W, int KH, int KW, int pad_h, int pad_w, int dilation, bool relu);
 
+// Separable conv with the depthwise stage at stride 1 (ReLU optional): the fused kernels
+// run one sample at a time with the depthwise output in a per-thread scratch, so no `mid`
+// is stored: backward recomputes it. Same contract as jnas_cpu_sepconv_*.
+bool sepconv_fused_fits(int K, int stride, int pad, int dilation);
+void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, const float* w_pw, int B, int C_in, int H,
+                           int W, int C_out, int K, int pad, int dilation, bool relu);
+void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float* dout, const float* inp,
+                            const float* w_dw, const float* w_pw, int B, int C_in, int H, int W, int C_out, int K,
+                            int pad, int dilation, bool relu);
+
 }  // namespace jnas

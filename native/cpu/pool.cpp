@@ -21,6 +21,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "jnas.h"
 #include "parallel.h"
@@ -71,6 +72,37 @@ void avg3_interior(float* o, const float* x, int H, int W) {
 
 // The output columns the interior kernels cover: [1, 1 + 8 * ((W - 2) / 8)).
 inline int interior_end(int W) { return 1 + 8 * ((W - 2) / 8); }
+
+// Backward of a 3x3 s1 p1 average pool on one plane, gathered: dx[h, w] += g[o] for the
+// outputs o whose window holds (h, w), in increasing o: the order in which the generic
+// scatter adds them (bit-identical). g (H, W) = dy / window size, a scratch.
+void avg3_backward_plane(float* dx, const float* dy, int H, int W, float* g) {
+  for (int oh = 0; oh < H; oh++) {
+    const int nh = std::min(oh + 2, H) - std::max(oh - 1, 0);
+    for (int ow = 0; ow < W; ow++) {
+      const int nw = std::min(ow + 2, W) - std::max(ow - 1, 0);
+      g[oh * W + ow] = dy[oh * W + ow] / (float)(nh * nw);
+    }
+  }
+  const int ie = interior_end(W);
+  for (int h = 0; h < H; h++) {
+    const bool inner_row = h >= 1 && h < H - 1;
+    for (int w = 0; w < W; w++) {
+      if (inner_row && w == 1) {
+        for (; w < ie; w += 8) {
+          __m256 acc = _mm256_loadu_ps(dx + h * W + w);
+          for (int t = 0; t < 9; t++) acc = _mm256_add_ps(acc, _mm256_loadu_ps(g + (h - 1 + t / 3) * W + (w - 1 + t % 3)));
+          _mm256_storeu_ps(dx + h * W + w, acc);
+        }
+        if (w >= W) break;
+      }
+      float a = dx[h * W + w];
+      for (int oh = std::max(h - 1, 0); oh <= std::min(h + 1, H - 1); oh++)
+        for (int ow = std::max(w - 1, 0); ow <= std::min(w + 1, W - 1); ow++) a += g[oh * W + ow];
+      dx[h * W + w] = a;
+    }
+  }
+}
 
 }  // namespace
 
@@ -166,10 +198,17 @@ int jnas_cpu_avgpool_backward(float* dinp,         // (B, C, H, W)
                               int B, int C, int H, int W, int K, int stride, int pad) {
   const int OH = jnas_out_size(H, K, stride, pad, 1), OW = jnas_out_size(W, K, stride, pad, 1);
   const int64_t HW = (int64_t)H * W, OHW = (int64_t)OH * OW;
+  const bool fast = fast3(H, W, K, stride, pad);
   jnas::parallel_for((int64_t)B * C, [&](int64_t p0, int64_t p1) {
+    thread_local std::vector<float> g;  // fast path: dy / window size, (H, W)
+    if (fast && g.size() < (size_t)HW) g.resize(HW);
     for (int64_t p = p0; p < p1; p++) {
       float* dx = dinp + p * HW;           // (H, W)
       const float* dy = dout + p * OHW;    // (OH, OW)
+      if (fast) {
+        avg3_backward_plane(dx, dy, H, W, g.data());
+        continue;
+      }
       for (int oh = 0; oh < OH; oh++) {
         const int h0 = std::max(oh * stride - pad, 0), h1 = std::min(oh * stride - pad + K, H);
         for (int ow = 0; ow < OW; ow++) {

@@ -9,6 +9,9 @@
 //   w_pw  (C_out, C_in, 1, 1)
 // Contract: forward OVERWRITES out and mid; backward ADDS into dinp, dw_dw, dw_pw (NULL
 // skips one). relu_in: the depthwise stage reads ReLU(inp) and its backward masks dinp.
+// mid may be NULL in both: nothing is stored, backward recomputes it (the networks do this:
+// with a stride-1 depthwise stage the fused kernel of conv_fast.cpp keeps each sample's
+// depthwise output in cache and never writes it to memory).
 // Both stages are the conv2d kernels: the depthwise one takes the direct depthwise kernel,
 // the pointwise one the register-blocked 1x1 kernel (conv_fast.cpp). The gradient of mid
 // lives in a scratch buffer of the calling thread that the pointwise backward overwrites
@@ -29,6 +32,19 @@ int jnas_cpu_sepconv_forward(float* out, float* mid, const float* inp,
                              int stride, int pad, int dilation, int relu_in) {
   int OH = jnas_out_size(H, K, stride, pad, dilation);
   int OW = jnas_out_size(W, K, stride, pad, dilation);
+  std::vector<float> own;  // mid when the caller keeps none and the fused kernel does not fit
+  if (!mid) {
+    if (jnas::sepconv_fused_fits(K, stride, pad, dilation)) {
+      jnas::sepconv_fused_forward(out, inp, w_dw, w_pw, B, C_in, H, W, C_out, K, pad, dilation, relu_in != 0);
+      return JNAS_OK;
+    }
+    try {
+      own.resize((size_t)B * C_in * OH * OW);
+    } catch (const std::bad_alloc&) {
+      return JNAS_E_ALLOC;
+    }
+    mid = own.data();
+  }
   int rc = jnas_cpu_conv2d_forward(mid, inp, w_dw, nullptr, B, C_in, H, W, C_in, K, K, stride,
                                    pad, pad, dilation, C_in, relu_in);
   if (rc != JNAS_OK) return rc;
@@ -43,6 +59,23 @@ int jnas_cpu_sepconv_backward(float* dinp, float* dw_dw, float* dw_pw,
                               int stride, int pad, int dilation, int relu_in) {
   int OH = jnas_out_size(H, K, stride, pad, dilation);
   int OW = jnas_out_size(W, K, stride, pad, dilation);
+  std::vector<float> own;  // mid recomputed, when the caller kept none and the fused kernel does not fit
+  if (!mid) {
+    if (jnas::sepconv_fused_fits(K, stride, pad, dilation)) {
+      jnas::sepconv_fused_backward(dinp, dw_dw, dw_pw, dout, inp, w_dw, w_pw, B, C_in, H, W, C_out, K, pad, dilation,
+                                   relu_in != 0);
+      return JNAS_OK;
+    }
+    try {
+      own.resize((size_t)B * C_in * OH * OW);
+    } catch (const std::bad_alloc&) {
+      return JNAS_E_ALLOC;
+    }
+    int rc = jnas_cpu_conv2d_forward(own.data(), inp, w_dw, nullptr, B, C_in, H, W, C_in, K, K, stride, pad, pad,
+                                     dilation, C_in, relu_in);
+    if (rc != JNAS_OK) return rc;
+    mid = own.data();
+  }
   bool need_dmid = dinp != nullptr || dw_dw != nullptr;
   thread_local std::vector<float> scratch;  // dmid (B, C_in, OH, OW), overwritten below
   float* dmid = nullptr;

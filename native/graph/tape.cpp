@@ -295,8 +295,55 @@ int32_t* Tape::labels(const int32_t* host, int B) {
 }
 
 float* Tape::grad(Act* a) {
-  if (!a->grad) a->grad = arena.zalloc(a->s.n());
+  if (!a->grad) a->grad = grads_.take(a->s.n());
   return a->grad;
+}
+
+void Tape::alias_grad(Act* x, Act* y) {
+  x->grad = grad(y);
+  grads_.retain(x->grad);
+}
+
+// ---------------------------------------------------------------- GradPool
+
+GradPool::~GradPool() {
+  for (auto& [p, n] : sizes_) be_->free(p, n * 4);
+}
+
+float* GradPool::take(int64_t n) {
+  n = (n + 15) & ~int64_t(15);
+  float* p;
+  auto& fl = free_[n];
+  if (!fl.empty()) {
+    p = fl.back();
+    fl.pop_back();
+  } else {
+    p = static_cast<float*>(be_->alloc(n * 4));
+    sizes_[p] = n;
+  }
+  refs_[p] = 1;
+  be_->zero(p, n * 4);
+  return p;
+}
+
+void GradPool::retain(float* p) { refs_[p]++; }
+
+void GradPool::release(float* p) {
+  auto it = refs_.find(p);
+  if (it == refs_.end() || --it->second > 0) return;
+  refs_.erase(it);
+  free_[sizes_[p]].push_back(p);
+}
+
+void GradPool::reset() {
+  for (auto& [p, r] : refs_) free_[sizes_[p]].push_back(p);
+  refs_.clear();
+}
+
+int64_t GradPool::bytes_reserved() const {
+  int64_t t = 0;
+  for (auto& [p, n] : sizes_) t += n * 4;
+  return t;
 }
 
 void Tape::timed(const char* op, const std::function<void()>& f) {
@@ -311,9 +358,9 @@ void Tape::timed(const char* op, const std::function<void()>& f) {
   p.calls++;
 }
 
-void Tape::push_timed(const char* op, std::function<void()> f) {
+void Tape::push_timed(const char* op, Act* out, std::function<void()> f) {
   if (!profiling) {
-    push(std::move(f));
+    push(std::move(f), out);
     return;
   }
   std::string name = op;
@@ -321,7 +368,7 @@ void Tape::push_timed(const char* op, std::function<void()> f) {
     double t0 = now_s();
     f();
     profile[name].bwd += now_s() - t0;
-  });
+  }, out);
 }
 
 std::string Tape::profile_table() const {
@@ -339,12 +386,20 @@ std::string Tape::profile_table() const {
 }
 
 void Tape::backward() {
-  for (auto it = backward_.rbegin(); it != backward_.rend(); ++it) (*it)();
+  for (auto it = backward_.rbegin(); it != backward_.rend(); ++it) {
+    it->fn();
+    // the op that made `out` has taken its gradient into account: nothing reads it again
+    if (it->out && it->out->grad) {
+      grads_.release(it->out->grad);
+      it->out->grad = nullptr;
+    }
+  }
 }
 
 void Tape::reset() {
   flops = 0;
   backward_.clear();
+  grads_.reset();
   acts_.clear();
   arena.reset();
 }
@@ -354,7 +409,7 @@ Act* Tape::relu(Act* x) {
   timed("relu", [&] { ok(be->relu_forward(y->data, x->data, x->s.n(), be->stream), "relu_forward"); });
   trace("relu", {x}, y);
   if (x->needs_grad) {
-    push_timed("relu", [=] { ok(be->relu_backward(grad(x), grad(y), x->data, x->s.n(), be->stream), "relu_backward"); });
+    push_timed("relu", y, [=] { ok(be->relu_backward(grad(x), grad(y), x->data, x->s.n(), be->stream), "relu_backward"); });
   } else {
     y->needs_grad = false;
   }
@@ -376,7 +431,7 @@ Act* Tape::conv(Act* x, const Param& w, int C_out, int KH, int KW, int stride, i
   trace("conv2d", {traced_relu(x, relu_in)}, y, {{"weight", w.id}},
         {{"kh", KH}, {"kw", KW}, {"stride", stride}, {"pad_h", pad_h}, {"pad_w", pad_w}, {"dilation", dilation},
          {"groups", groups}});
-  push_timed("conv2d", [=] {
+  push_timed("conv2d", y, [=] {
     ok(be->conv2d_backward(grad_or_null(x), w.g, nullptr, grad(y), x->data, w.w, s.B, s.C, s.H, s.W, C_out, KH, KW,
                            stride, pad_h, pad_w, dilation, groups, relu, be->stream),
        "conv2d_backward");
@@ -389,7 +444,7 @@ Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, 
   int C_out = (int)(pw.n / s.C);
   int OH = jnas_out_size(s.H, K, stride, pad, dilation), OW = jnas_out_size(s.W, K, stride, pad, dilation);
   Act* y = act({s.B, C_out, OH, OW});
-  float* mid = arena.alloc((int64_t)s.B * s.C * OH * OW);  // (B, C_in, OH, OW) depthwise output
+  float* mid = nullptr;  // the depthwise output is not kept: the kernel recomputes it in backward
   flops += 2.0 * s.B * s.C * OH * OW * K * K + 2.0 * y->s.n() * s.C;
   int relu = relu_in ? 1 : 0;
   timed("sepconv", [&] {
@@ -399,7 +454,7 @@ Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, 
   });
   trace("sepconv", {traced_relu(x, relu_in)}, y, {{"dw", dw.id}, {"pw", pw.id}},
         {{"k", K}, {"stride", stride}, {"pad", pad}, {"dilation", dilation}});
-  push_timed("sepconv", [=] {
+  push_timed("sepconv", y, [=] {
     ok(be->sepconv_backward(grad_or_null(x), dw.g, pw.g, grad(y), mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out,
                             K, stride, pad, dilation, relu, be->stream),
        "sepconv_backward");
@@ -424,7 +479,7 @@ Act* Tape::batchnorm(Act* x, const BNRef& bn, bool training, bool update_running
         {{"eps", 1e-5}, {"training", training ? 1 : 0}}, bn.running_offset);
   if (training) {
     Param g = bn.gamma, b = bn.beta;
-    push_timed("batchnorm", [=] {
+    push_timed("batchnorm", y, [=] {
       ok(be->batchnorm_backward(grad_or_null(x), g.g, b.g, grad(y), x->data, mean, rstd, g.w, s.B, s.C, s.HW(), 1,
                                 be->stream),
          "batchnorm_backward");
@@ -442,7 +497,7 @@ Act* Tape::avgpool(Act* x, int K, int stride, int pad) {
   });
   trace("avgpool", {x}, y, {}, {{"k", K}, {"stride", stride}, {"pad", pad}});
   if (x->needs_grad) {
-    push_timed("avgpool", [=] {
+    push_timed("avgpool", y, [=] {
       ok(be->avgpool_backward(grad(x), grad(y), s.B, s.C, s.H, s.W, K, stride, pad, be->stream), "avgpool_backward");
     });
   } else {
@@ -462,7 +517,7 @@ Act* Tape::maxpool(Act* x, int K, int stride, int pad) {
   });
   trace("maxpool", {x}, y, {}, {{"k", K}, {"stride", stride}, {"pad", pad}});
   if (x->needs_grad) {
-    push_timed("maxpool", [=] {
+    push_timed("maxpool", y, [=] {
       ok(be->maxpool_backward(grad(x), grad(y), argmax, s.B, s.C, s.H, s.W, K, stride, pad, be->stream),
          "maxpool_backward");
     });
@@ -482,7 +537,7 @@ Act* Tape::sum(const std::vector<Act*>& xs) {
   for (Act* x : xs) any |= x->needs_grad;
   if (any) {
     std::vector<Act*> ins = xs;
-    push_timed("sum", [=] {
+    push_timed("sum", y, [=] {
       // d(x_i) = d(y): an input read by this sum alone, whose gradient nobody has started,
       // takes y's gradient buffer as its own (no copy, no zero fill); the others add it.
       std::vector<float*> d;
@@ -491,7 +546,7 @@ Act* Tape::sum(const std::vector<Act*>& xs) {
         Act* x = ins[i];
         bool once = std::count(ins.begin(), ins.end(), x) == 1;
         if (x->needs_grad && !x->grad && x->uses == 1 && once) {
-          x->grad = grad(y);
+          alias_grad(x, y);
           d.push_back(nullptr);
         } else {
           d.push_back(grad_or_null(x));
@@ -523,7 +578,7 @@ Act* Tape::concat(const std::vector<Act*>& xs) {
   });
   trace("concat", xs, y);
   std::vector<Act*> ins = xs;
-  push_timed("concat", [=] {
+  push_timed("concat", y, [=] {
     std::vector<float*> d;
     for (Act* x : ins) d.push_back(grad_or_null(x));
     ok(be->concat_backward(d.data(), grad(y), ch.data(), (int)d.size(), s.B, s.HW(), be->stream), "concat_backward");
@@ -540,7 +595,7 @@ Act* Tape::factorized_reduce(Act* x, const Param& w1, const Param& w2, int C_out
        "factorized_reduce_forward");
   });
   trace("factorized_reduce", {x}, y, {{"w1", w1.id}, {"w2", w2.id}});
-  push_timed("factorized_reduce", [=] {
+  push_timed("factorized_reduce", y, [=] {
     ok(be->factorized_reduce_backward(grad_or_null(x), w1.g, w2.g, grad(y), x->data, w1.w, w2.w, s.B, s.C, s.H, s.W,
                                       C_out, be->stream),
        "factorized_reduce_backward");
@@ -555,7 +610,7 @@ Act* Tape::global_avgpool(Act* x) {
     ok(be->global_avgpool_forward(y->data, x->data, s.B, s.C, s.HW(), be->stream), "global_avgpool_forward");
   });
   trace("global_avgpool", {x}, y);
-  push_timed("global_avgpool", [=] {
+  push_timed("global_avgpool", y, [=] {
     ok(be->global_avgpool_backward(grad(x), grad(y), s.B, s.C, s.HW(), be->stream), "global_avgpool_backward");
   });
   return y;
@@ -569,7 +624,7 @@ Act* Tape::dropout(Act* x, float keep_prob, uint64_t seed) {
     ok(be->dropout_forward(y->data, mask, x->data, x->s.n(), keep_prob, seed, be->stream), "dropout_forward");
   });
   trace("dropout", {x}, y, {}, {{"keep", keep_prob}});
-  push_timed("dropout", [=] {
+  push_timed("dropout", y, [=] {
     ok(be->dropout_backward(grad(x), grad(y), mask, x->s.n(), be->stream), "dropout_backward");
   });
   return y;
@@ -586,7 +641,7 @@ Act* Tape::drop_path(Act* x, float keep_prob, uint64_t seed) {
   });
   trace("drop_path", {x}, y, {}, {{"keep", keep_prob}});
   if (x->needs_grad) {
-    push_timed("drop_path", [=] {
+    push_timed("drop_path", y, [=] {
       ok(be->drop_path_backward(grad(x), grad(y), mask, s.B, per, be->stream), "drop_path_backward");
     });
   } else {
@@ -607,7 +662,7 @@ Act* Tape::linear(Act* x, const Param& w, const Param* b, int OC) {
   std::vector<std::pair<std::string, int>> ps{{"weight", w.id}};
   if (b) ps.push_back({"bias", b->id});
   trace("linear", {x}, y, ps);
-  push_timed("linear", [=] {
+  push_timed("linear", y, [=] {
     ok(be->linear_backward(grad_or_null(x), w.g, b ? bias.g : nullptr, grad(y), x->data, w.w, s.B, IC, OC, be->stream),
        "linear_backward");
   });
@@ -630,7 +685,7 @@ void Tape::xent(Act* logits, const int32_t* labels, float weight, float* loss, i
     ok(be->softmax_xent_forward(loss, probs, logits->data, labels, B, V, 0.f, be->stream), "softmax_xent_forward");
     if (hits) ok(be->argmax_hits(hits, logits->data, labels, B, V, be->stream), "argmax_hits");
   });
-  push_timed("softmax_xent", [=] {
+  push_timed("softmax_xent", nullptr, [=] {
     ok(be->softmax_xent_backward(grad(logits), probs, labels, B, V, 0.f, weight, be->stream), "softmax_xent_backward");
   });
 }

@@ -28,6 +28,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,31 @@ class Arena {
   Backend* be_;
   std::vector<Block> blocks_;
   size_t cur_ = 0;
+};
+
+// Gradient buffers of activations, recycled within a step: a buffer is taken (zeroed) when an
+// op's backward first adds into it and given back once the op that produced the activation has
+// run its own backward (nothing reads it after). Aliases (a sum's single-use input sharing the
+// sum's gradient) hold a reference. Buffers are kept per size across steps, so the gradients
+// of a step live in a working set as small as the widest point of the backward, and stay warm
+// in cache.
+class GradPool {
+ public:
+  explicit GradPool(Backend* be) : be_(be) {}
+  ~GradPool();
+  GradPool(const GradPool&) = delete;
+  GradPool& operator=(const GradPool&) = delete;
+  float* take(int64_t n);  // zeroed, one reference
+  void retain(float* p);
+  void release(float* p);
+  void reset();  // every buffer free again (a new step)
+  int64_t bytes_reserved() const;
+
+ private:
+  Backend* be_;
+  std::unordered_map<int64_t, std::vector<float*>> free_;  // by size in floats
+  std::unordered_map<float*, int64_t> sizes_;              // every buffer
+  std::unordered_map<float*, int> refs_;                   // the taken ones
 };
 
 struct Act {
@@ -166,7 +192,7 @@ struct Plan {
 
 class Tape {
  public:
-  explicit Tape(Backend* be) : be(be), arena(be) {}
+  explicit Tape(Backend* be) : be(be), arena(be), grads_(be) {}
   Backend* be;
   Arena arena;
   bool recording = true;
@@ -180,11 +206,16 @@ class Tape {
   Act* input(Shape s, const float* host);  // copies host data in; needs_grad = false
   int32_t* labels(const int32_t* host, int B);  // copies B labels in
   Act* act(Shape s);                      // uninitialized output
-  float* grad(Act* a);                    // the gradient buffer, allocated zeroed
+  float* grad(Act* a);                    // the gradient buffer, taken zeroed from the pool
   float* grad_or_null(Act* a) { return a->needs_grad ? grad(a) : nullptr; }
-  void push(std::function<void()> f) {
-    if (recording) backward_.push_back(std::move(f));
+  // x's gradient is y's (the same buffer, one more reference).
+  void alias_grad(Act* x, Act* y);
+  // Records an op's backward; `out` is the activation the op produced (its gradient is given
+  // back once the closure has run), or NULL.
+  void push(std::function<void()> f, Act* out = nullptr) {
+    if (recording) backward_.push_back({std::move(f), out});
   }
+  int64_t grad_bytes() const { return grads_.bytes_reserved(); }
   // Per-op wall time when the environment has JNAS_PROFILE=1: op -> (forward s, backward s, calls).
   struct Prof {
     double fwd = 0, bwd = 0;
@@ -194,7 +225,7 @@ class Tape {
   bool profiling = false;
   // Runs f, charging its time to op's forward; wraps the backward closure likewise.
   void timed(const char* op, const std::function<void()>& f);
-  void push_timed(const char* op, std::function<void()> f);
+  void push_timed(const char* op, Act* out, std::function<void()> f);
   std::string profile_table() const;
   void backward();
   void reset();
@@ -236,8 +267,13 @@ class Tape {
   // A fused ReLU as a plan step of its own (the ONNX export and diagrams see a plain ReLU):
   // the value the consumer reads. Only while tracing; x itself otherwise.
   Act* traced_relu(Act* x, bool relu_in);
+  struct Entry {
+    std::function<void()> fn;
+    Act* out;
+  };
   std::deque<Act> acts_;
-  std::vector<std::function<void()>> backward_;
+  std::vector<Entry> backward_;
+  GradPool grads_;
 };
 
 }  // namespace jnas

@@ -90,17 +90,20 @@ public final class Kernels {
 
   // ----------------------------------------------------------- separable conv
 
-  /** {@code jnas_cpu_sepconv_forward}; {@code reluIn}: of ReLU(inp), the ReLU fused. */
+  /**
+   * {@code jnas_cpu_sepconv_forward}; {@code reluIn}: of ReLU(inp), the ReLU fused. {@code mid}
+   * may be null in both calls: nothing is kept and backward recomputes it.
+   */
   public static int sepconvForward(Tensor out, Tensor mid, Tensor inp, Tensor wDw, Tensor wPw, int B, int cIn, int H,
       int W, int cOut, int k, int stride, int pad, int dilation, boolean reluIn) {
     String op = "sepconv_forward";
     long[] n = sepSizes(op, B, cIn, H, W, cOut, k, stride, pad, dilation);
     fits(op, "out", out, n[0]);
-    fits(op, "mid", mid, n[1]);
+    optional(op, "mid", mid, n[1]);
     fits(op, "inp", inp, n[2]);
     fits(op, "w_dw", wDw, n[3]);
     fits(op, "w_pw", wPw, n[4]);
-    return NativeLib.jnas_cpu_sepconv_forward(out.pointer(), mid.pointer(), inp.pointer(), wDw.pointer(), wPw.pointer(),
+    return NativeLib.jnas_cpu_sepconv_forward(out.pointer(), p(mid), inp.pointer(), wDw.pointer(), wPw.pointer(),
         B, cIn, H, W, cOut, k, stride, pad, dilation, reluIn ? 1 : 0);
   }
 
@@ -114,11 +117,11 @@ public final class Kernels {
     optional(op, "dw_dw", dwDw, n[3]);
     optional(op, "dw_pw", dwPw, n[4]);
     fits(op, "dout", dout, n[0]);
-    fits(op, "mid", mid, n[1]);
+    optional(op, "mid", mid, n[1]);
     fits(op, "inp", inp, n[2]);
     fits(op, "w_dw", wDw, n[3]);
     fits(op, "w_pw", wPw, n[4]);
-    return NativeLib.jnas_cpu_sepconv_backward(p(dinp), p(dwDw), p(dwPw), dout.pointer(), mid.pointer(), inp.pointer(),
+    return NativeLib.jnas_cpu_sepconv_backward(p(dinp), p(dwDw), p(dwPw), dout.pointer(), p(mid), inp.pointer(),
         wDw.pointer(), wPw.pointer(), B, cIn, H, W, cOut, k, stride, pad, dilation, reluIn ? 1 : 0);
   }
 

@@ -98,6 +98,18 @@ class FusedReluTest {
       assertArrayEquals(dxP.toArray(), dxF.toArray(), name + ": dinp");
       assertArrayEquals(ddP.toArray(), ddF.toArray(), name + ": dw_dw");
       assertArrayEquals(dpP.toArray(), dpF.toArray(), name + ": dw_pw");
+
+      // no mid kept (what the networks do): the same output; backward recomputes mid (the fused
+      // per-sample kernel at stride 1): the same input gradient, weight gradients summed per
+      // chunk of samples (equal to float rounding)
+      Tensor outN = Tensor.zeros(outP.shape());
+      io.jnas.backend.Kernels.sepconvForward(outN, null, x, wDw, wPw, b, cIn, h, w, cOut, k, s, p, d, true);
+      assertArrayEquals(outF.toArray(), outN.toArray(), name + ": out without mid");
+      Tensor dxN = dx0.copy(), ddN = dd0.copy(), dpN = dp0.copy();
+      io.jnas.backend.Kernels.sepconvBackward(dxN, ddN, dpN, dout, null, x, wDw, wPw, b, cIn, h, w, cOut, k, s, p, d, true);
+      assertArrayEquals(dxF.toArray(), dxN.toArray(), name + ": dinp without mid");
+      GradCheck.assertClose(name + ": dw_dw without mid", ddF.toArray(), ddN.toArray());
+      GradCheck.assertClose(name + ": dw_pw without mid", dpF.toArray(), dpN.toArray());
     }
   }
 }
