@@ -414,9 +414,14 @@ public final class StudyServer implements AutoCloseable {
     }
   }
 
-  private synchronized List<Object> list() {
+  /** Every study's id and counts; the studies are read outside the server's lock (a study's lock is never taken under it). */
+  private List<Object> list() {
+    Map<String, Study> snapshot;
+    synchronized (this) {
+      snapshot = new LinkedHashMap<>(studies);
+    }
     List<Object> out = new ArrayList<>();
-    studies.forEach((id, s) -> {
+    snapshot.forEach((id, s) -> {
       Map<String, Object> st = s.status();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", id);
