@@ -19,7 +19,7 @@ public final class Main {
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
     for (Command c : List.<Command>of(new InfoCommand(), new SearchCommand(), new TrainCommand(), new EvalCommand(),
-        new PredictCommand(), new ExportCommand(), new BenchCommand(), new MultiTrialCommand())) m.put(c.name(), c);
+        new PredictCommand(), new ExportCommand(), new BenchCommand(), new MultiTrialCommand(), new ServeCommand())) m.put(c.name(), c);
     return m;
   }
 

@@ -6,6 +6,8 @@ import io.jnas.enas.EnasMicroSpace;
 import io.jnas.multitrial.EarlyStopping;
 import io.jnas.multitrial.MultiTrialSearch;
 import io.jnas.multitrial.ProxyTrainer;
+import io.jnas.multitrial.TrialExecutor;
+import io.jnas.multitrial.TrialExecutorFactory;
 import io.jnas.multitrial.TrialResult;
 import io.jnas.multitrial.TrialSettings;
 import io.jnas.objective.Constraint;
@@ -61,7 +63,9 @@ final class MultiTrialCommand implements Command {
         .value("data", "DIR|synthetic", d.data, "data set folder (CIFAR-10 binary, MNIST idx) or synthetic[:...]")
         .value("strategy", "NAME", d.strategy, "one of " + String.join(", ", registry.keySet()))
         .value("trials", "N", String.valueOf(d.trials), "trials proposed in all (rejected and failed ones count)")
-        .value("parallel", "N", String.valueOf(d.parallel), "trials trained at once (each then uses one CPU kernel thread)")
+        .value("parallel", "N", String.valueOf(d.parallel), "trials trained at once (each then uses one CPU kernel thread); with --executor spark: trials per round (default: local[N]'s N)")
+        .value("executor", "NAME", d.executor, "where trials run: inprocess (threads of this process) or spark (Spark tasks; needs the jnas-spark module)")
+        .value("master", "URL", null, "with --executor spark: the Spark master (local[2], local[2,3] for retries, spark://host:7077, yarn; default: spark-submit's)")
         .value("epochs", "E", String.valueOf(d.epochs), "proxy training epochs per trial")
         .value("train-subset", "N", String.valueOf(d.trainSubset), "training images used, the same for every trial (0: all)")
         .value("val-subset", "N", String.valueOf(d.valSubset), "held-out validation images scored (0: all)")
@@ -98,7 +102,7 @@ final class MultiTrialCommand implements Command {
   }
 
   /** Flags that a resumed run refuses: it keeps its settings (only --data may change). */
-  private static final List<String> FIXED_ON_RESUME = List.of("strategy", "trials", "parallel", "epochs", "train-subset",
+  private static final List<String> FIXED_ON_RESUME = List.of("strategy", "trials", "parallel", "executor", "epochs", "train-subset",
       "val-subset", "resolution", "layers", "channels", "nodes", "batch", "lr", "early-stop", "max-params", "max-flops",
       "max-latency-ms", "latency-batch", "population", "tournament", "seed", "out");
 
@@ -114,7 +118,18 @@ final class MultiTrialCommand implements Command {
       throw new UsageException(name() + ": --strategy is '" + s.strategy + "', expected one of " + String.join(", ", registry.keySet()));
     }
     s.trials = a.integer("trials", 1);
-    s.parallel = a.integer("parallel", 1);
+    s.executor = a.string("executor");
+    TrialExecutorFactory remote = executorFactory(s.executor);
+    if (a.has("master")) {
+      if (remote == null) throw new UsageException(name() + ": --master is for --executor spark");
+      s.master = a.string("master");
+    }
+    if (remote != null && !a.has("parallel")) {
+      s.parallel = remote.parallelism(options(s)).orElseThrow(() -> new UsageException(name() + ": --executor " + s.executor
+          + (s.master == null ? "" : " --master " + s.master) + ": give --parallel N (trials per round)"));
+    } else {
+      s.parallel = a.integer("parallel", 1);
+    }
     s.epochs = a.integer("epochs", 1);
     s.trainSubset = a.integer("train-subset", 0);
     s.valSubset = a.integer("val-subset", 0);
@@ -163,7 +178,12 @@ final class MultiTrialCommand implements Command {
       }
       writeConfig(dir, s);
       describe(src, trainer);
-      MultiTrialSearch.Outcome o = new MultiTrialSearch(s, space, strategy, trainer, dir, System.err).run();
+      MultiTrialSearch.Outcome o;
+      try (TrialExecutor ex = remote == null ? null : remote.create(s, options(s))) {
+        MultiTrialSearch search = new MultiTrialSearch(s, space, strategy, trainer, dir, System.err);
+        if (ex != null) search.executor(ex);
+        o = search.run();
+      }
       report(dir, o, out);
     } finally {
       lock.close();
@@ -203,6 +223,11 @@ final class MultiTrialCommand implements Command {
       }
       boolean moved = a.has("data");
       if (moved) s.data = absoluteData(a.string("data"));
+      TrialExecutorFactory remote = executorFactory(s.executor);
+      if (a.has("master")) {
+        if (remote == null) throw new UsageException(name() + ": --master is for a run with --executor spark");
+        s.master = a.string("master");
+      }
       DataSource src;
       try {
         src = Datasets.open(s.data);
@@ -211,17 +236,44 @@ final class MultiTrialCommand implements Command {
         throw new UsageException(name() + ": --resume " + dir + ": the run's data: " + e.getMessage()
             + " (moved? give its new place with --data DIR)");
       }
-      if (moved || !Files.isRegularFile(config)) writeConfig(dir, s);
+      if (moved || a.has("master") || !Files.isRegularFile(config)) writeConfig(dir, s);
       EnasMicroSpace space = new EnasMicroSpace(s.nodes);
       Strategy strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
       ProxyTrainer trainer = new ProxyTrainer(s, src, space);
       describe(src, trainer);
       double before = sum.get("wall_seconds") instanceof Number n ? n.doubleValue() : 0;
-      MultiTrialSearch.Outcome o = new MultiTrialSearch(s, space, strategy, trainer, dir, System.err)
-          .resume(earlier, before);
+      MultiTrialSearch.Outcome o;
+      try (TrialExecutor ex = remote == null ? null : remote.create(s, options(s))) {
+        MultiTrialSearch search = new MultiTrialSearch(s, space, strategy, trainer, dir, System.err);
+        if (ex != null) search.executor(ex);
+        o = search.resume(earlier, before);
+      }
       report(dir, o, out);
     }
     return 0;
+  }
+
+  /**
+   * The factory of a remote executor, or null for {@code inprocess}.
+   *
+   * @throws UsageException where no module on the class path provides it
+   */
+  private TrialExecutorFactory executorFactory(String id) {
+    if (id.equals("inprocess")) return null;
+    TrialExecutorFactory f = TrialExecutorFactory.find(id);
+    if (f != null) return f;
+    if (id.equals("spark")) {
+      throw new UsageException(name() + ": --executor spark needs the jnas-spark module and Spark on the class path: run"
+          + " java/jnas-spark/bin/jnas-spark multitrial ..., or spark-submit --jars java/jnas-spark/target/jnas-spark.jar"
+          + " --class io.jnas.cli.Main java/jnas-cli/target/jnas.jar multitrial ... (see the README)");
+    }
+    throw new UsageException(name() + ": --executor is '" + id + "', expected inprocess or spark");
+  }
+
+  private static Map<String, String> options(TrialSettings s) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (s.master != null) m.put("master", s.master);
+    return m;
   }
 
   /** The data spec with a folder made absolute (so that the run folder works from anywhere); synthetic specs as given. */

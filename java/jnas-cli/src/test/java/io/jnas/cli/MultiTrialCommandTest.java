@@ -61,4 +61,13 @@ class MultiTrialCommandTest {
     assertTrue(r.out().contains("2 trials (2 ok"), r.out());
     assertTrue(Files.size(out2.resolve("pareto.png")) > 0);
   }
+
+  @Test
+  void sparkExecutorNeedsItsModule(@TempDir Path tmp) {
+    String out = tmp.resolve("run").toString();
+    bad("--executor spark needs the jnas-spark module", "multitrial", "--executor", "spark", "--master", "local[2]", "--out", out);
+    bad("--master is for --executor spark", "multitrial", "--master", "local[2]", "--out", out);
+    bad("--executor is 'magic', expected inprocess or spark", "multitrial", "--executor", "magic", "--out", out);
+    assertFalse(Files.exists(tmp.resolve("run")), "nothing is made before the flags are checked");
+  }
 }

@@ -30,6 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * ENAS micro search (Pham et al. 2018) as the official code runs it: each epoch trains the
@@ -94,6 +97,10 @@ public final class EnasSearch implements AutoCloseable {
   private long validBatchesUsed;
   private Progress.Run runClock = new Progress.Run(1);
   private Map<String, Object> best;  // best derived so far: arc, accuracy, epoch
+  /** Hears every event the log gets (embedding: {@link #onEvent}). */
+  private Consumer<Map<String, Object>> events = e -> {};
+  /** Polled after every step: true stops the run ({@link #stopWhen}). */
+  private BooleanSupplier stop = () -> false;
 
   private EnasSearch(SearchSettings s, DataSource source, RunDir dir, PrintStream progressOut, int epochBase) {
     this.dir = dir;
@@ -140,6 +147,67 @@ public final class EnasSearch implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a new search in {@code out} on data already in memory: as
+   * {@link #start(SearchSettings, Path, PrintStream)}, with {@code source} in place of opening
+   * {@code s.data()}, which is then only a label recorded in {@code settings.json} (e.g.
+   * {@code memory:my-images}). Resume such a run with
+   * {@link #resume(Path, DataSource, PrintStream)} and the same data.
+   */
+  public static EnasSearch start(SearchSettings s, DataSource source, Path out, PrintStream progressOut) throws IOException {
+    splits(s, source);
+    RunDir dir = RunDir.create(out, "search", progressOut);
+    try {
+      EnasSearch search = new EnasSearch(s, source, dir, progressOut, 1);
+      search.begin();
+      return search;
+    } catch (IOException | RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Continues the run in {@code runDir} on data already in memory (a run started with
+   * {@link #start(SearchSettings, DataSource, Path, PrintStream)}); its training and validation
+   * sizes must be the ones the run started with.
+   */
+  public static EnasSearch resume(Path runDir, DataSource source, PrintStream progressOut) throws IOException {
+    return resume(runDir, null, java.util.Objects.requireNonNull(source, "source"), progressOut);
+  }
+
+  /**
+   * Calls {@code listener} with every event the run logs, as it is logged: {@code child_step},
+   * {@code controller_step}, {@code epoch}, {@code derive}, {@code start}, {@code resume} (the
+   * maps of {@code log.jsonl}, read-only by contract). Called on the thread that runs the
+   * search.
+   */
+  public EnasSearch onEvent(Consumer<Map<String, Object>> listener) {
+    this.events = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /**
+   * Makes the run stop once {@code stop} answers true, polled after every child step,
+   * controller step and derivation candidate: {@link #runUntil} then throws a
+   * {@link CancellationException}, and the search object must be closed. Its run folder holds
+   * everything up to the last finished epoch: {@link #resume} continues from there, exactly.
+   */
+  public EnasSearch stopWhen(BooleanSupplier stop) {
+    this.stop = java.util.Objects.requireNonNull(stop, "stop");
+    return this;
+  }
+
+  private void checkStop(int e) {
+    if (stop.getAsBoolean()) throw new CancellationException("search cancelled in epoch " + (e + 1));
+  }
+
+  /** Appends {@code ev} to the log and tells the listener. */
+  private void log(Map<String, Object> ev) throws IOException {
+    dir.log(ev);
+    events.accept(ev);
+  }
+
   /** The supernet of these settings on these splits. */
   private static Supernet.Config supernetConfig(SearchSettings s, Splits sp) {
     var d = sp.train();
@@ -177,12 +245,12 @@ public final class EnasSearch implements AutoCloseable {
     ev.put("train_images", splits.train().size());
     ev.put("validation_images", splits.validation().size());
     ev.put("data", source.description());
-    dir.log(ev);
+    log(ev);
   }
 
   /** Continues the run in {@code runDir} from its last checkpoint, with the settings it was started with. */
   public static EnasSearch resume(Path runDir, PrintStream progressOut) throws IOException {
-    return resume(runDir, null, progressOut);
+    return resume(runDir, (String) null, progressOut);
   }
 
   /**
@@ -199,6 +267,10 @@ public final class EnasSearch implements AutoCloseable {
    *     the data set is missing or differs
    */
   public static EnasSearch resume(Path runDir, String data, PrintStream progressOut) throws IOException {
+    return resume(runDir, data, null, progressOut);
+  }
+
+  private static EnasSearch resume(Path runDir, String data, DataSource given, PrintStream progressOut) throws IOException {
     // checked before the lock is taken, so that a folder that is no run is left untouched
     if (Files.isDirectory(runDir) && !Files.isRegularFile(runDir.resolve("settings.json"))) {
       throw new IllegalArgumentException(runDir + ": holds no settings.json (not a search run, or one stopped before it began;"
@@ -211,11 +283,11 @@ public final class EnasSearch implements AutoCloseable {
       SearchSettings s = SearchSettings.fromMap(m);
       if (data != null) {
         s = s.withData(RunDir.portableData(data), s.validation());
-      } else {
+      } else if (given == null) {
         RunDir.requireData(runDir, s.data());
       }
       boolean fresh = !dir.hasCheckpoint();
-      EnasSearch search = new EnasSearch(s, Datasets.open(s.data()), dir, progressOut,
+      EnasSearch search = new EnasSearch(s, given != null ? given : Datasets.open(s.data()), dir, progressOut,
           fresh || SearchSettings.version(m) >= 2 ? 1 : 0);
       if (fresh) {
         if (progressOut != null) {
@@ -231,13 +303,14 @@ public final class EnasSearch implements AutoCloseable {
         m.put("data", search.settings.data());
         dir.writeString("settings.json", Json.pretty(m) + "\n");
       }
+      if (given != null) search.checkSameData(m.get("data"));
       Checkpoint c = Checkpoint.read(dir.file(RunDir.CHECKPOINT));
       search.restore(c);
       dir.truncateLog(((Number) c.header().get("log_bytes")).longValue());
       Map<String, Object> ev = event("resume");
       ev.put("epoch", search.nextEpoch + search.epochBase);
       if (data != null) ev.put("data", search.settings.data());
-      dir.log(ev);
+      search.log(ev);
       return search;
     } catch (IOException | RuntimeException e) {
       dir.close();
@@ -257,7 +330,9 @@ public final class EnasSearch implements AutoCloseable {
       }
       break;
     }
-    if (progressOut != null) progressOut.println("jnas: " + dir.path() + ": data set now at " + settings.data() + " (was " + was + ")");
+    if (progressOut != null && !settings.data().equals(was)) {
+      progressOut.println("jnas: " + dir.path() + ": data set now at " + settings.data() + " (was " + was + ")");
+    }
   }
 
   /** The settings. */
@@ -299,7 +374,7 @@ public final class EnasSearch implements AutoCloseable {
       Map<String, Object> ev = trainChild(e);
       ev.putAll(trainController(e));
       ev.put("seconds", (System.nanoTime() - t0) / 1e9);
-      dir.log(ev);
+      log(ev);
       if ((e + 1) % settings.derive().every() == 0 || e + 1 == epochs) derive(e);
       nextEpoch = e + 1;
       checkpoint();
@@ -351,7 +426,8 @@ public final class EnasSearch implements AutoCloseable {
         ev.put("grad_norm", r.gradNorm());
         ev.put("lr", lr);
         ev.put("arc", arc);
-        dir.log(ev);
+        log(ev);
+        checkStop(e);
         runClock.add(3);
         if (bar != null) {
           bar.update(k + 1, (long) (k + 1) * x.dim(0), String.format(Locale.ROOT, "loss %.3f acc %.3f lr %.4f",
@@ -402,7 +478,8 @@ public final class EnasSearch implements AutoCloseable {
       ev.put("entropy", stepEntropy / agg);
       ev.put("baseline", last.baseline());
       ev.put("grad_norm", reinforce.lastGradNorm());
-      dir.log(ev);
+      log(ev);
+      checkStop(e);
       runClock.add(agg);
       if (bar != null) {
         bar.update(t + 1, (long) (t + 1) * agg, String.format(Locale.ROOT, "reward %.3f baseline %.3f", rewardSum / n, last.baseline()));
@@ -453,6 +530,7 @@ public final class EnasSearch implements AutoCloseable {
           bestArc = arc;
         }
         if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "best %.3f", bestAcc));
+        checkStop(e);
       }
       // The best of many on one batch is biased upward; the derived architecture and the
       // yardstick (uniformly random architectures) are scored again, the same way, on the
@@ -492,7 +570,7 @@ public final class EnasSearch implements AutoCloseable {
     ev.putAll(best);
     ev.put("candidates", scores);
     ev.put("random", randomScores);
-    dir.log(ev);
+    log(ev);
     Map<String, Object> json = new LinkedHashMap<>(arch.toMap());
     json.put("valid_accuracy_shared_weights", bestAcc);
     json.put("random_mean_valid_accuracy_shared_weights", randomSum / RANDOM_BASELINE);

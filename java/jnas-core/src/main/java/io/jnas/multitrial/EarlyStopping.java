@@ -1,12 +1,15 @@
 package io.jnas.multitrial;
 
+import io.jnas.study.Pruner;
+import io.jnas.study.Pruners;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * When to stop a trial before its last epoch, judged against the trials already finished
- * (trained to the end or stopped) that reached the same epoch. A rule never stops a trial at
+ * (trained to the end or stopped) that reached the same epoch; each rule is a study
+ * {@link Pruner} ({@link #pruner()}). A rule never stops a trial at
  * its last epoch (nothing would be saved) and needs {@link #MIN_REFERENCE} finished trials at
  * that epoch before it stops anything.
  */
@@ -58,19 +61,20 @@ public enum EarlyStopping {
     if (this == NONE || epoch >= epochs - 1) return false;
     List<Double> ref = new ArrayList<>();
     for (List<Double> c : finished) if (c.size() > epoch) ref.add(c.get(epoch));
-    if (ref.size() < MIN_REFERENCE) return false;
-    ref.sort(null);
-    if (this == MEDIAN) {
-      int n = ref.size();
-      double median = n % 2 == 1 ? ref.get(n / 2) : (ref.get(n / 2 - 1) + ref.get(n / 2)) / 2;
-      return accuracy < median;
-    }
-    if (!isRung(epoch + 1)) return false;
-    ref.add(accuracy);
-    ref.sort(null);
-    int keep = Math.max(1, ref.size() / ETA);
-    double threshold = ref.get(ref.size() - keep);  // the keep-th best
-    return accuracy < threshold;
+    return pruner().shouldPrune(epoch + 1, accuracy, ref, true);
+  }
+
+  /**
+   * The rule as a {@link Pruner} over steps = epochs from 1 (the one interface of studies and
+   * this search): {@link Pruners#median}{@code (MIN_REFERENCE, 0)},
+   * {@link Pruners#successiveHalving}{@code (1, ETA, MIN_REFERENCE)} or {@link Pruners#none()}.
+   */
+  public Pruner pruner() {
+    return switch (this) {
+      case NONE -> Pruners.none();
+      case MEDIAN -> Pruners.median(MIN_REFERENCE, 0);
+      case HALVING -> Pruners.successiveHalving(1, ETA, MIN_REFERENCE);
+    };
   }
 
   /** Whether {@code epochsDone} is a rung of halving: 1, ETA, ETA^2, ... */

@@ -1,8 +1,6 @@
 package io.jnas.multitrial;
 
 import io.jnas.backend.Backends;
-import io.jnas.genotype.Genotype;
-import io.jnas.objective.Constraint;
 import io.jnas.objective.Objective;
 import io.jnas.objective.ParetoFront;
 import io.jnas.plot.ScatterPlot;
@@ -27,11 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CancellationException;
 
 /**
  * Multi-trial architecture search: a {@link Strategy} proposes decision vectors, a
@@ -50,11 +44,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * their results are told in trial order once the round is done. The early-stopping rule judges
  * a trial against the trials of earlier rounds only. So the same seed gives the same trials
  * whatever the threads' timing; the price is idle threads while a round's longest trial
- * finishes. The native thread pool is one per process and runs one parallel region at a time,
- * so with {@code parallel > 1} the CPU kernels and OpenBLAS are set to one thread each for the
- * search (restored afterwards): N trials then use N cores. With {@code parallel = 1} the one
- * trial uses every kernel thread ({@code -Djnas.threads}). Latency is measured while the other
- * trials of the round train, so it is noisier with {@code parallel > 1}.
+ * finishes. The round runs on a {@link TrialExecutor}: by default an {@link InProcessExecutor},
+ * which with {@code parallel > 1} gives each trial's thread one CPU kernel thread of its own
+ * ({@link Backends#setThreadCpuThreads}; nothing process-wide changes, so two searches in one
+ * JVM do not disturb each other): N trials then use N cores. With {@code parallel = 1} the one
+ * trial runs on the calling thread with its kernel thread count ({@code -Djnas.threads}, or
+ * the caller's own). Latency is measured while the other trials of the round train, so it is
+ * noisier with {@code parallel > 1}. The {@code jnas-spark} module's executor runs the rounds
+ * as Spark tasks instead; the strategy stays here.
+ *
+ * <p><b>Embedding.</b> A search without a run folder ({@code dir} null) writes nothing;
+ * {@link #listener} hears steps, epochs and trials; {@link #cancel()} (from any thread) stops
+ * it at the next training step: the unfinished round is dropped, the {@link Outcome} says
+ * {@code cancelled}, and a fresh search with a fresh, same-seeded strategy continues it with
+ * {@link #resume(List, double)} from the outcome's trials.
  *
  * <p><b>Outputs</b>, rewritten atomically after every round, into the run folder:
  * {@code trials.jsonl} (one {@link TrialResult#toMap()} per line), {@code pareto.json} (the
@@ -91,8 +94,9 @@ public final class MultiTrialSearch {
    * @param best the trial trained to the end with the highest accuracy (fewer parameters on a
    *     tie), or null where none was
    * @param seconds wall time
+   * @param cancelled whether {@link #cancel()} stopped the search before its last trial
    */
-  public record Outcome(List<TrialResult> trials, List<TrialResult> front, TrialResult best, double seconds) {
+  public record Outcome(List<TrialResult> trials, List<TrialResult> front, TrialResult best, double seconds, boolean cancelled) {
     /** Number of trials of each status. */
     public Map<TrialResult.Status, Integer> counts() {
       Map<TrialResult.Status, Integer> m = new EnumMap<>(TrialResult.Status.class);
@@ -101,8 +105,6 @@ public final class MultiTrialSearch {
       return m;
     }
   }
-
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final TrialSettings s;
   private final SearchSpace<?> space;
@@ -120,6 +122,12 @@ public final class MultiTrialSearch {
   private boolean evolving;
   /** Trial id to the id of the trial it mutates (evolution). */
   private final Map<Integer, Integer> parents = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Where the trials run; null: an {@link InProcessExecutor} made (and closed) by the run. */
+  private TrialExecutor executor;
+  /** The executor of the run under way (for the summary). */
+  private TrialExecutor active;
+  private TrialListener listener = TrialListener.NONE;
+  private volatile boolean cancelRequested;
 
   /**
    * A search over {@code space}.
@@ -136,7 +144,8 @@ public final class MultiTrialSearch {
 
   /**
    * A search over {@code space} writing into the folder {@code dir} (which must exist; the
-   * caller holds its {@link io.jnas.search.RunLock}).
+   * caller holds its {@link io.jnas.search.RunLock}), or writing no files where {@code dir} is
+   * null.
    *
    * @param strategy proposes decision vectors of {@code space}
    * @param evaluator builds and trains them
@@ -148,8 +157,32 @@ public final class MultiTrialSearch {
     this.space = Objects.requireNonNull(space, "space");
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
-    this.dir = Objects.requireNonNull(dir, "dir");
+    this.dir = dir;
     this.progress = progress;
+  }
+
+  /**
+   * Runs the trials on {@code e} instead of an {@link InProcessExecutor} of
+   * {@code settings.parallel} threads; the caller closes it.
+   */
+  public MultiTrialSearch executor(TrialExecutor e) {
+    this.executor = Objects.requireNonNull(e, "executor");
+    return this;
+  }
+
+  /** Tells {@code l} about steps, epochs, trials and progress lines. */
+  public MultiTrialSearch listener(TrialListener l) {
+    this.listener = Objects.requireNonNull(l, "listener");
+    return this;
+  }
+
+  /**
+   * Asks the search to stop, from any thread: the running trials stop at their next step, their
+   * round is dropped (a resume runs it again), and {@link #run}/{@link #resume} return an
+   * outcome with {@code cancelled} true.
+   */
+  public void cancel() {
+    cancelRequested = true;
   }
 
   /** Runs every trial and writes the outputs. */
@@ -182,9 +215,10 @@ public final class MultiTrialSearch {
           earlier.size() > next ? ", trials " + (next + 1) + "-" + earlier.size() + " of an unfinished round run again" : "",
           next < s.trials ? "from trial " + (next + 1) + " on" : "nothing left to train"));
     }
-    int oldThreads = -1;
-    ExecutorService pool = null;
-    Thread hook = new Thread(() -> {
+    TrialExecutor ex = executor != null ? executor : new InProcessExecutor(new TrialRunner(s, evaluator), s.parallel);
+    active = ex;
+    TrialListener events = serialized(listener);
+    Thread hook = dir == null ? null : new Thread(() -> {
       synchronized (writeLock) {
         if (closed) return;
         stopping = true;
@@ -196,59 +230,54 @@ public final class MultiTrialSearch {
       }
     }, "jnas-multitrial-interrupted");
     String status = "interrupted";
+    boolean cancelled = false;
     try {
-      Runtime.getRuntime().addShutdownHook(hook);
+      if (hook != null) Runtime.getRuntime().addShutdownHook(hook);
       write(done, earlierSeconds + (System.nanoTime() - t0) / 1e9, "running");
-      if (s.parallel > 1 && next < s.trials) {
-        oldThreads = Backends.cpuThreads();
-        Backends.setCpuThreads(1);
-        pool = Executors.newFixedThreadPool(s.parallel, r -> {
-          Thread t = new Thread(r, "jnas-trial-" + THREADS.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-      }
       while (next < s.trials) {
+        if (cancelRequested) {
+          cancelled = true;
+          break;
+        }
         int k = Math.min(s.parallel, s.trials - next);
         List<List<Double>> finished = new ArrayList<>();
         for (TrialResult t : done) if (t.trained()) finished.add(t.accuracies());
-        List<TrialResult> round = new ArrayList<>();
-        if (pool == null) {
-          int id = next + 1;
-          round.add(runTrial(id, ask(id, byDecisions, false), finished));
-        } else {
-          List<Future<TrialResult>> fs = new ArrayList<>();
-          for (int i = 0; i < k; i++) {
-            int id = next + i + 1;
-            int[] d = ask(id, byDecisions, false);
-            fs.add(pool.submit(() -> runTrial(id, d, finished)));
-          }
-          for (Future<TrialResult> f : fs) {
-            try {
-              round.add(f.get());
-            } catch (ExecutionException e) {  // runTrial catches everything; an Error lands here
-              throw new IllegalStateException("trial thread died: " + e.getCause(), e.getCause());
-            }
-          }
+        List<TrialTask> tasks = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+          int id = next + i + 1;
+          int[] d = ask(id, byDecisions, false);
+          tasks.add(new TrialTask(id, d, finished, origin(id)));
         }
-        for (TrialResult r : round) {
+        List<TrialResult> round;
+        try {
+          round = ex.run(tasks, events, () -> cancelRequested);
+        } catch (CancellationException e) {
+          cancelled = true;
+          break;
+        }
+        if (round.size() != k) throw new IllegalStateException(ex.id() + " executor returned " + round.size() + " results for " + k + " trials");
+        for (int i = 0; i < k; i++) {
+          TrialResult r = round.get(i);
+          if (r.id() != tasks.get(i).id()) throw new IllegalStateException(ex.id() + " executor returned trial " + r.id() + " for trial " + tasks.get(i).id());
           synchronized (writeLock) {
             done.add(r);
           }
           tell(r, byDecisions);
           say(line(r));
+          listener.onTrial(r);
         }
         next += k;
         write(done, earlierSeconds + (System.nanoTime() - t0) / 1e9, "running");
       }
-      status = "done";
+      if (!cancelled) status = "done";
     } finally {
-      if (pool != null) pool.shutdownNow();
-      if (oldThreads > 0) Backends.setCpuThreads(oldThreads);
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException | IllegalArgumentException e) {
-        // shutting down already (the hook runs or ran), or it was never added
+      if (executor == null) ex.close();
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+          // shutting down already (the hook runs or ran), or it was never added
+        }
       }
       if (status.equals("interrupted")) {
         try {
@@ -259,15 +288,36 @@ public final class MultiTrialSearch {
       }
     }
     double secs = earlierSeconds + (System.nanoTime() - t0) / 1e9;
-    Outcome o = outcome(done, secs);
-    write(done, secs, "done");
+    Outcome o = outcome(done, secs, cancelled);
+    write(done, secs, status);
     synchronized (writeLock) {
       closed = true;
     }
-    say(String.format(Locale.ROOT, "done in %.1f s: %s; best %s; Pareto front of %d", secs, counts(o),
+    say(String.format(Locale.ROOT, "%s in %.1f s: %s; best %s; Pareto front of %d", cancelled ? "cancelled" : "done", secs, counts(o),
         o.best() == null ? "none" : String.format(Locale.ROOT, "trial %d, accuracy %.4f, %,d params", o.best().id(),
             o.best().accuracy(), o.best().params()), o.front().size()));
     return o;
+  }
+
+  /** {@code l} behind one lock (parallel trials call it from their threads), with progress lines also printed. */
+  private TrialListener serialized(TrialListener l) {
+    return new TrialListener() {
+      @Override
+      public synchronized void onStep(int trial, int epoch, int step, double loss) {
+        l.onStep(trial, epoch, step, loss);
+      }
+
+      @Override
+      public synchronized void onEpoch(int trial, int epoch, int epochs, double accuracy) {
+        l.onEpoch(trial, epoch, epochs, accuracy);
+      }
+
+      @Override
+      public synchronized void progress(String line) {
+        say(line);
+        l.progress(line);
+      }
+    };
   }
 
   /**
@@ -354,73 +404,6 @@ public final class MultiTrialSearch {
     return out;
   }
 
-  /** One trial, start to end; never throws (a failure is a result). */
-  private TrialResult runTrial(int id, int[] d, List<List<Double>> finished) {
-    long t0 = System.nanoTime();
-    Genotype g = null;
-    long params = -1;
-    double flops = Double.NaN, latency = Double.NaN;
-    List<Double> acc = new ArrayList<>();
-    String[] stopReason = {null};
-    try (TrialEvaluator.Candidate c = evaluator.prepare(id, d)) {
-      g = c.genotype();
-      params = c.params();
-      flops = c.flops();
-      latency = c.latencyMs();
-      String broken = broken(params, flops, latency);
-      if (broken != null) return result(id, d, g, TrialResult.Status.REJECTED, broken, acc, params, flops, latency, t0);
-      say(String.format(Locale.ROOT, "trial %d/%d%s: training (%,d params, %.2f MFLOPs, %.2f ms/batch)", id, s.trials,
-          origin(id), params, flops / 1e6, latency));
-      c.train((epoch, a) -> {
-        acc.add(a);
-        if (s.epochs > 1) say(String.format(Locale.ROOT, "trial %d/%d: epoch %d/%d val acc %.4f", id, s.trials, epoch + 1, s.epochs, a));
-        if (!s.earlyStopping.shouldStop(epoch, s.epochs, a, finished)) return false;
-        stopReason[0] = String.format(Locale.ROOT, "%s rule after epoch %d of %d: accuracy %.4f against %d finished trials",
-            s.earlyStopping.id(), epoch + 1, s.epochs, a, count(finished, epoch));
-        return true;
-      });
-      if (acc.isEmpty()) throw new IllegalStateException("training ran no epoch");
-      TrialResult.Status st = stopReason[0] != null ? TrialResult.Status.STOPPED : TrialResult.Status.OK;
-      return result(id, d, g, st, stopReason[0], acc, params, flops, latency, t0);
-    } catch (Exception | StackOverflowError | AssertionError e) {
-      String msg = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      return result(id, d, g, TrialResult.Status.FAILED, msg, acc, params, flops, latency, t0);
-    }
-  }
-
-  private static int count(List<List<Double>> finished, int epoch) {
-    int n = 0;
-    for (List<Double> c : finished) if (c.size() > epoch) n++;
-    return n;
-  }
-
-  private static TrialResult result(int id, int[] d, Genotype g, TrialResult.Status st, String reason, List<Double> acc,
-      long params, double flops, double latency, long t0) {
-    return new TrialResult(id, d, g, st, reason, acc, params, flops, latency, (System.nanoTime() - t0) / 1e9);
-  }
-
-  /** The first constraint broken, in words, or null. */
-  private String broken(long params, double flops, double latency) {
-    for (Constraint c : s.constraints) {
-      double v = switch (c.objective()) {
-        case PARAMS -> params;
-        case FLOPS -> flops;
-        case LATENCY -> latency;
-        case ACCURACY -> throw new IllegalStateException("accuracy constraints are refused by the settings");
-      };
-      if (!c.test(v)) {
-        return String.format(Locale.ROOT, "%s is %s, breaks the constraint %s%s%s", c.objective().id(), number(v),
-            c.objective().id(), c.atMost() ? "<=" : ">=", number(c.bound()));
-      }
-    }
-    return null;
-  }
-
-  /** A whole number without a fraction, else four significant digits. */
-  private static String number(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v);
-  }
-
   /** " (mutant of trial N)" for evolution's mutations, else "". */
   private String origin(int id) {
     Integer p = parents.get(id);
@@ -437,7 +420,7 @@ public final class MultiTrialSearch {
     return head + String.format(Locale.ROOT, " [%.1f s]", r.seconds());
   }
 
-  private void say(String msg) {
+  private synchronized void say(String msg) {
     if (progress != null) progress.println("jnas multitrial: " + msg);
   }
 
@@ -450,7 +433,7 @@ public final class MultiTrialSearch {
   // ------------------------------------------------------------------ outputs
 
   /** The front and the best trial of {@code trials}. */
-  static Outcome outcome(List<TrialResult> trials, double seconds) {
+  static Outcome outcome(List<TrialResult> trials, double seconds, boolean cancelled) {
     ParetoFront pf = new ParetoFront(List.of(Objective.ACCURACY, Objective.PARAMS), List.of());
     Map<String, TrialResult> byId = new LinkedHashMap<>();
     TrialResult best = null;
@@ -463,17 +446,18 @@ public final class MultiTrialSearch {
     List<TrialResult> front = new ArrayList<>();
     for (ParetoFront.Point p : pf.front()) front.add(byId.get(p.id()));
     front.sort(Comparator.comparingLong(TrialResult::params).thenComparingInt(TrialResult::id));
-    return new Outcome(List.copyOf(trials), front, best, seconds);
+    return new Outcome(List.copyOf(trials), front, best, seconds, cancelled);
   }
 
   /** Rewrites every output; {@code status}: running, interrupted or done. */
   private void write(List<TrialResult> done, double seconds, String status) throws IOException {
+    if (dir == null) return;
     synchronized (writeLock) {
       List<TrialResult> trials = List.copyOf(done);
       StringBuilder sb = new StringBuilder();
       for (TrialResult t : trials) sb.append(Json.write(trialMap(t))).append('\n');
       AtomicFiles.writeString(dir.resolve(TRIALS), sb.toString());
-      writePareto(trials, outcome(trials, seconds));
+      writePareto(trials, outcome(trials, seconds, false));
       writeSummary(trials, seconds, status);
     }
   }
@@ -519,9 +503,10 @@ public final class MultiTrialSearch {
    * where it stopped on a signal or an error, {@code done} after the last trial.
    */
   private void writeSummary(List<TrialResult> done, double seconds, String status) throws IOException {
+    if (dir == null) return;
     synchronized (writeLock) {
       List<TrialResult> trials = List.copyOf(done);
-      Outcome o = outcome(trials, seconds);
+      Outcome o = outcome(trials, seconds, false);
       if (stopping) status = "interrupted";
       Map<String, Object> sm = new LinkedHashMap<>();
       sm.put("status", status);
@@ -538,7 +523,8 @@ public final class MultiTrialSearch {
       sm.put("wall_seconds", seconds);
       sm.put("trial_seconds", trials.stream().mapToDouble(TrialResult::seconds).sum());
       sm.put("backend", Backends.current().id());
-      sm.put("cpu_threads_per_trial", s.parallel > 1 ? 1 : Backends.cpuThreads());
+      sm.put("executor", active == null ? null : active.id());
+      sm.put("cpu_threads_per_trial", active == null ? null : active.threadsPerTrial());
       sm.put("settings", s.toMap());
       AtomicFiles.writeString(dir.resolve(SUMMARY), Json.pretty(sm) + "\n");
     }

@@ -167,6 +167,7 @@ public final class ProxyTrainer implements TrialEvaluator {
               if (!Float.isFinite(r.loss())) {
                 throw new IllegalStateException("epoch " + (e + 1) + " step " + (k + 1) + ": loss is " + r.loss() + " (diverged; lower --lr?)");
               }
+              hook.afterStep(e, k, r.loss());
             }
           }
           double a = Trainer.evaluate(net, validation, aug, 256).accuracy();

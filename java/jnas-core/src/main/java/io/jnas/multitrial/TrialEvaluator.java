@@ -24,6 +24,16 @@ public interface TrialEvaluator {
      * @return true to stop training now
      */
     boolean afterEpoch(int epoch, double accuracy);
+
+    /**
+     * Called after each training step; the default does nothing. May throw (a
+     * {@link java.util.concurrent.CancellationException} cancels the trial).
+     *
+     * @param epoch the epoch, from 0
+     * @param step the step within the epoch, from 0
+     * @param loss the step's training loss
+     */
+    default void afterStep(int epoch, int step, double loss) {}
   }
 
   /** A built, measured, not yet trained candidate; owns its network. */

@@ -58,6 +58,10 @@ public final class TrialSettings {
   public int latencyRepeats = 5;
   /** Seed of the strategy, the subsets, the batches and (mixed with the trial id) the weights. */
   public long seed = 0;
+  /** Where trials run: {@code inprocess} (Java threads here) or a {@link TrialExecutorFactory}'s name ({@code spark}). */
+  public String executor = "inprocess";
+  /** The executor's cluster address (Spark: {@code local[2]}, {@code spark://host:7077}, {@code yarn}), or null for its default. */
+  public String master;
 
   /** Checks every field; the message names it. */
   public TrialSettings check() {
@@ -77,6 +81,7 @@ public final class TrialSettings {
     if (!(gradClip >= 0 && Double.isFinite(gradClip))) throw new IllegalArgumentException("grad clip is " + gradClip + ", expected >= 0");
     if (latencyBatch < 1) throw new IllegalArgumentException("latency batch is " + latencyBatch + ", expected at least 1");
     if (latencyRepeats < 1) throw new IllegalArgumentException("latency repeats is " + latencyRepeats + ", expected at least 1");
+    if (executor == null || executor.isBlank()) throw new IllegalArgumentException("executor is empty, expected inprocess or spark");
     for (Constraint c : constraints) {
       if (c.objective() == io.jnas.objective.Objective.ACCURACY) {
         throw new IllegalArgumentException("constraint " + c + ": only params, flops and latency can be checked before training");
@@ -118,6 +123,8 @@ public final class TrialSettings {
     m.put("latency_batch", latencyBatch);
     m.put("latency_repeats", latencyRepeats);
     m.put("seed", seed);
+    m.put("executor", executor);
+    m.put("master", master);
     return m;
   }
 
@@ -166,6 +173,8 @@ public final class TrialSettings {
     } else if (seed instanceof Number n) {
       s.seed = n.longValue();
     }
+    if (m.get("executor") != null) s.executor = String.valueOf(m.get("executor"));
+    if (m.get("master") != null) s.master = String.valueOf(m.get("master"));
     return s.check();
   }
 
