@@ -131,6 +131,10 @@ public final class VsPyTorch {
 
   /** Entry point; flags as in {@link #USAGE}. Exit status 0, 1 (a check failed) or 2 (bad input). */
   public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
     int code;
     try {
       code = run(parse(args), System.out);
@@ -144,17 +148,31 @@ public final class VsPyTorch {
     System.exit(code);
   }
 
+  /** Flags that only the final network reads. */
+  private static final List<String> FINAL_ONLY = List.of("--genotype", "--drop-path-keep", "--progress", "--no-aux");
+
+  /** Flags that --check does not read. */
+  private static final List<String> NOT_IN_CHECK = List.of("--rounds", "--steps", "--genotype", "--no-aux", "--drop-path-keep",
+      "--progress", "--dropout-keep");
+
   static Settings parse(String[] args) {
     Settings s = new Settings();
+    List<String> given = Arrays.asList(args);
+    List<String> finalOnly = new ArrayList<>(), supernetOnly = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String f = args[i];
       switch (f) {
-        case "--help", "-h" -> throw new UsageException("\n" + USAGE);
         case "--check" -> s.check = true;
-        case "--no-aux" -> s.aux = false;
+        case "--no-aux" -> {
+          s.aux = false;
+          finalOnly.add(f);
+        }
         default -> {
-          if (i + 1 >= args.length) throw new UsageException(f + ": " + (f.startsWith("--") ? "missing its value" : "unknown argument") + "\n" + USAGE);
+          if (!f.startsWith("--")) throw new UsageException("unexpected argument '" + f + "' (--help lists the flags)");
+          if (i + 1 >= args.length) throw new UsageException(f + " is missing its value (--help lists the flags)");
           String v = args[++i];
+          if (FINAL_ONLY.contains(f)) finalOnly.add(f);
+          if (f.equals("--nodes")) supernetOnly.add(f);
           switch (f) {
             case "--net" -> {
               if (!v.equals("supernet") && !v.equals("final")) throw new UsageException("--net is '" + v + "', expected supernet or final");
@@ -187,11 +205,18 @@ public final class VsPyTorch {
             case "--python" -> s.python = v;
             case "--script" -> s.script = Path.of(v);
             case "--dir" -> s.dir = Path.of(v);
-            default -> throw new UsageException("unknown flag " + f + "\n" + USAGE);
+            default -> throw new UsageException("unknown flag " + f + " (--help lists the flags)");
           }
         }
       }
     }
+    if (s.check) {
+      for (String f : NOT_IN_CHECK) {
+        if (given.contains(f)) throw new UsageException(f + " does not apply to --check (it runs fixed cases: one forward+backward, then one step without dropout or drop-path)");
+      }
+    }
+    if (s.supernet() && !finalOnly.isEmpty()) throw new UsageException(finalOnly.get(0) + " is for --net final only");
+    if (!s.supernet() && !supernetOnly.isEmpty()) throw new UsageException(supernetOnly.get(0) + " is for --net supernet only");
     s.defaults();
     if (s.supernet() && s.channels % 2 != 0) throw new UsageException("--channels is " + s.channels + ", expected an even number (factorized reduce splits it)");
     if (!s.supernet() && s.layers < 1) throw new UsageException("--layers is " + s.layers + ", expected at least 1 for the final network");
@@ -456,7 +481,16 @@ public final class VsPyTorch {
     Backends.setCpuThreads(s.threads);
     Genotype g = s.supernet() ? null : genotype(s.genotype);
     Path script = script(s);
-    String torch = torchVersion(s);
+    String[] probe = torchProbe(s);
+    String torch = probe[0];
+    if (torch == null && s.check) {
+      System.err.println("VsPyTorch: --check needs PyTorch, and " + s.python + " has none (" + probe[1] + ")");
+      return 2;
+    }
+    if (torch == null) {
+      out.println("PyTorch: not available from " + s.python + " (" + probe[1] + "); running jnas alone"
+          + " (apt-get install -y python3-torch brings it)");
+    }
     Path dir = s.dir != null ? s.dir : Files.createTempDirectory("jnas-vs-pytorch");
     try {
       return s.check ? check(s, out, script, torch, dir) : timing(s, g, out, script, torch, dir);
@@ -468,10 +502,15 @@ public final class VsPyTorch {
   private static int timing(Settings s, Genotype g, PrintStream out, Path script, String torch, Path dir) throws IOException {
     Batch b = Batch.random(s, s.seed + 1);
     SplittableRandom rng = new SplittableRandom(s.seed + 2);
-    int[][][][] arcs = new int[s.rounds][s.steps + 1][][];  // [round][step][normal, reduce]; step 0 warms up
+    // [round][step][normal, reduce]; step 0 warms up on arcs that run every op in both cells
+    // (where 2 x nodes >= 5), so that no op meets its first call (oneDNN primitive creation,
+    // first touch of its memory) inside the timed steps
+    int[][][][] arcs = new int[s.rounds][s.steps + 1][][];
     for (int r = 0; r < s.rounds; r++) {
       for (int k = 0; k <= s.steps; k++) {
-        arcs[r][k] = s.supernet() ? new int[][] {randomArc(rng, s.nodes), randomArc(rng, s.nodes)} : new int[][] {null, null};
+        if (!s.supernet()) arcs[r][k] = new int[][] {null, null};
+        else if (k == 0) arcs[r][k] = new int[][] {coveringArc(rng, s.nodes, r), coveringArc(rng, s.nodes, r + 2)};
+        else arcs[r][k] = new int[][] {randomArc(rng, s.nodes), randomArc(rng, s.nodes)};
       }
     }
     try (Side net = s.supernet() ? supernetSide(s) : finalSide(s, g, s.aux);
@@ -575,10 +614,6 @@ public final class VsPyTorch {
   private static final int CHECK_BATCHES = 5;
 
   private static int check(Settings s, PrintStream out, Path script, String torch, Path dir) throws IOException {
-    if (torch == null) {
-      System.err.println("VsPyTorch: --check needs PyTorch, and " + s.python + " has none");
-      return 2;
-    }
     out.printf(Locale.ROOT, "jnas vs PyTorch eager, check: %s%n", s.supernet()
         ? String.format(Locale.ROOT, "supernet, batch %d, %d layers (+2), %d channels, %d nodes, %dx%d", s.batch, s.layers, s.channels, s.nodes, s.size, s.size)
         : String.format(Locale.ROOT, "final network, batch %d, %d layers, %d channels, %dx%d", s.batch, s.layers, s.channels, s.size, s.size));
@@ -706,8 +741,8 @@ public final class VsPyTorch {
     throw new UsageException("cannot find jnas_ref.py (tried " + tries + "); give --script PATH");
   }
 
-  /** PyTorch's version, or null after one line saying why it cannot run. */
-  private static String torchVersion(Settings s) {
+  /** {PyTorch's version, null} where it runs, else {null, why not}. */
+  private static String[] torchProbe(Settings s) {
     String why;
     try {
       Process p = python(s, null, "-c", "import torch, numpy; print(torch.__version__)").redirectErrorStream(true).start();
@@ -717,7 +752,7 @@ public final class VsPyTorch {
         why = "import torch took over 300 s";
       } else if (p.exitValue() == 0) {
         String[] lines = text.strip().split("\n");
-        return lines[lines.length - 1].strip();
+        return new String[] {lines[lines.length - 1].strip(), null};
       } else {
         String[] lines = text.strip().split("\n");
         why = lines[lines.length - 1].strip();
@@ -728,9 +763,7 @@ public final class VsPyTorch {
       Thread.currentThread().interrupt();
       why = "interrupted";
     }
-    System.out.println("PyTorch: not available from " + s.python + " (" + why + "); running jnas alone"
-        + " (apt-get install -y python3-torch brings it)");
-    return null;
+    return new String[] {null, why};
   }
 
   /** One PyTorch round; its result line, or null after one line saying why it failed. */
