@@ -29,7 +29,8 @@ import java.util.Map;
  * images.f32      (B, C, H, W) float32; labels.i32 (B) int32
  * </pre>
  *
- * A check case adds {@code grads.f32} (the gradient buffer after one forward+backward),
+ * A check case's batch is the one {@code jnas_ref.py pick} chose (it rewrites images.f32 and
+ * labels.i32); the case then adds {@code grads.f32} (the gradient buffer after one forward+backward),
  * {@code weights_after.f32} (the weights after one training step from {@code weights.f32})
  * and, for the final network, {@code running_after.f32} (the BN running statistics after it).
  */
@@ -82,6 +83,22 @@ final class TorchExchange {
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
     AtomicFiles.writeBytes(dir.resolve(name), b.array());
+  }
+
+  /** A little-endian float32 file. */
+  static float[] readFloats(Path file) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    float[] v = new float[b.capacity() / 4];
+    b.asFloatBuffer().get(v);
+    return v;
+  }
+
+  /** A little-endian int32 file. */
+  static int[] readInts(Path file) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    int[] v = new int[b.capacity() / 4];
+    b.asIntBuffer().get(v);
+    return v;
   }
 
   void writeSpec() throws IOException {
