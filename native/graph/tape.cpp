@@ -423,7 +423,10 @@ Act* Tape::conv(Act* x, const Param& w, int C_out, int KH, int KW, int stride, i
   Act* y = act({s.B, C_out, OH, OW});
   flops += 2.0 * y->s.n() * (s.C / groups) * KH * KW;
   int relu = relu_in ? 1 : 0;
-  timed("conv2d", [&] {
+  std::string pname = profiling ? "conv2d " + std::to_string(KH) + "x" + std::to_string(KW) + (stride > 1 ? " s2" : "") +
+                                      (groups > 1 ? " g" : "")
+                                : std::string("conv2d");
+  timed(pname.c_str(), [&] {
     ok(be->conv2d_forward(y->data, x->data, w.w, nullptr, s.B, s.C, s.H, s.W, C_out, KH, KW, stride, pad_h, pad_w,
                           dilation, groups, relu, be->stream),
        "conv2d_forward");
@@ -431,7 +434,7 @@ Act* Tape::conv(Act* x, const Param& w, int C_out, int KH, int KW, int stride, i
   trace("conv2d", {traced_relu(x, relu_in)}, y, {{"weight", w.id}},
         {{"kh", KH}, {"kw", KW}, {"stride", stride}, {"pad_h", pad_h}, {"pad_w", pad_w}, {"dilation", dilation},
          {"groups", groups}});
-  push_timed("conv2d", y, [=] {
+  push_timed(pname.c_str(), y, [=] {
     ok(be->conv2d_backward(grad_or_null(x), w.g, nullptr, grad(y), x->data, w.w, s.B, s.C, s.H, s.W, C_out, KH, KW,
                            stride, pad_h, pad_w, dilation, groups, relu, be->stream),
        "conv2d_backward");
@@ -447,14 +450,17 @@ Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, 
   float* mid = nullptr;  // the depthwise output is not kept: the kernel recomputes it in backward
   flops += 2.0 * s.B * s.C * OH * OW * K * K + 2.0 * y->s.n() * s.C;
   int relu = relu_in ? 1 : 0;
-  timed("sepconv", [&] {
+  std::string pname = profiling ? "sepconv " + std::to_string(K) + "x" + std::to_string(K) + (stride > 1 ? " s2" : "") +
+                                      (dilation > 1 ? " d2" : "")
+                                : std::string("sepconv");
+  timed(pname.c_str(), [&] {
     ok(be->sepconv_forward(y->data, mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out, K, stride, pad, dilation,
                            relu, be->stream),
        "sepconv_forward");
   });
   trace("sepconv", {traced_relu(x, relu_in)}, y, {{"dw", dw.id}, {"pw", pw.id}},
         {{"k", K}, {"stride", stride}, {"pad", pad}, {"dilation", dilation}});
-  push_timed("sepconv", y, [=] {
+  push_timed(pname.c_str(), y, [=] {
     ok(be->sepconv_backward(grad_or_null(x), dw.g, pw.g, grad(y), mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out,
                             K, stride, pad, dilation, relu, be->stream),
        "sepconv_backward");
