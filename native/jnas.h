@@ -256,7 +256,8 @@ const char* jnas_last_error(void);
 /* Two networks are built from one op registry (native/graph/ops.h: the ops by
  * their DARTS names, ids 0 none, 1 skip_connect, 2 avg_pool_3x3, 3 max_pool_3x3,
  * 4 sep_conv_3x3, 5 sep_conv_5x5, 6 sep_conv_7x7, 7 dil_conv_3x3, 8 dil_conv_5x5,
- * 9 conv_7x1_1x7):
+ * 9 conv_7x1_1x7, 10 conv_3x1_1x3, 11 max_pool_5x5, 12 max_pool_7x7, 13 conv_1x1,
+ * 14 conv_3x3, 15 dil_sep_conv_3x3):
  *  - the ENAS micro supernet (native/graph/supernet.cpp): weight-shared; a node's
  *    op is an index into the candidate list ops (num_ops registry ids; ENAS's is
  *    {4, 5, 2, 3, 1}); an architecture is 4*num_nodes ints per cell (input1, op1,
