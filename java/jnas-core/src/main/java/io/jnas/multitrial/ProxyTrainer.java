@@ -6,9 +6,8 @@ import io.jnas.data.DataSource;
 import io.jnas.data.Dataset;
 import io.jnas.data.Seeds;
 import io.jnas.data.Splits;
-import io.jnas.enas.EnasArch;
 import io.jnas.genotype.Genotype;
-import io.jnas.space.SearchSpace;
+import io.jnas.space.CellSpace;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 import io.jnas.train.FinalNetwork;
@@ -19,7 +18,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The real {@link TrialEvaluator}: builds an ENAS micro architecture as a {@link FinalNetwork}
+ * The real {@link TrialEvaluator}: builds the genotype a cell space's decision vector stands for
+ * ({@link CellSpace#genotypeOf}: ENAS micro, NASNet, AmoebaNet) as a {@link FinalNetwork}
  * (no auxiliary head, no drop-path or dropout) and trains it from scratch with proxies for a
  * few epochs, scoring it by its accuracy on held-out validation images.
  *
@@ -37,7 +37,7 @@ import java.util.Objects;
  */
 public final class ProxyTrainer implements TrialEvaluator {
   private final TrialSettings s;
-  private final SearchSpace<EnasArch> space;
+  private final CellSpace<?> space;
   private final Dataset train;
   private final Dataset validation;
   private final Augmentation aug;
@@ -47,7 +47,7 @@ public final class ProxyTrainer implements TrialEvaluator {
    *
    * @throws IllegalArgumentException where the subsets leave fewer training images than a batch
    */
-  public ProxyTrainer(TrialSettings settings, DataSource src, SearchSpace<EnasArch> space) {
+  public ProxyTrainer(TrialSettings settings, DataSource src, CellSpace<?> space) {
     this.s = settings.check();
     this.space = Objects.requireNonNull(space, "space");
     Splits sp = src.splits();
@@ -79,7 +79,7 @@ public final class ProxyTrainer implements TrialEvaluator {
   @Override
   public Candidate prepare(int id, int[] decisions) {
     if (!space.isValid(decisions)) throw new IllegalArgumentException("decisions " + Arrays.toString(decisions) + " are not valid in " + space.name());
-    Genotype g = Genotype.of(space.decode(decisions));
+    Genotype g = space.genotypeOf(decisions);
     FinalNetwork net = new FinalNetwork(new FinalNetwork.Config(g, s.channels, s.layers, train.numClasses(), train.channels(),
         train.height(), train.width(), false, Seeds.mix(s.seed, 3, id)));
     try {
