@@ -99,6 +99,45 @@ Act* conv_apply(Net& net, const OpParams& p, Act* x, int stride) {
   return net.norm(x, p.bn[0]);
 }
 
+// ---- macro_*: ENAS's macro branches. conv 1x1 + BN + ReLU, then a KxK conv (SEP: depthwise
+// KxK + pointwise) + BN + ReLU, or (K = 0) a 3x3 pool (MAX: max, else average)
+void macro_in_make(Net& net, const std::string& n, int C, OpParams& out) {
+  out.w.push_back(he(net, n + "in.w", (int64_t)C * C, C));  // (C, C, 1, 1)
+  out.bn.push_back(net.bn(n + "in.bn", C));
+}
+Act* macro_in(Net& net, const OpParams& p, Act* x) {
+  return net.t().relu(net.norm(net.t().conv(x, net.P(p.w[0]), x->s.C, 1, 1, 1, 0, 0), p.bn[0]));
+}
+template <int K, bool SEP>
+void mconv_make(Net& net, const std::string& p, int C, int, OpParams& out) {
+  std::string n = p + (SEP ? "msep" : "mconv") + std::to_string(K) + ".";
+  macro_in_make(net, n, C, out);
+  if (SEP) {
+    out.w.push_back(he(net, n + "dw", (int64_t)C * K * K, K * K));  // (C, 1, K, K)
+    out.w.push_back(he(net, n + "pw", (int64_t)C * C, C));          // (C, C, 1, 1)
+  } else {
+    out.w.push_back(he(net, n + "w", (int64_t)C * C * K * K, C * K * K));  // (C, C, K, K)
+  }
+  out.bn.push_back(net.bn(n + "bn", C));
+}
+template <int K, bool SEP>
+Act* mconv_apply(Net& net, const OpParams& p, Act* x, int stride) {
+  Tape& t = net.t();
+  x = macro_in(net, p, x);
+  x = SEP ? t.sepconv(x, net.P(p.w[1]), net.P(p.w[2]), K, stride, K / 2, 1)
+          : t.conv(x, net.P(p.w[1]), x->s.C, K, K, stride, K / 2, K / 2);
+  return t.relu(net.norm(x, p.bn[1]));
+}
+template <bool MAX>
+void mpool_make(Net& net, const std::string& p, int C, int, OpParams& out) {
+  macro_in_make(net, p + (MAX ? "mmax." : "mavg."), C, out);
+}
+template <bool MAX>
+Act* mpool_apply(Net& net, const OpParams& p, Act* x, int stride) {
+  x = macro_in(net, p, x);
+  return MAX ? net.t().maxpool(x, 3, stride, 1) : net.t().avgpool(x, 3, stride, 1);
+}
+
 const OpDef kOps[OP_COUNT] = {
     {"none", none_make, none_apply},
     {"skip_connect", skip_make, skip_apply},
@@ -116,6 +155,12 @@ const OpDef kOps[OP_COUNT] = {
     {"conv_1x1", conv_make<1>, conv_apply<1>},
     {"conv_3x3", conv_make<3>, conv_apply<3>},
     {"dil_sep_conv_3x3", sep_make<3, 2>, sep_apply<3, 2>},
+    {"macro_conv_3x3", mconv_make<3, false>, mconv_apply<3, false>},
+    {"macro_sep_conv_3x3", mconv_make<3, true>, mconv_apply<3, true>},
+    {"macro_conv_5x5", mconv_make<5, false>, mconv_apply<5, false>},
+    {"macro_sep_conv_5x5", mconv_make<5, true>, mconv_apply<5, true>},
+    {"macro_avg_pool_3x3", mpool_make<false>, mpool_apply<false>},
+    {"macro_max_pool_3x3", mpool_make<true>, mpool_apply<true>},
 };
 
 }  // namespace

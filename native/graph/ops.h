@@ -23,6 +23,17 @@
 //   13 conv_1x1      conv1x1.w conv1x1.bn                           ReLU, conv 1x1 (at the stride), BN
 //   14 conv_3x3      conv3x3.w conv3x3.bn                           ReLU, conv 3x3 pad 1 (at the stride), BN
 //   15 dil_sep_conv_3x3 dilsep3.{0,1}.{dw,pw,bn}                    (ReLU, dw 3x3 dilation 2, pw 1x1, BN) twice; the first dw at the stride
+//   16 macro_conv_3x3      mconv3.{in.w,in.bn,w,bn}                 conv 1x1, BN, ReLU, conv 3x3 (at the stride), BN, ReLU
+//   17 macro_sep_conv_3x3  msep3.{in.w,in.bn,dw,pw,bn}              conv 1x1, BN, ReLU, dw 3x3 (at the stride), pw 1x1, BN, ReLU
+//   18 macro_conv_5x5      mconv5.*                                 as 16 with 5x5
+//   19 macro_sep_conv_5x5  msep5.*                                  as 17 with 5x5
+//   20 macro_avg_pool_3x3  mavg.{in.w,in.bn}                        conv 1x1, BN, ReLU, 3x3 avg pool pad 1 (at the stride)
+//   21 macro_max_pool_3x3  mmax.{in.w,in.bn}                        conv 1x1, BN, ReLU, 3x3 max pool pad 1 (at the stride)
+//
+// Ids 16-21 are the six branches of ENAS's macro space (Pham et al. 2018, melodyguan/enas
+// src/cifar10/general_child.py: _conv_branch, _pool_branch; branch order 0-5), the candidate
+// ops of macro_net.cpp. Unlike the cell ops they start with their own 1x1 conv and end
+// activated, as ENAS's branches do.
 //
 // Ids 10-15 complete the NASNet and AmoebaNet op sets (Zoph et al. 2018, Real et al. 2019)
 // as NDS (Radosavovic et al. 2019, facebookresearch/unnas pycls/models/nas/operations.py)
@@ -64,6 +75,12 @@ enum OpId {
   OP_CONV_1X1,
   OP_CONV_3X3,
   OP_DIL_SEP_CONV_3X3,
+  OP_MACRO_CONV_3X3,
+  OP_MACRO_SEP_CONV_3X3,
+  OP_MACRO_CONV_5X5,
+  OP_MACRO_SEP_CONV_5X5,
+  OP_MACRO_AVG_POOL_3X3,
+  OP_MACRO_MAX_POOL_3X3,
   OP_COUNT
 };
 
