@@ -10,7 +10,7 @@ import io.jnas.multitrial.TrialSettings;
 import io.jnas.objective.Constraint;
 import io.jnas.objective.Objective;
 import io.jnas.search.RunLock;
-import io.jnas.space.CellSpace;
+import io.jnas.space.SearchSpace;
 import io.jnas.space.Spaces;
 import io.jnas.strategy.Strategies;
 import io.jnas.strategy.Strategy;
@@ -30,8 +30,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code jnas multitrial}: multi-trial search over a cell space ({@code --space}: ENAS micro,
- * NASNet, AmoebaNet); every proposal is
+ * {@code jnas multitrial}: multi-trial search over a space ({@code --space}: ENAS micro, NASNet,
+ * AmoebaNet, ENAS macro); every proposal is
  * trained for real with proxies ({@link ProxyTrainer}) and scored on validation images; writes
  * {@code trials.jsonl}, {@code pareto.json}, {@code pareto.png}, {@code summary.json}.
  */
@@ -61,7 +61,7 @@ final class MultiTrialCommand implements Command {
     TrialSettings d = new TrialSettings();
     return new Options(name())
         .value("data", "DIR|synthetic", d.data, "data set folder (CIFAR-10 binary, MNIST idx) or synthetic[:...]")
-        .value("space", "S", d.space, "search space: " + String.join(", ", Spaces.cellNames()) + " (jnas info --space S describes it)")
+        .value("space", "S", d.space, "search space: " + String.join(", ", Spaces.trialNames()) + " (jnas info --space S describes it)")
         .value("strategy", "NAME", d.strategy, "one of " + String.join(", ", registry.keySet()))
         .value("trials", "N", String.valueOf(d.trials), "trials proposed in all (rejected and failed ones count)")
         .value("parallel", "N", String.valueOf(d.parallel), "trials trained at once (each then uses one CPU kernel thread)")
@@ -69,7 +69,7 @@ final class MultiTrialCommand implements Command {
         .value("train-subset", "N", String.valueOf(d.trainSubset), "training images used, the same for every trial (0: all)")
         .value("val-subset", "N", String.valueOf(d.valSubset), "held-out validation images scored (0: all)")
         .value("resolution", "R|half|full", "half", "image side the data is resampled to (half: 32->16, 28->14)")
-        .value("layers", "L", String.valueOf(d.layers), "cells of the proxy network, the two reductions included")
+        .value("layers", "L", String.valueOf(d.layers), "cells of the proxy network, the two reductions included; enas-macro: the space's layers (default 12)")
         .value("channels", "C", String.valueOf(d.channels), "channels of the first cells")
         .value("nodes", "B", String.valueOf(d.nodes), "nodes (blocks) per cell of the space")
         .value("batch", "B", String.valueOf(d.batch), "minibatch size")
@@ -90,7 +90,8 @@ final class MultiTrialCommand implements Command {
   public String details() {
     return "Each trial: decode the decision vector (per cell and node: input1, op1, input2, op2) to a genotype of the\n"
         + "space (enas-micro: ENAS's 5 ops, unused states and inputs concatenated; nasnet: NASNet's 13 ops; amoebanet:\n"
-        + "AmoebaNet's 8 ops; both concatenating the blocks no block reads), build the network, measure\n"
+        + "AmoebaNet's 8 ops; both concatenating the blocks no block reads; enas-macro: ENAS's macro string, per layer\n"
+        + "its op and skip bits), build the network, measure\n"
         + "parameters, FLOPs and latency (reject on a --max-* constraint), train it from scratch on the proxy data and\n"
         + "report the validation accuracy to the strategy. A failing trial is recorded with its reason; the search goes on.\n"
         + "Outputs: config.json (the settings), trials.jsonl (one line per trial), pareto.json, pareto.png, summary.json\n"
@@ -115,8 +116,8 @@ final class MultiTrialCommand implements Command {
     TrialSettings s = new TrialSettings();
     s.data = absoluteData(a.string("data"));
     s.space = a.string("space");
-    if (!Spaces.cellNames().contains(s.space)) {
-      throw new UsageException(name() + ": --space is '" + s.space + "', expected one of " + String.join(", ", Spaces.cellNames()));
+    if (!Spaces.trialNames().contains(s.space)) {
+      throw new UsageException(name() + ": --space is '" + s.space + "', expected one of " + String.join(", ", Spaces.trialNames()));
     }
     s.strategy = a.string("strategy");
     StrategyFactory factory = registry.get(s.strategy);
@@ -128,7 +129,7 @@ final class MultiTrialCommand implements Command {
     s.epochs = a.integer("epochs", 1);
     s.trainSubset = a.integer("train-subset", 0);
     s.valSubset = a.integer("val-subset", 0);
-    s.layers = a.integer("layers", 1);
+    s.layers = s.space.equals("enas-macro") && !a.has("layers") ? io.jnas.enas.MacroArch.DEFAULT_LAYERS : a.integer("layers", 1);
     s.channels = a.integer("channels", 2);
     s.nodes = a.integer("nodes", 1);
     s.batch = a.integer("batch", 2);
@@ -157,14 +158,14 @@ final class MultiTrialCommand implements Command {
     RunLock lock = lockNew(dir, name());  // fails fast: a held, full or unwritable folder before any work
     try {
       DataSource src;
-      CellSpace<?> space;
+      SearchSpace<?> space;
       Strategy strategy;
       ProxyTrainer trainer;
       try {
         src = Datasets.open(s.data);
         if (res.equals("half")) s.resolution = Math.max(4, src.train().height() / 2);
         if (res.equals("full")) s.resolution = src.train().height();
-        space = Spaces.cell(s.space, s.nodes);
+        space = Spaces.trial(s.space, s.nodes, s.layers);
         strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
         trainer = new ProxyTrainer(s, src, space);
       } catch (RuntimeException e) {  // bad input: leave no folder behind
@@ -222,7 +223,7 @@ final class MultiTrialCommand implements Command {
             + " (moved? give its new place with --data DIR)");
       }
       if (moved || !Files.isRegularFile(config)) writeConfig(dir, s);
-      CellSpace<?> space = Spaces.cell(s.space, s.nodes);
+      SearchSpace<?> space = Spaces.trial(s.space, s.nodes, s.layers);
       Strategy strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
       ProxyTrainer trainer = new ProxyTrainer(s, src, space);
       describe(src, trainer);

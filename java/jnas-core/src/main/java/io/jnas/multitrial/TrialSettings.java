@@ -16,7 +16,7 @@ import java.util.Map;
 public final class TrialSettings {
   /** The data spec (a folder or {@code synthetic[...]}), recorded in the summary. */
   public String data = "synthetic";
-  /** The cell space searched, a name of {@link io.jnas.space.Spaces#cellNames()}. */
+  /** The space searched, a name of {@link io.jnas.space.Spaces#trialNames()}. */
   public String space = "enas-micro";
   /** Strategy name, a key of {@link io.jnas.strategy.Strategies#registry()}. */
   public String strategy = "evolution";
@@ -34,7 +34,7 @@ public final class TrialSettings {
   public int valSubset = 500;
   /** Side the images are resampled to (box average on an even ratio); 0 = as stored. */
   public int resolution = 16;
-  /** Cells of the proxy network, reductions included. */
+  /** Cells of the proxy network, reductions included; for {@code enas-macro} the space's (and network's) layers. */
   public int layers = 3;
   /** First cells' channels of the proxy network. */
   public int channels = 8;
@@ -63,8 +63,8 @@ public final class TrialSettings {
 
   /** Checks every field; the message names it. */
   public TrialSettings check() {
-    if (space == null || !io.jnas.space.Spaces.cellNames().contains(space)) {
-      throw new IllegalArgumentException("space is '" + space + "', expected one of " + String.join(", ", io.jnas.space.Spaces.cellNames()));
+    if (space == null || !io.jnas.space.Spaces.trialNames().contains(space)) {
+      throw new IllegalArgumentException("space is '" + space + "', expected one of " + String.join(", ", io.jnas.space.Spaces.trialNames()));
     }
     if (trials < 1) throw new IllegalArgumentException("trials is " + trials + ", expected at least 1");
     if (parallel < 1) throw new IllegalArgumentException("parallel is " + parallel + ", expected at least 1");

@@ -205,4 +205,29 @@ class MacroNetworkTest {
       assertEquals(8 * 3, net.predict(x).length);
     }
   }
+
+  @Test
+  void randomVectorsTrainAStepAndEveryStrategyProposesValidOnes() {
+    EnasMacroSpace space = new EnasMacroSpace(6);
+    SplittableRandom r = new SplittableRandom(11);
+    MacroNetwork.Hyper h = new MacroNetwork.Hyper(0.05f, 0.9f, 1e-4f, 5f, 1f);
+    for (int k = 0; k < 4; k++) {
+      MacroArch a = space.decode(space.sample(r));
+      try (MacroNetwork net = new MacroNetwork(new MacroNetwork.Config(a, 4, 3, 3, 8, 8, k)); Tensor x = images(r, 4);
+          IntTensor y = IntTensor.of(new int[] {0, 1, 2, 0}, 4)) {
+        MacroNetwork.Result res = net.trainStep(x, y, h, k);
+        assertTrue(Float.isFinite(res.loss()) && res.gradNorm() > 0, a + ": " + res);
+      }
+    }
+    for (var f : io.jnas.strategy.Strategies.registry().entrySet()) {
+      if (f.getKey().equals("grid")) continue;  // 6^6 x 2^15 vectors: over the grid limit
+      io.jnas.strategy.Strategy st = f.getValue().create(space, 3,
+          new io.jnas.strategy.StrategyParams(java.util.Map.of("population", "4", "tournament", "2", "steps", "5")));
+      for (int k = 0; k < 8; k++) {
+        int[] d = st.ask();
+        assertTrue(space.isValid(d), f.getKey());
+        st.tell(d, r.nextDouble());
+      }
+    }
+  }
 }
