@@ -172,6 +172,7 @@ class MacroNetworkTest {
       }
       assertTrue(net.forwardFlops() > 0);
       assertTrue(p.steps().stream().noneMatch(s -> s.op().equals("dropout")));
+      assertEquals(MacroDiagram.graph(EVERY_OP, "t"), MacroDiagram.graph(c, "t"), "the diagram from the plan is the architecture's");
     }
     try (MacroSupernet s = new MacroSupernet(new MacroSupernet.Config(3, 8, 8, 3, 6, 4, 1))) {
       assertEquals("macro_supernet", s.plan(EVERY_OP).network());
@@ -229,5 +230,18 @@ class MacroNetworkTest {
         st.tell(d, r.nextDouble());
       }
     }
+  }
+
+  @Test
+  void layerGraphPictures(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.jnas.plot.CellGraph g = MacroDiagram.graph(MacroArch.ENAS_MACRO_FINAL, "ENAS macro");
+    assertEquals(24, g.nodes().size());
+    assertEquals(List.of("stem"), g.inputs());
+    assertEquals(1 + MacroArch.ENAS_MACRO_FINAL.skips(23).size(), g.nodes().get(23).inputs().size());
+    MacroDiagram.writeSvg(MacroArch.ENAS_MACRO_FINAL, "ENAS macro", dir.resolve("m.svg"));
+    MacroDiagram.writePng(EVERY_OP, null, dir.resolve("m.png"));
+    String svg = java.nio.file.Files.readString(dir.resolve("m.svg"));
+    assertTrue(svg.contains("macro_sep_conv_5x5") && svg.contains("head"), svg.substring(0, Math.min(300, svg.length())));
+    assertTrue(java.nio.file.Files.size(dir.resolve("m.png")) > 1000);
   }
 }
