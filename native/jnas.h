@@ -257,10 +257,12 @@ const char* jnas_last_error(void);
 
 /* ------------------------------------------------------------- networks */
 
-/* Two networks are built from one op registry (native/graph/ops.h: the ops by
+/* Three networks are built from one op registry (native/graph/ops.h: the ops by
  * their DARTS names, ids 0 none, 1 skip_connect, 2 avg_pool_3x3, 3 max_pool_3x3,
  * 4 sep_conv_3x3, 5 sep_conv_5x5, 6 sep_conv_7x7, 7 dil_conv_3x3, 8 dil_conv_5x5,
- * 9 conv_7x1_1x7):
+ * 9 conv_7x1_1x7, 10 conv_3x1_1x3, 11 max_pool_5x5, 12 max_pool_7x7, 13 conv_1x1,
+ * 14 conv_3x3, 15 dil_sep_conv_3x3, 16-21 the ENAS macro branches macro_conv_3x3,
+ * macro_sep_conv_3x3, macro_conv_5x5, macro_sep_conv_5x5, macro_avg_pool_3x3, macro_max_pool_3x3):
  *  - the ENAS micro supernet (native/graph/supernet.cpp): weight-shared; a node's
  *    op is an index into the candidate list ops (num_ops registry ids; ENAS's is
  *    {4, 5, 2, 3, 1}); an architecture is 4*num_nodes ints per cell (input1, op1,
@@ -280,6 +282,17 @@ void* jnas_final_create(jnas_backend* be, const int32_t* normal, int normal_len,
                         const int32_t* reduce, int reduce_len, int channels, int layers,
                         int num_classes, int in_channels, int H, int W, int auxiliary,
                         uint64_t seed);
+/* The ENAS macro space (native/graph/macro_net.cpp): num_layers layers, each one op of the
+ * candidate list ops (num_ops registry ids; ENAS's six are 16-21) on the layer before, plus
+ * skip connections from any earlier layers; every state is reduced after layers L/3-1 and
+ * 2L/3-1. An architecture is ENAS's macro string: per layer l its op (an index into ops), then
+ * l skip bits (the stem and layers 0 .. l-2): L + L(L-1)/2 ints. arc NULL: the weight-shared
+ * search network (the architecture comes with every run, in normal; batch statistics);
+ * else the fixed network of arc (arc_len ints; running statistics; channels double at the
+ * reductions). */
+void* jnas_macro_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
+                        int num_layers, int channels, const int32_t* ops, int num_ops,
+                        const int32_t* arc, int arc_len, uint64_t seed);
 void jnas_net_destroy(void* net);
 
 /* Buffers: 0 weights, 1 gradients, 2 momentum (the same size, alignment padding

@@ -2,7 +2,6 @@ package io.jnas.cli;
 
 import io.jnas.data.DataSource;
 import io.jnas.data.Datasets;
-import io.jnas.enas.EnasMicroSpace;
 import io.jnas.multitrial.EarlyStopping;
 import io.jnas.multitrial.MultiTrialSearch;
 import io.jnas.multitrial.ProxyTrainer;
@@ -13,6 +12,8 @@ import io.jnas.multitrial.TrialSettings;
 import io.jnas.objective.Constraint;
 import io.jnas.objective.Objective;
 import io.jnas.search.RunLock;
+import io.jnas.space.SearchSpace;
+import io.jnas.space.Spaces;
 import io.jnas.strategy.Strategies;
 import io.jnas.strategy.Strategy;
 import io.jnas.strategy.StrategyFactory;
@@ -31,7 +32,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code jnas multitrial}: multi-trial search over the ENAS micro space; every proposal is
+ * {@code jnas multitrial}: multi-trial search over a space ({@code --space}: ENAS micro, NASNet,
+ * AmoebaNet, ENAS macro); every proposal is
  * trained for real with proxies ({@link ProxyTrainer}) and scored on validation images; writes
  * {@code trials.jsonl}, {@code pareto.json}, {@code pareto.png}, {@code summary.json}.
  */
@@ -61,6 +63,7 @@ final class MultiTrialCommand implements Command {
     TrialSettings d = new TrialSettings();
     return new Options(name())
         .value("data", "DIR|synthetic", d.data, "data set folder (CIFAR-10 binary, MNIST idx) or synthetic[:...]")
+        .value("space", "S", d.space, "search space: " + String.join(", ", Spaces.trialNames()) + " (jnas info --space S describes it)")
         .value("strategy", "NAME", d.strategy, "one of " + String.join(", ", registry.keySet()))
         .value("trials", "N", String.valueOf(d.trials), "trials proposed in all (rejected and failed ones count)")
         .value("parallel", "N", String.valueOf(d.parallel), "trials trained at once (each then uses one CPU kernel thread); with --executor spark: trials per round (default: local[N]'s N)")
@@ -70,9 +73,9 @@ final class MultiTrialCommand implements Command {
         .value("train-subset", "N", String.valueOf(d.trainSubset), "training images used, the same for every trial (0: all)")
         .value("val-subset", "N", String.valueOf(d.valSubset), "held-out validation images scored (0: all)")
         .value("resolution", "R|half|full", "half", "image side the data is resampled to (half: 32->16, 28->14)")
-        .value("layers", "L", String.valueOf(d.layers), "cells of the proxy network, the two reductions included")
+        .value("layers", "L", String.valueOf(d.layers), "cells of the proxy network, the two reductions included; enas-macro: the space's layers (default 12)")
         .value("channels", "C", String.valueOf(d.channels), "channels of the first cells")
-        .value("nodes", "B", String.valueOf(d.nodes), "nodes per cell of the ENAS micro space")
+        .value("nodes", "B", String.valueOf(d.nodes), "nodes (blocks) per cell of the space")
         .value("batch", "B", String.valueOf(d.batch), "minibatch size")
         .value("lr", "X", String.valueOf(d.lr), "peak learning rate (one cosine per trial, to 1% of it)")
         .value("early-stop", "RULE", d.earlyStopping.id(), "median, halving or none")
@@ -89,7 +92,10 @@ final class MultiTrialCommand implements Command {
 
   @Override
   public String details() {
-    return "Each trial: decode the decision vector (ENAS integer string) to a genotype, build the network, measure\n"
+    return "Each trial: decode the decision vector (per cell and node: input1, op1, input2, op2) to a genotype of the\n"
+        + "space (enas-micro: ENAS's 5 ops, unused states and inputs concatenated; nasnet: NASNet's 13 ops; amoebanet:\n"
+        + "AmoebaNet's 8 ops; both concatenating the blocks no block reads; enas-macro: ENAS's macro string, per layer\n"
+        + "its op and skip bits), build the network, measure\n"
         + "parameters, FLOPs and latency (reject on a --max-* constraint), train it from scratch on the proxy data and\n"
         + "report the validation accuracy to the strategy. A failing trial is recorded with its reason; the search goes on.\n"
         + "Outputs: config.json (the settings), trials.jsonl (one line per trial), pareto.json, pareto.png, summary.json\n"
@@ -98,11 +104,12 @@ final class MultiTrialCommand implements Command {
         + "Examples:\n"
         + "  jnas multitrial                                       16 trials of evolution (6 random, then 10 mutations) on the\n"
         + "                                                        synthetic data: about 1.5 min on 2 cores\n"
-        + "  jnas multitrial --data ../shared/data/mnist --trials 24 --epochs 2 --train-subset 4000 --parallel 2\n";
+        + "  jnas multitrial --data ../shared/data/mnist --trials 24 --epochs 2 --train-subset 4000 --parallel 2\n"
+        + "  jnas multitrial --space nasnet --data ../shared/data/mnist --trials 12 --epochs 1 --train-subset 2000\n";
   }
 
   /** Flags that a resumed run refuses: it keeps its settings (only --data may change). */
-  private static final List<String> FIXED_ON_RESUME = List.of("strategy", "trials", "parallel", "executor", "epochs", "train-subset",
+  private static final List<String> FIXED_ON_RESUME = List.of("space", "strategy", "trials", "parallel", "executor", "epochs", "train-subset",
       "val-subset", "resolution", "layers", "channels", "nodes", "batch", "lr", "early-stop", "max-params", "max-flops",
       "max-latency-ms", "latency-batch", "population", "tournament", "seed", "out");
 
@@ -112,6 +119,10 @@ final class MultiTrialCommand implements Command {
     if (a.has("resume")) return resume(a, out);
     TrialSettings s = new TrialSettings();
     s.data = absoluteData(a.string("data"));
+    s.space = a.string("space");
+    if (!Spaces.trialNames().contains(s.space)) {
+      throw new UsageException(name() + ": --space is '" + s.space + "', expected one of " + String.join(", ", Spaces.trialNames()));
+    }
     s.strategy = a.string("strategy");
     StrategyFactory factory = registry.get(s.strategy);
     if (factory == null) {
@@ -133,7 +144,7 @@ final class MultiTrialCommand implements Command {
     s.epochs = a.integer("epochs", 1);
     s.trainSubset = a.integer("train-subset", 0);
     s.valSubset = a.integer("val-subset", 0);
-    s.layers = a.integer("layers", 1);
+    s.layers = s.space.equals("enas-macro") && !a.has("layers") ? io.jnas.enas.MacroArch.DEFAULT_LAYERS : a.integer("layers", 1);
     s.channels = a.integer("channels", 2);
     s.nodes = a.integer("nodes", 1);
     s.batch = a.integer("batch", 2);
@@ -162,14 +173,14 @@ final class MultiTrialCommand implements Command {
     RunLock lock = lockNew(dir, name());  // fails fast: a held, full or unwritable folder before any work
     try {
       DataSource src;
-      EnasMicroSpace space;
+      SearchSpace<?> space;
       Strategy strategy;
       ProxyTrainer trainer;
       try {
         src = Datasets.open(s.data);
         if (res.equals("half")) s.resolution = Math.max(4, src.train().height() / 2);
         if (res.equals("full")) s.resolution = src.train().height();
-        space = new EnasMicroSpace(s.nodes);
+        space = Spaces.trial(s.space, s.nodes, s.layers);
         strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
         trainer = new ProxyTrainer(s, src, space);
       } catch (RuntimeException e) {  // bad input: leave no folder behind
@@ -237,7 +248,7 @@ final class MultiTrialCommand implements Command {
             + " (moved? give its new place with --data DIR)");
       }
       if (moved || a.has("master") || !Files.isRegularFile(config)) writeConfig(dir, s);
-      EnasMicroSpace space = new EnasMicroSpace(s.nodes);
+      SearchSpace<?> space = Spaces.trial(s.space, s.nodes, s.layers);
       Strategy strategy = factory.create(space, s.seed, new StrategyParams(s.strategyParams));
       ProxyTrainer trainer = new ProxyTrainer(s, src, space);
       describe(src, trainer);

@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code jnas search}: an ENAS micro search (weight sharing, LSTM controller, REINFORCE). */
+/** {@code jnas search}: an ENAS search, micro or macro space (weight sharing, LSTM controller, REINFORCE). */
 final class SearchCommand implements Command {
   @Override
   public String name() {
@@ -21,7 +21,7 @@ final class SearchCommand implements Command {
 
   @Override
   public String summary() {
-    return "run an ENAS micro search: weight-shared supernet, LSTM controller, REINFORCE";
+    return "run an ENAS search (micro or macro space): weight-shared supernet, LSTM controller, REINFORCE";
   }
 
   @Override
@@ -29,6 +29,7 @@ final class SearchCommand implements Command {
     return new Options(name())
         .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S];"
             + " none: the built-in synthetic set; with --resume: where the run's data set is now, if it moved")
+        .value("space", "S", null, "enas-micro (default: two cells) or enas-macro (a chain of layers with skip connections)")
         .value("preset", "NAME", null, "enas (the official ENAS micro search settings; default with --data) or quick (a few minutes on 2 CPU cores; default without --data)")
         .value("out", "DIR", null, "run folder, must be new or empty (default: runs/search-<time>)")
         .value("resume", "DIR", null, "continue the run in DIR from its last checkpoint (other flags but --stop-after and --data"
@@ -38,9 +39,9 @@ final class SearchCommand implements Command {
         .value("epochs", "N", null, "search epochs (enas: 150)")
         .value("steps-per-epoch", "N", null, "cap child training steps per epoch, 0 = a whole pass (default 0)")
         .value("batch", "N", null, "minibatch size (enas: 160)")
-        .value("layers", "N", null, "normal layers L; two reduction layers are added (enas: 6)")
+        .value("layers", "N", null, "normal layers L; two reduction layers are added (enas: 6); enas-macro: the space's layers (enas: 12)")
         .value("channels", "N", null, "channels C of the first cells, even (enas: 20)")
-        .value("nodes", "N", null, "nodes B per cell (enas: 5)")
+        .value("nodes", "N", null, "nodes B per cell (enas: 5; enas-micro only)")
         .value("lr-max", "X", null, "child learning rate at each restart (enas: 0.05)")
         .value("lr-min", "X", null, "child learning rate at the end of a period (enas: 5e-4)")
         .value("lr-t0", "N", null, "first cosine period in epochs (enas: 10)")
@@ -72,6 +73,8 @@ final class SearchCommand implements Command {
         + "Examples:\n"
         + "  jnas search                                         quick search on the built-in synthetic data\n"
         + "  jnas search --data ../shared/data/cifar-10-batches-bin --epochs 150   ENAS micro search on CIFAR-10\n"
+        + "  jnas search --space enas-macro --data ../shared/data/mnist           ENAS macro search (12 layers; final_arch.json,\n"
+        + "                                                      network.svg/png: the layer graph)\n"
         + "  jnas search --resume runs/search-20261123-0101\n";
   }
 
@@ -81,7 +84,7 @@ final class SearchCommand implements Command {
     EnasSearch search;
     Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
     if (a.has("resume")) {
-      for (String k : new String[] {"preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "layers", "channels",
+      for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
           "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
           "derive-samples", "seed"}) {
@@ -119,9 +122,11 @@ final class SearchCommand implements Command {
     sb.append("jnas search: ").append(done).append('/').append(epochs).append(" epochs done in ").append(run)
         .append(done < epochs ? " (resume with: jnas search --resume " + run + ")" : "").append('\n');
     if (r.get("found") instanceof Map<?, ?> f) {
-      sb.append("found cell (ENAS string): ").append(f.get("arc")).append('\n');
+      boolean macro = SearchSettings.MACRO.equals(r.get("space"));
+      sb.append(macro ? "found network (ENAS macro string): " : "found cell (ENAS string): ").append(f.get("arc")).append('\n');
       for (String line : String.valueOf(f.get("cell")).strip().split("\n")) sb.append("  ").append(line).append('\n');
-      sb.append(String.format(Locale.ROOT, "held-out accuracy (shared weights, %d images): %.3f; mean of %d random cells:"
+      sb.append(String.format(Locale.ROOT, "held-out accuracy (shared weights, %d images): %.3f; mean of %d random "
+          + (macro ? "networks" : "cells") + ":"
           + " %.3f; chance (1/%d classes): %.3f%n", ((Number) f.get("held_out_images")).longValue(),
           ((Number) f.get("held_out_accuracy")).doubleValue(), ((Number) f.get("random_cells")).intValue(),
           ((Number) f.get("random_mean_accuracy")).doubleValue(), ((Number) r.get("classes")).intValue(),
@@ -137,12 +142,15 @@ final class SearchCommand implements Command {
 
   static SearchSettings settings(Options.Parsed a) {
     String preset = a.has("preset") ? a.choice("preset", "enas", "quick") : (a.has("data") ? "enas" : "quick");
-    SearchSettings s = preset.equals("enas") ? SearchSettings.enas(a.has("data") ? a.string("data") : "synthetic")
-        : SearchSettings.quick();
+    boolean macro = a.has("space") && a.choice("space", SearchSettings.MICRO, SearchSettings.MACRO).equals(SearchSettings.MACRO);
+    if (macro && a.has("nodes")) throw new UsageException("search: --nodes applies to enas-micro only (enas-macro has layers: --layers)");
+    String data = a.has("data") ? a.string("data") : "synthetic";
+    SearchSettings s = preset.equals("enas") ? (macro ? SearchSettings.enasMacro(data) : SearchSettings.enas(data))
+        : (macro ? SearchSettings.quickMacro() : SearchSettings.quick());
     if (a.has("data")) s = s.withData(a.string("data"), a.has("validation") ? a.integer("validation", 0) : -1);
     else if (a.has("validation")) s = s.withData(s.data(), a.integer("validation", 0));
     SearchSettings.Net n = s.net();
-    s = s.withNet(new SearchSettings.Net(intOr(a, "layers", n.layers(), 0), intOr(a, "channels", n.channels(), 2),
+    s = s.withNet(new SearchSettings.Net(n.space(), intOr(a, "layers", n.layers(), macro ? 1 : 0), intOr(a, "channels", n.channels(), 2),
         intOr(a, "nodes", n.nodes(), 1)));
     SearchSettings.Child c = s.child();
     CosineSchedule lr = c.lr();

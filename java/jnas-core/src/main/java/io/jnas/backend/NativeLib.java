@@ -272,6 +272,10 @@ final class NativeLib {
       int normal_len, @Cast("const int32_t*") IntPointer reduce, int reduce_len, int channels, int layers,
       int num_classes, int in_channels, int H, int W, int auxiliary, @Cast("uint64_t") long seed);
 
+  static native Pointer jnas_macro_create(@Cast("jnas_backend*") Pointer be, int in_channels, int H, int W,
+      int num_classes, int num_layers, int channels, @Cast("const int32_t*") IntPointer ops, int num_ops,
+      @Cast("const int32_t*") IntPointer arc, int arc_len, @Cast("uint64_t") long seed);
+
   static native void jnas_net_destroy(Pointer net);
 
   static native @Cast("int64_t") long jnas_net_buffer_size(Pointer net, int which);

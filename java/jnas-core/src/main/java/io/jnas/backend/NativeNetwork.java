@@ -15,7 +15,7 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * A network of the native core on a {@link Backend}: what {@code io.jnas.enas.Supernet} and
  * {@code io.jnas.train.FinalNetwork} share. It owns the native handle ({@code void*} of
- * {@code jnas_supernet_create} / {@code jnas_final_create}), runs steps through the one entry
+ * {@code jnas_supernet_create} / {@code jnas_final_create} / {@code jnas_macro_create}), runs steps through the one entry
  * point {@code jnas_net_run}, reads and writes the parameter buffers, lists the named tensors,
  * and returns the network's {@link NetworkPlan}. Every native failure becomes an
  * {@link IllegalStateException} carrying the native message.
@@ -46,7 +46,7 @@ public abstract class NativeNetwork implements AutoCloseable {
   public record TensorInfo(String name, long offset, long size) {}
 
   /** What a network is built from: the arguments of one of jnas.h's create functions. */
-  protected sealed interface Spec permits SupernetSpec, FinalSpec {
+  protected sealed interface Spec permits SupernetSpec, FinalSpec, MacroSpec {
     /** Image channels. */
     int inChannels();
 
@@ -99,6 +99,25 @@ public abstract class NativeNetwork implements AutoCloseable {
     public FinalSpec {}
   }
 
+  /**
+   * {@code jnas_macro_create}'s arguments.
+   *
+   * @param inChannels image channels
+   * @param height image height
+   * @param width image width
+   * @param numClasses classes
+   * @param layers layers L
+   * @param channels first layers' channels
+   * @param ops candidate ops, registry ids
+   * @param arc the fixed network's ENAS macro string, or null for the weight-shared search network
+   * @param seed weight-initialization seed
+   */
+  protected record MacroSpec(int inChannels, int height, int width, int numClasses, int layers, int channels, int[] ops,
+      int[] arc, long seed) implements Spec {
+    /** The arguments as given (checked by the native create function). */
+    public MacroSpec {}
+  }
+
   private final String what;
   private final NativeBackend backend;
   private final Spec spec;
@@ -125,6 +144,11 @@ public abstract class NativeNetwork implements AutoCloseable {
       try (IntPointer ops = new IntPointer(s.ops())) {
         h = NativeLib.jnas_supernet_create(be, s.inChannels(), s.height(), s.width(), s.numClasses(), s.layers(),
             s.channels(), s.nodes(), ops, s.ops().length, s.seed());
+      }
+    } else if (spec instanceof MacroSpec m) {
+      try (IntPointer ops = new IntPointer(m.ops()); IntPointer arc = m.arc() == null ? null : new IntPointer(m.arc())) {
+        h = NativeLib.jnas_macro_create(be, m.inChannels(), m.height(), m.width(), m.numClasses(), m.layers(), m.channels(),
+            ops, m.ops().length, arc, m.arc() == null ? 0 : m.arc().length, m.seed());
       }
     } else {
       FinalSpec f = (FinalSpec) spec;

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * What an {@link LstmController} samples: a short program of LSTM steps, written as data.
- * Two programs are built in:
+ * Three programs are built in:
  *
  * <ul>
  *   <li>{@link #categorical(int[])}: one op-like decision per LSTM step, in order (NASNet /
@@ -20,6 +20,9 @@ import java.util.Map;
  *       {@code index_1, index_2} by attention over the anchors, {@code op_1, op_2} by softmax,
  *       then one step whose hidden state becomes the node's anchor. The reduction cell
  *       continues from the normal cell's LSTM state with fresh anchors.
+ *   <li>{@link #enasMacro(int, int, double)}: the ENAS macro controller of
+ *       {@code general_controller.py}: per layer an op by softmax, then its skip connections to
+ *       every earlier layer by attention, each a two-way choice.
  * </ul>
  *
  * <p>Each decision step writes its action to a {@linkplain Step#slot() slot} of the action
@@ -38,7 +41,14 @@ public final class ControllerSpec {
     /** Decision by attention over the first {@code arg} anchors; next input is the chosen anchor's value. */
     INPUT,
     /** Decision by softmax of group {@code arg}; next input is that group's embedding of the choice. */
-    OP
+    OP,
+    /**
+     * LSTM step; {@code arg} two-way decisions (slots {@code slot .. slot+arg-1}), one per anchor
+     * {@code j < arg}, by attention with logits {@code [-u_j, u_j]} (ENAS's macro skip
+     * connections); next input is the mean of the chosen anchors' values over
+     * {@code 1 + chosen}; then this step's {@code h} becomes an anchor, as {@link #ANCHOR}.
+     */
+    SKIPS
   }
 
   /**
@@ -58,16 +68,23 @@ public final class ControllerSpec {
   private final double[][] biasInit; // (numGroups)(K_g) initial learned bias b_soft
   private final double[][] fixedBias; // (numGroups)(K_g) fixed bias for OP steps with fixedBias
   private final boolean attention;
+  private final double skipTarget;
 
   private ControllerSpec(String name, List<Step> steps, int[] choices, int[] groupSizes, double[][] biasInit,
       double[][] fixedBias) {
+    this(name, steps, choices, groupSizes, biasInit, fixedBias, Double.NaN);
+  }
+
+  private ControllerSpec(String name, List<Step> steps, int[] choices, int[] groupSizes, double[][] biasInit,
+      double[][] fixedBias, double skipTarget) {
+    this.skipTarget = skipTarget;
     this.name = name;
     this.steps = List.copyOf(steps);
     this.choices = choices;
     this.groupSizes = groupSizes;
     this.biasInit = biasInit;
     this.fixedBias = fixedBias;
-    this.attention = steps.stream().anyMatch(s -> s.kind == Kind.INPUT);
+    this.attention = steps.stream().anyMatch(s -> s.kind == Kind.INPUT || s.kind == Kind.SKIPS);
   }
 
   /**
@@ -177,6 +194,47 @@ public final class ControllerSpec {
     }
     return new ControllerSpec("enas-micro(nodes=" + numNodes + ",ops=" + numOps + ",enasBiases=" + enasBiases + ")",
         steps, choices, new int[] {numOps}, new double[][] {init}, new double[][] {fixed});
+  }
+
+  /**
+   * The ENAS macro controller's program ({@code general_controller.py}, whole channels) for
+   * {@code layers} layers over {@code numOps} ops; the action vector is the ENAS macro string
+   * ({@code io.jnas.enas.MacroArch}): per layer {@code l} its op, then {@code l} skip bits. Per
+   * layer: an {@link Kind#OP} step (one softmax group, zero biases), then an {@link Kind#ANCHOR}
+   * step (layer 0) or a {@link Kind#SKIPS} step over the {@code l} earlier layers' anchors.
+   *
+   * @param skipTarget the skip probability the skip penalty pulls toward (ENAS: 0.4); see
+   *     {@link #skipTarget()}
+   */
+  public static ControllerSpec enasMacro(int layers, int numOps, double skipTarget) {
+    if (layers < 1 || numOps < 1) throw new IllegalArgumentException("layers and numOps must be >= 1");
+    if (!(skipTarget > 0 && skipTarget < 1)) throw new IllegalArgumentException("skipTarget must be in (0, 1), got " + skipTarget);
+    List<Step> steps = new ArrayList<>();
+    int[] choices = new int[layers + layers * (layers - 1) / 2];
+    steps.add(new Step(Kind.BEGIN_CELL, -1, 0, false));
+    for (int l = 0; l < layers; l++) {
+      int o = l + l * (l - 1) / 2;
+      steps.add(new Step(Kind.OP, o, 0, false));
+      choices[o] = numOps;
+      if (l == 0) {
+        steps.add(new Step(Kind.ANCHOR, -1, 0, false));
+      } else {
+        steps.add(new Step(Kind.SKIPS, o + 1, l, false));
+        for (int j = 0; j < l; j++) choices[o + 1 + j] = 2;
+      }
+    }
+    return new ControllerSpec("enas-macro(layers=" + layers + ",ops=" + numOps + ",skipTarget=" + skipTarget + ")", steps,
+        choices, new int[] {numOps}, new double[][] {new double[numOps]}, new double[][] {new double[numOps]}, skipTarget);
+  }
+
+  /**
+   * The target skip probability {@code t} of the skip penalty of {@link Kind#SKIPS} decisions,
+   * or NaN where the program has none. ENAS's penalty, per skip decision with logits
+   * {@code [-l, l]}: {@code KL = (1-s) log((1-s)/(1-t)) + s log(s/t)} with {@code s = sigmoid(l)}
+   * ({@code general_controller.py}: {@code skip_prob * log(skip_prob / skip_targets)}).
+   */
+  public double skipTarget() {
+    return skipTarget;
   }
 
   /** A description that identifies the program (checked when restoring saved state). */

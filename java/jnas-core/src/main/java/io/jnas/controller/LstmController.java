@@ -21,15 +21,25 @@
  *   u_j = v . tanh(k_j + h W2)
  *   l = C * tanh(u / T)
  *   next input x = value of the chosen anchor
+ * A SKIPS decision (ENAS macro) over anchors j < n: u_j as for INPUT, then per anchor a two-way
+ * choice with logits [-l_j, l_j], l_j = C tanh(u_j / T); p1_j = sigmoid(2 l_j); next input x =
+ * (sum of the chosen anchors' values) / (1 + number chosen); the step's h then becomes an anchor.
+ * Its skip penalty (ENAS's KL toward target t): s_j = sigmoid(l_j),
+ *   KL_j = (1 - s_j) log((1 - s_j) / (1 - t)) + s_j log(s_j / t).
  * (With C = 0 the tanh is skipped: l = u / T.)  p = softmax(l), action ~ p,
  *   log p(action) = l_a - logsumexp(l),   entropy = -sum_k p_k log p_k.
  * A sample's log-prob and entropy are sums over its decisions.
  *
- * Backward (backward()): gradients of  wLogProb * logProb + wEntropy * entropy, by back-
+ * Backward (backward()): gradients of  wLogProb * logProb + wEntropy * entropy
+ * (+ wPenalty * skipPenalty), by back-
  * propagation through time in reverse step order. Per decision:
  *   d logp / d l_k    = [k == a] - p_k
  *   d entropy / d l_k = -p_k (log p_k + entropy_step)
  *   d l / d u         = (C' / T) (1 - tanh^2(u / T))   (or 1 / T without tanh)
+ * and for a SKIPS choice (logits -l, l):  d logp / d l = 2 ([a == 1] - p1),
+ *   d entropy / d l = -p1 (log p1 + H) + p0 (log p0 + H),
+ *   d KL / d l = s (1 - s) (log(s / t) - log((1 - s) / (1 - t)));
+ *   a mean input sends din / (1 + chosen) to each chosen anchor's h.
  * then through w_soft / attention into h, and through the LSTM:
  *   dc = dc_next + dh * o * (1 - tanh^2 c);  di = dc g;  df = dc c_prev;  dg = dc i;  do = dh tanh c
  *   dz = [di i(1-i), df f(1-f), do o(1-o), dg (1-g^2)];  dW += [x; h_prev]^T dz;
@@ -184,7 +194,12 @@ public final class LstmController {
   public double[][] probabilities(int[] actions) {
     Tape t = forward(checked(actions), null);
     double[][] out = new double[spec.numDecisions()][];
-    for (StepRec s : t.steps) if (s.decision != null) out[s.decision.slot] = s.decision.p.clone();
+    for (StepRec s : t.steps) {
+      if (s.decision != null) out[s.decision.slot] = s.decision.p.clone();
+      if (s.skips != null) {
+        for (int j = 0; j < s.skips.n; j++) out[s.skips.slot + j] = new double[] {1 - s.skips.p1[j], s.skips.p1[j]};
+      }
+    }
     return out;
   }
 
@@ -199,6 +214,27 @@ public final class LstmController {
     }
     Tape t = forward(checked(actions), null);
     backward(t, wLogProb, wEntropy, grad);
+    return new Sample(t.actions, t.logProb, t.entropy);
+  }
+
+  /**
+   * The skip penalty ({@link ControllerSpec#skipTarget()}) of a given action vector under the
+   * current weights; 0 for a program without {@link ControllerSpec.Kind#SKIPS} steps.
+   */
+  public double skipPenalty(int[] actions) {
+    return forward(checked(actions), null).skipPenalty;
+  }
+
+  /**
+   * As {@link #backward(int[], double, double, double[])}, plus the gradient of
+   * {@code wPenalty * skipPenalty(actions)}.
+   */
+  public Sample backward(int[] actions, double wLogProb, double wEntropy, double wPenalty, double[] grad) {
+    if (grad.length != theta.length) {
+      throw new IllegalArgumentException("grad has length " + grad.length + ", expected " + theta.length);
+    }
+    Tape t = forward(checked(actions), null);
+    backward(t, wLogProb, wEntropy, wPenalty, grad);
     return new Sample(t.actions, t.logProb, t.entropy);
   }
 
@@ -228,7 +264,7 @@ public final class LstmController {
   // ---------------------------------------------------------------- tape
 
   /** Where a step's input x came from. */
-  private static final int SRC_GEMB = 0, SRC_EMB = 1, SRC_ANCHOR = 2, SRC_ZERO = 3;
+  private static final int SRC_GEMB = 0, SRC_EMB = 1, SRC_ANCHOR = 2, SRC_ZERO = 3, SRC_MEAN = 4;
 
   private static final class Decision {
     int slot, action, numAnchors, group;
@@ -245,7 +281,20 @@ public final class LstmController {
     double[] gates; // (4H) i, f, o, g after activation
     double[] cPrev, c, tc, h; // (H)
     int src, srcGroup, srcIndex; // input source: group/row for EMB, step for ANCHOR
+    int[] srcSteps; // MEAN: the steps whose h were averaged
+    double srcScale; // MEAN: 1 / (1 + chosen)
     Decision decision;
+    Skips skips;
+  }
+
+  /** A SKIPS step's two-way choices, one per anchor. */
+  private static final class Skips {
+    int slot, n;
+    double scale; // C (0 = no tanh)
+    int[] anchorSteps; // (n)
+    double[][] q; // (n, H) tanh(k_j + h W2)
+    double[] th, l, p1, logp0, logp1, entropy; // (n)
+    int[] action; // (n)
   }
 
   private static final class Anchor {
@@ -265,6 +314,7 @@ public final class LstmController {
     final List<StepRec> steps = new ArrayList<>();
     int[] actions;
     double logProb, entropy;
+    double skipPenalty; // sum of the SKIPS decisions' KL penalties (0 without them)
   }
 
   private Tape forward(int[] forced, RandomGenerator rng) {
@@ -273,6 +323,8 @@ public final class LstmController {
     double[] h = new double[H], c = new double[H];
     double[] x = gEmbCopy();
     int src = SRC_GEMB, srcGroup = 0, srcIndex = 0;
+    int[] srcSteps = null;
+    double srcScale = 0;
     List<Anchor> anchors = new ArrayList<>();
     for (Step st : spec.steps()) {
       if (st.kind() == Kind.BEGIN_CELL) {
@@ -285,6 +337,8 @@ public final class LstmController {
       r.src = src;
       r.srcGroup = srcGroup;
       r.srcIndex = srcIndex;
+      r.srcSteps = srcSteps;
+      r.srcScale = srcScale;
       int stepIdx = t.steps.size();
       t.steps.add(r);
       h = r.h;
@@ -330,6 +384,28 @@ public final class LstmController {
             src = SRC_ANCHOR;
             srcIndex = chosen.step;
           }
+        }
+        case SKIPS -> {
+          int n = st.arg();
+          if (n > anchors.size()) throw new IllegalStateException("SKIPS over " + n + " anchors, only " + anchors.size());
+          Skips d = skips(st.slot(), n, anchors, h, forced, rng, t);
+          r.skips = d;
+          List<Integer> chosen = new ArrayList<>();
+          x = new double[H];
+          for (int j = 0; j < n; j++) {
+            if (d.action[j] == 0 || anchors.get(j).zeroValue) continue;
+            chosen.add(anchors.get(j).step);
+            double[] v = t.steps.get(anchors.get(j).step).h;
+            for (int k = 0; k < H; k++) x[k] += v[k];
+          }
+          int count = 0;
+          for (int a : d.action) count += a;
+          double scale = 1.0 / (1 + count);
+          for (int k = 0; k < H; k++) x[k] *= scale;
+          src = SRC_MEAN;
+          srcSteps = chosen.stream().mapToInt(Integer::intValue).toArray();
+          srcScale = scale;
+          anchors.add(new Anchor(stepIdx, false, matVec(h, oW1)));
         }
         case OP -> {
           int g = st.arg(), K = spec.groupSize(g);
@@ -456,9 +532,78 @@ public final class LstmController {
     t.entropy += ent;
   }
 
+  /** A SKIPS step's attention logits, choices (sampled or forced), log-probs, entropies and penalty. */
+  private Skips skips(int slot, int n, List<Anchor> anchors, double[] h, int[] forced, RandomGenerator rng, Tape t) {
+    Skips d = new Skips();
+    d.slot = slot;
+    d.n = n;
+    d.scale = config.tanhConstant();
+    d.anchorSteps = new int[n];
+    d.q = new double[n][];
+    d.th = new double[n];
+    d.l = new double[n];
+    d.p1 = new double[n];
+    d.logp0 = new double[n];
+    d.logp1 = new double[n];
+    d.entropy = new double[n];
+    d.action = new int[n];
+    double T = config.temperature(), target = spec.skipTarget();
+    double[] hw2 = matVec(h, oW2);
+    for (int j = 0; j < n; j++) {
+      Anchor a = anchors.get(j);
+      d.anchorSteps[j] = a.step;
+      double[] q = new double[H];
+      double u = 0;
+      for (int k = 0; k < H; k++) {
+        q[k] = Math.tanh(a.key[k] + hw2[k]);
+        u += q[k] * theta[oV + k];
+      }
+      d.q[j] = q;
+      double sc = u / T;
+      if (d.scale != 0) {
+        d.th[j] = Math.tanh(sc);
+        d.l[j] = d.scale * d.th[j];
+      } else {
+        d.l[j] = sc;
+      }
+      // logits (-l, l): log p1 = -log(1 + e^{-2l}), log p0 = -log(1 + e^{2l})
+      double l2 = 2 * d.l[j];
+      d.logp1[j] = -softplus(-l2);
+      d.logp0[j] = -softplus(l2);
+      d.p1[j] = Math.exp(d.logp1[j]);
+      double p0 = Math.exp(d.logp0[j]);
+      d.entropy[j] = -(p0 * d.logp0[j] + d.p1[j] * d.logp1[j]);
+      int act;
+      if (forced != null) {
+        act = forced[slot + j];
+      } else {
+        act = rng.nextDouble() < p0 ? 0 : 1;
+      }
+      d.action[j] = act;
+      t.actions[slot + j] = act;
+      t.logProb += act == 1 ? d.logp1[j] : d.logp0[j];
+      t.entropy += d.entropy[j];
+      if (!Double.isNaN(target)) {
+        double sg = 1 / (1 + Math.exp(-d.l[j]));
+        t.skipPenalty += (1 - sg) * Math.log((1 - sg) / (1 - target)) + sg * Math.log(sg / target);
+      }
+    }
+    return d;
+  }
+
+  /** log(1 + e^x), without overflow. */
+  private static double softplus(double x) {
+    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  }
+
   // ---------------------------------------------------------------- backward
 
   void backward(Tape t, double wLogProb, double wEntropy, double[] grad) {
+    backward(t, wLogProb, wEntropy, 0.0, grad);
+  }
+
+  /** As {@link #backward(Tape, double, double, double[])}, plus {@code wPenalty} times the skip penalty. */
+  void backward(Tape t, double wLogProb, double wEntropy, double wPenalty, double[] grad) {
     int n = t.steps.size(), H4 = 4 * H;
     double[][] dhExtra = new double[n][]; // gradient into h of step s from later uses (anchors, inputs)
     double[] dhNext = new double[H], dcNext = new double[H];
@@ -508,6 +653,7 @@ public final class LstmController {
           accumulateMat(oW2, r.h, drSum, grad, dh);
         }
       }
+      if (r.skips != null) skipsBackward(r.skips, r.h, t, wLogProb, wEntropy, wPenalty, grad, dh, dhExtra);
       // LSTM step backward
       double[] dz = new double[H4];
       double[] dcPrev = new double[H];
@@ -542,12 +688,47 @@ public final class LstmController {
           if (dhExtra[r.srcIndex] == null) dhExtra[r.srcIndex] = new double[H];
           for (int k = 0; k < H; k++) dhExtra[r.srcIndex][k] += din[k];
         }
+        case SRC_MEAN -> {
+          for (int a : r.srcSteps) {
+            if (dhExtra[a] == null) dhExtra[a] = new double[H];
+            for (int k = 0; k < H; k++) dhExtra[a][k] += din[k] * r.srcScale;
+          }
+        }
         default -> { } // zero input: no parameters
       }
       dhNext = new double[H];
       System.arraycopy(din, H, dhNext, 0, H);
       dcNext = dcPrev;
     }
+  }
+
+  /** Gradients of a SKIPS step's choices into v, W1 (through the anchors' h), W2 and this step's h. */
+  private void skipsBackward(Skips d, double[] h, Tape t, double wLogProb, double wEntropy, double wPenalty, double[] grad,
+      double[] dh, double[][] dhExtra) {
+    double T = config.temperature(), target = spec.skipTarget();
+    double[] drSum = new double[H];
+    for (int j = 0; j < d.n; j++) {
+      double p1 = d.p1[j], p0 = 1 - p1, H2 = d.entropy[j];
+      double dl = wLogProb * 2 * ((d.action[j] == 1 ? 1 : 0) - p1)
+          + wEntropy * (-p1 * (d.logp1[j] + H2) + p0 * (d.logp0[j] + H2));
+      if (wPenalty != 0 && !Double.isNaN(target)) {
+        double sg = 1 / (1 + Math.exp(-d.l[j]));
+        dl += wPenalty * sg * (1 - sg) * (Math.log(sg / target) - Math.log((1 - sg) / (1 - target)));
+      }
+      double du = (d.scale != 0 ? dl * d.scale * (1 - d.th[j] * d.th[j]) : dl) / T;
+      if (du == 0) continue;
+      double[] q = d.q[j];
+      double[] dr = new double[H];
+      for (int k = 0; k < H; k++) {
+        grad[oV + k] += du * q[k];
+        dr[k] = du * theta[oV + k] * (1 - q[k] * q[k]);
+        drSum[k] += dr[k];
+      }
+      int a = d.anchorSteps[j];
+      if (dhExtra[a] == null) dhExtra[a] = new double[H];
+      accumulateMat(oW1, t.steps.get(a).h, dr, grad, dhExtra[a]);
+    }
+    accumulateMat(oW2, h, drSum, grad, dh);
   }
 
   /** For y = a M (M the (H, H) block at o): grad[M] += a^T dy, da += M dy. */

@@ -16,7 +16,7 @@ import java.util.Map;
  * <pre>
  *   reward    R = accuracy + entropyWeight * entropy(sample)
  *   baseline  b = decay * b + (1 - decay) * R          (updated before the loss, as ENAS)
- *   loss        = -logProb(sample) * (R - b)
+ *   loss        = -logProb(sample) * (R - b)  [+ skipWeight * skipPenalty(sample), ENAS macro]
  * </pre>
  *
  * The loss gradients of {@code aggregate} samples are averaged, optionally clipped to a global
@@ -117,7 +117,7 @@ public final class Reinforce {
     baselineSet = true;
     double advantage = reward - baseline;
     // loss = -logProb * advantage  =>  d loss = -advantage * d logProb
-    controller.backward(tape, -advantage, 0.0, acc);
+    controller.backward(tape, -advantage, 0.0, config.skipWeight(), acc);
     observed++;
     pending++;
     boolean stepped = false;

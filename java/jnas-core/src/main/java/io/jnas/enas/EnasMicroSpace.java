@@ -1,15 +1,17 @@
 package io.jnas.enas;
 
-import io.jnas.space.SearchSpace;
+import io.jnas.genotype.Genotype;
+import io.jnas.space.CellSpace;
 
 /**
  * The ENAS micro search space as a {@link SearchSpace}: the decision vector is the ENAS
  * integer string ({@link EnasArch#toInts()}), {@code 8 B} entries. Entry {@code 4 j + 0} and
  * {@code 4 j + 2} of a cell (node {@code j}'s inputs) have {@code j + 2} choices; entries
  * {@code 4 j + 1}, {@code 4 j + 3} (its ops) have {@link EnasOp#count()}. Every in-range vector
- * is valid (ENAS allows a node to read the same input twice).
+ * is valid (ENAS allows a node to read the same input twice). As a {@link CellSpace} an
+ * architecture is ENAS's final network ({@link Genotype#of(EnasArch)}).
  */
-public final class EnasMicroSpace implements SearchSpace<EnasArch> {
+public final class EnasMicroSpace implements CellSpace<EnasArch> {
   private final int numNodes;
 
   /** The space with {@link EnasArch#DEFAULT_NODES} nodes per cell. */
@@ -24,8 +26,14 @@ public final class EnasMicroSpace implements SearchSpace<EnasArch> {
   }
 
   /** Nodes per cell {@code B}. */
+  @Override
   public int numNodes() {
     return numNodes;
+  }
+
+  @Override
+  public int numOps() {
+    return EnasOp.count();
   }
 
   @Override
@@ -67,6 +75,20 @@ public final class EnasMicroSpace implements SearchSpace<EnasArch> {
           + numNodes);
     }
     return architecture.toInts();
+  }
+
+  @Override
+  public String choiceLabel(int i, int k) {
+    checkIndex(i);
+    if (k < 0 || k >= numChoices(i)) throw new IndexOutOfBoundsException("choice " + k + " of decision " + i);
+    if (i % 2 == 1) return EnasOp.fromId(k).label();
+    return k == 0 ? "c_{k-2}" : k == 1 ? "c_{k-1}" : "n" + (k - 2);
+  }
+
+  /** ENAS's final network of the architecture ({@link Genotype#of(EnasArch)}: the unused states, inputs included, concatenated). */
+  @Override
+  public Genotype genotype(EnasArch architecture) {
+    return Genotype.of(architecture);
   }
 
   private void checkIndex(int i) {

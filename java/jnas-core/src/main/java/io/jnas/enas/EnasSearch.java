@@ -1,8 +1,6 @@
 package io.jnas.enas;
 
 import io.jnas.backend.Backends;
-import io.jnas.backend.NetworkPlan;
-import io.jnas.controller.ControllerSpec;
 import io.jnas.controller.LstmController;
 import io.jnas.controller.Reinforce;
 import io.jnas.controller.SplitMix64;
@@ -11,8 +9,6 @@ import io.jnas.data.BatchLoader;
 import io.jnas.data.DataSource;
 import io.jnas.data.Datasets;
 import io.jnas.data.Splits;
-import io.jnas.plot.CellGraph;
-import io.jnas.plot.CellPicture;
 import io.jnas.plot.LinePlot;
 import io.jnas.search.RunDir;
 import io.jnas.tensor.IntTensor;
@@ -35,8 +31,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * ENAS micro search (Pham et al. 2018) as the official code runs it: each epoch trains the
- * shared weights of the {@link Supernet} for one pass over the training split, with a new
+ * ENAS search (Pham et al. 2018) as the official code runs it, in the micro space (the
+ * {@link Supernet} of two cells) or the macro space ({@link MacroSupernet}: a chain of layers with
+ * skip connections; {@code SearchSettings.Net#space()}): each epoch trains the
+ * shared weights for one pass over the training split, with a new
  * architecture sampled from the controller for every minibatch; then trains the controller
  * with REINFORCE for {@code controller.steps} steps, each aggregating
  * {@code reinforce.aggregate} samples whose reward is the accuracy on a validation minibatch
@@ -86,7 +84,7 @@ public final class EnasSearch implements AutoCloseable {
   private final PrintStream progressOut;
   private final DataSource source;
   private final Splits splits;
-  private final Supernet net;
+  private final SharedNet net;
   private final LstmController controller;
   private final Reinforce reinforce;
   private final BatchLoader trainLoader;
@@ -111,9 +109,9 @@ public final class EnasSearch implements AutoCloseable {
     this.settings = s.validation() < 0 ? s.withData(s.data(), splits.validation().size()) : s;
     int b = s.child().batch();
     var d = splits.train();
-    this.net = new Supernet(supernetConfig(s, splits));
-    this.controller = new LstmController(ControllerSpec.enasMicro(s.net().nodes(), Supernet.NUM_OPS, true),
-        s.controller().config(), new SplitMix64(mix(s.seed(), STREAM_INIT, 1, 0)));
+    this.net = SharedNet.create(s, d, mix(s.seed(), STREAM_INIT, 0, 0));
+    this.controller = new LstmController(net.controllerSpec(), s.controller().config(),
+        new SplitMix64(mix(s.seed(), STREAM_INIT, 1, 0)));
     this.reinforce = new Reinforce(controller, s.controller().reinforce());
     Augmentation train = source.trainAugmentation();
     this.trainLoader = BatchLoader.builder(splits.train()).batchSize(b).seed(mix(s.seed(), STREAM_DATA, 0, 0))
@@ -230,9 +228,8 @@ public final class EnasSearch implements AutoCloseable {
       throw new IllegalArgumentException("batch " + b + " is larger than the validation split (" + sp.validation().size()
           + " images); give --validation at least the batch size");
     }
-    Backends.checkFits(Backends.current(), "the supernet (" + s.net().layers() + " layers, " + s.net().channels()
-        + " channels, " + s.net().nodes() + " nodes) at batch " + b, Supernet.requiredBytes(supernetConfig(s, sp), b),
-        "--channels, --layers, --nodes or --batch");
+    Backends.checkFits(Backends.current(), SharedNet.describe(s) + " at batch " + b, SharedNet.requiredBytes(s, sp.train(), b),
+        SharedNet.sizeFlags(s));
     return sp;
   }
 
@@ -345,9 +342,14 @@ public final class EnasSearch implements AutoCloseable {
     return dir.path();
   }
 
-  /** The supernet (for benchmarks and tests). */
+  /**
+   * The supernet of an ENAS micro search (for benchmarks and tests).
+   *
+   * @throws IllegalStateException for a macro search
+   */
   public Supernet supernet() {
-    return net;
+    if (net instanceof SharedNet.Micro m) return m.supernet();
+    throw new IllegalStateException("a macro search has no micro supernet");
   }
 
   /** Epochs completed so far. */
@@ -401,9 +403,7 @@ public final class EnasSearch implements AutoCloseable {
   private Map<String, Object> trainChild(int e) throws IOException {
     SearchSettings.Child c = settings.child();
     float lr = (float) c.lr().at(e);
-    Supernet.Hyper h = new Supernet.Hyper(lr, (float) c.momentum(), (float) c.l2(), (float) c.gradClip(), (float) c.keepProb());
     int steps = childSteps();
-    int nodes = settings.net().nodes();
     Progress bar = progressOut == null ? null
         : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d child", e + 1, c.epochs()), steps, "img")
             .run(runClock);
@@ -412,9 +412,8 @@ public final class EnasSearch implements AutoCloseable {
       for (int k = 0; k < steps; k++) {
         it.next(x, y);
         int[] arc = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CHILD_ARC, e, k))).actions();
-        int[] normal = java.util.Arrays.copyOfRange(arc, 0, 4 * nodes);
-        int[] reduce = java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes);
-        Supernet.Result r = net.trainStep(normal, reduce, x, y, h, mix(settings.seed(), STREAM_DROPOUT, e, k));
+        SharedNet.Step r = net.trainStep(arc, x, y, lr, (float) c.momentum(), (float) c.l2(), (float) c.gradClip(),
+            (float) c.keepProb(), mix(settings.seed(), STREAM_DROPOUT, e, k));
         if (!Float.isFinite(r.loss())) throw new IllegalStateException("epoch " + e + " step " + k + ": loss is " + r.loss() + " (diverged; lower --lr-max?)");
         lossSum += r.loss();
         accSum += r.accuracy();
@@ -450,7 +449,6 @@ public final class EnasSearch implements AutoCloseable {
   private Map<String, Object> trainController(int e) throws IOException {
     int steps = settings.controller().steps();
     int agg = settings.controller().reinforce().aggregate();
-    int nodes = settings.net().nodes();
     Progress bar = progressOut == null || steps == 0 ? null
         : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d controller", e + 1, settings.child().epochs()),
             steps, "sample").run(runClock);
@@ -463,7 +461,7 @@ public final class EnasSearch implements AutoCloseable {
         nextValidBatch();
         LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
         int[] arc = s.actions();
-        Supernet.Result r = evaluate(arc, nodes);
+        SharedNet.Step r = net.evaluate(arc, x, y);
         last = reinforce.observe(arc, r.accuracy());
         stepReward += r.accuracy();
         stepEntropy += s.entropy();
@@ -505,10 +503,8 @@ public final class EnasSearch implements AutoCloseable {
   // ----------------------------------------------------------------- derive
 
   private void derive(int e) throws IOException {
-    int nodes = settings.net().nodes();
     int b = x.dim(0);
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_DERIVE, e, 0));
-    EnasMicroSpace space = new EnasMicroSpace(nodes);
     int[] bestArc = null;
     double bestAcc = -1;
     List<Object> scores = new ArrayList<>();
@@ -523,7 +519,7 @@ public final class EnasSearch implements AutoCloseable {
       Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", settings.derive().samples(), "arch");
       for (int i = 0; i < settings.derive().samples(); i++) {
         int[] arc = controller.sample(rng).actions();
-        Supernet.Result r = evaluate(arc, nodes);
+        SharedNet.Step r = net.evaluate(arc, x, y);
         scores.add(r.accuracy());
         if (r.accuracy() > bestAcc) {
           bestAcc = r.accuracy();
@@ -535,10 +531,10 @@ public final class EnasSearch implements AutoCloseable {
       // The best of many on one batch is biased upward; the derived architecture and the
       // yardstick (uniformly random architectures) are scored again, the same way, on the
       // next validation batches, which the selection never saw.
-      for (int i = 0; i < RANDOM_BASELINE; i++) randomArcs.add(space.sample(rng));
+      for (int i = 0; i < RANDOM_BASELINE; i++) randomArcs.add(net.sample(rng));
       for (int k = 0; k < RESCORE_BATCHES && it.next(x, y) > 0; k++) {
         for (int i = 0; i <= RANDOM_BASELINE; i++) {
-          Supernet.Result r = evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), nodes);
+          SharedNet.Step r = net.evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), x, y);
           correct[i] += r.correct();
         }
         seen += b;
@@ -546,7 +542,7 @@ public final class EnasSearch implements AutoCloseable {
     }
     boolean heldOut = seen > 0;
     if (!heldOut) {  // a validation split of one batch: score on the selection batch
-      for (int i = 0; i <= RANDOM_BASELINE; i++) correct[i] = evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), nodes).correct();
+      for (int i = 0; i <= RANDOM_BASELINE; i++) correct[i] = net.evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), x, y).correct();
       seen = b;
     }
     double derivedAcc = correct[0] / (double) seen;
@@ -558,44 +554,29 @@ public final class EnasSearch implements AutoCloseable {
     }
     double selectionAcc = bestAcc;
     bestAcc = derivedAcc;
-    EnasArch arch = EnasArch.fromInts(bestArc, nodes);
     best = new LinkedHashMap<>();
     best.put("epoch", e + epochBase);
     best.put("valid_accuracy", bestAcc);
     best.put("random_mean_valid_accuracy", randomSum / RANDOM_BASELINE);
     best.put("valid_images", seen);
     best.put("selection_accuracy", selectionAcc);
-    best.put("arc", arch.toArcString());
+    best.put("arc", net.arcString(bestArc));
     Map<String, Object> ev = event("derive");
     ev.putAll(best);
     ev.put("candidates", scores);
     ev.put("random", randomScores);
     log(ev);
-    Map<String, Object> json = new LinkedHashMap<>(arch.toMap());
+    Map<String, Object> json = new LinkedHashMap<>(net.toMap(bestArc));
     json.put("valid_accuracy_shared_weights", bestAcc);
     json.put("random_mean_valid_accuracy_shared_weights", randomSum / RANDOM_BASELINE);
     json.put("valid_images", seen);
     json.put("selection_accuracy_shared_weights", selectionAcc);
     json.put("epoch", e + epochBase);
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
-    dir.writeString("final_arch.txt", arch.toArcString() + "\n\n" + arch.toReadable() + "\n");
-    // the pictures come from the supernet's own plan of this architecture: the cells as they run
-    // (a supernet without normal layers has no normal cell to plan: that one is drawn from the arc)
-    NetworkPlan plan = net.plan(arch.normal().toInts(), arch.reduce().toInts());
-    for (boolean red : new boolean[] {false, true}) {
-      String title = red ? "reduction cell" : "normal cell";
-      CellGraph g = plan.cells().stream().filter(c -> c.reduction() == red).findFirst()
-          .map(c -> CellDiagram.graph(c, title)).orElseGet(() -> CellDiagram.graph(red ? arch.reduce() : arch.normal(), title));
-      CellPicture.writeSvg(g, dir.file(red ? "reduce_cell.svg" : "normal_cell.svg"));
-      CellPicture.writePng(g, dir.file(red ? "reduce_cell.png" : "normal_cell.png"));
-    }
+    dir.writeString("final_arch.txt", net.arcString(bestArc) + "\n\n" + net.readable(bestArc) + "\n");
+    // the pictures come from the network's own plan of this architecture: as it runs
+    net.pictures(bestArc, dir);
     plotCurves();
-  }
-
-  /** The shared-weight loss and accuracy of the ENAS arc (normal then reduction decisions) on the batch in x, y. */
-  private Supernet.Result evaluate(int[] arc, int nodes) {
-    return net.evaluate(java.util.Arrays.copyOfRange(arc, 0, 4 * nodes), java.util.Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes),
-        x, y);
   }
 
   private void plotCurves() throws IOException {
@@ -661,19 +642,21 @@ public final class EnasSearch implements AutoCloseable {
     r.put("epochs_done", nextEpoch);
     r.put("epochs", epochs);
     r.put("data", settings.data());
+    r.put("space", settings.net().space());
     r.put("classes", classes);
     r.put("chance_accuracy", chance);
     Map<String, Object> found = null;
     String verdict = null, meaning;
     String trainCommand = null;
     if (best != null) {
-      EnasArch arch = EnasArch.parse((String) best.get("arc"), settings.net().nodes());
+      int[] arc = net.parse((String) best.get("arc"));
+      String what = net.what();
       double acc = ((Number) best.get("valid_accuracy")).doubleValue();
       double rnd = ((Number) best.get("random_mean_valid_accuracy")).doubleValue();
       long n = ((Number) best.get("valid_images")).longValue();
       found = new LinkedHashMap<>();
-      found.put("arc", arch.toArcString());
-      found.put("cell", arch.toReadable());
+      found.put("arc", net.arcString(arc));
+      found.put("cell", net.readable(arc));
       found.put("epoch", best.get("epoch"));
       found.put("held_out_accuracy", acc);
       found.put("random_mean_accuracy", rnd);
@@ -685,21 +668,22 @@ public final class EnasSearch implements AutoCloseable {
       double d = acc - rnd;
       verdict = d > 2 * se ? "better" : d < -2 * se ? "worse" : "within_noise";
       String how = switch (verdict) {
-        case "better" -> "clearly better than picking a cell at random (by more than twice its standard error, "
+        case "better" -> "clearly better than picking a " + what + " at random (by more than twice its standard error, "
             + String.format(Locale.ROOT, "%.3f", se) + ")";
-        case "worse" -> "worse than picking a cell at random: the controller has not learned yet (more epochs?)";
-        default -> String.format(Locale.ROOT, "within noise (2 standard errors: %.3f) of picking a cell at random:"
-            + " the search has not yet told good cells from bad ones (more epochs?)", 2 * se);
+        case "worse" -> "worse than picking a " + what + " at random: the controller has not learned yet (more epochs?)";
+        default -> String.format(Locale.ROOT, "within noise (2 standard errors: %.3f) of picking a " + what + " at random:"
+            + " the search has not yet told good " + what + "s from bad ones (more epochs?)", 2 * se);
       };
       meaning = String.format(Locale.ROOT, "Both scores use the supernet's shared weights on the same %d held-out"
-          + " validation images, so the found cell's %.3f against %.3f for the mean of %d random cells (chance %.3f)"
-          + " is %s; shared-weight scores rank cells, while the accuracy a cell reaches comes from training it from"
-          + " scratch (jnas train).", n, acc, rnd, RANDOM_BASELINE, chance, how);
-      trainCommand = "jnas train --genotype " + quote(dir.file("final_arch.json").toString()) + " --data "
+          + " validation images, so the found " + what + "'s %.3f against %.3f for the mean of %d random " + what + "s (chance %.3f)"
+          + " is %s; shared-weight scores rank " + what + "s, while the accuracy a " + what + " reaches comes from training it from"
+          + " scratch (" + (net.trainable() ? "jnas train" : "a MacroNetwork; jnas train takes cell genotypes only") + ").",
+          n, acc, rnd, RANDOM_BASELINE, chance, how);
+      trainCommand = !net.trainable() ? null : "jnas train --genotype " + quote(dir.file("final_arch.json").toString()) + " --data "
           + quote(settings.data()) + " --out " + quote(dir.path().toString() + "-train");
     } else {
       int every = settings.derive().every();
-      meaning = "No cell derived yet: the first derivation comes after epoch " + Math.min(every, epochs) + ".";
+      meaning = "No " + net.what() + " derived yet: the first derivation comes after epoch " + Math.min(every, epochs) + ".";
     }
     r.put("found", found);
     r.put("verdict", verdict);
@@ -728,8 +712,8 @@ public final class EnasSearch implements AutoCloseable {
     h.put("controller", Base64.getEncoder().encodeToString(reinforce.saveState()));
     h.put("best", best);
     Map<String, float[]> arrays = new LinkedHashMap<>();
-    arrays.put("weights", net.get(Supernet.Buffer.WEIGHTS));
-    arrays.put("momentum", net.get(Supernet.Buffer.MOMENTUM));
+    arrays.put("weights", net.get(0));
+    arrays.put("momentum", net.get(2));
     new Checkpoint(h, arrays).write(dir.file(RunDir.CHECKPOINT));
   }
 
@@ -744,8 +728,8 @@ public final class EnasSearch implements AutoCloseable {
     validBatchesUsed = vb instanceof Number n ? n.longValue() : Long.parseLong((String) vb);
     reinforce.restoreState(Base64.getDecoder().decode((String) h.get("controller")));
     best = (Map<String, Object>) h.get("best");
-    net.set(Supernet.Buffer.WEIGHTS, c.array("weights"));
-    net.set(Supernet.Buffer.MOMENTUM, c.array("momentum"));
+    net.set(0, c.array("weights"));
+    net.set(2, c.array("momentum"));
   }
 
   // ------------------------------------------------------------------ misc

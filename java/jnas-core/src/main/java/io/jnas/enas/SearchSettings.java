@@ -7,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything an ENAS micro search is run with, in four groups. {@link #enas(String)} gives the
- * official ENAS micro search settings; {@link #quick()} a short run on the built-in synthetic
- * data that finishes in minutes on two CPU cores. Every value is settable (records are
+ * Everything an ENAS search is run with, in four groups. {@link #enas(String)} gives the
+ * official ENAS micro search settings, {@link #enasMacro(String)} the macro search's;
+ * {@link #quick()} a short run on the built-in synthetic data that finishes in minutes on two
+ * CPU cores ({@link #quickMacro()} in the macro space). Every value is settable (records are
  * immutable: use the {@code with...} copies), checked on construction, and written to the run
  * folder as JSON so a resumed run uses exactly the same settings.
  *
@@ -28,20 +29,43 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     long seed) {
 
   /**
-   * The supernet's shape.
+   * The supernet's space and shape.
    *
-   * @param layers normal layers L (two reduction layers are added)
-   * @param channels channels C of the first cells
-   * @param nodes nodes B per cell
+   * @param space {@code enas-micro} (cells; the supernet of {@link Supernet}) or
+   *     {@code enas-macro} (a chain of layers with skip connections; {@link MacroSupernet})
+   * @param layers enas-micro: normal layers L (two reduction layers are added); enas-macro: the
+   *     space's layers L
+   * @param channels channels C of the first cells (enas-macro: of every layer)
+   * @param nodes nodes B per cell (enas-micro only)
    */
-  public record Net(int layers, int channels, int nodes) {
+  public record Net(String space, int layers, int channels, int nodes) {
     /** Checks the values. */
     public Net {
-      if (layers < 0) throw new IllegalArgumentException("layers is " + layers + ", expected 0 or more");
+      if (!MICRO.equals(space) && !MACRO.equals(space)) {
+        throw new IllegalArgumentException("space is '" + space + "', expected " + MICRO + " or " + MACRO);
+      }
+      if (layers < (MACRO.equals(space) ? 1 : 0)) {
+        throw new IllegalArgumentException("layers is " + layers + ", expected " + (MACRO.equals(space) ? "at least 1" : "0 or more"));
+      }
       if (channels < 2 || channels % 2 != 0) throw new IllegalArgumentException("channels is " + channels + ", expected an even number >= 2");
       if (nodes < 1) throw new IllegalArgumentException("nodes is " + nodes + ", expected at least 1");
     }
+
+    /** An ENAS micro supernet's shape. */
+    public Net(int layers, int channels, int nodes) {
+      this(MICRO, layers, channels, nodes);
+    }
+
+    /** Whether this is the ENAS macro space. */
+    public boolean macro() {
+      return MACRO.equals(space);
+    }
   }
+
+  /** The ENAS micro space's name. */
+  public static final String MICRO = "enas-micro";
+  /** The ENAS macro space's name. */
+  public static final String MACRO = "enas-macro";
 
   /**
    * Training of the shared weights.
@@ -124,6 +148,25 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
         new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5), 10), new Derive(3, 20), 0);
   }
 
+  /**
+   * The official ENAS macro search ({@code scripts/cifar10_macro_search.sh}): batch 128, 310
+   * epochs, 12 layers of 36 channels, l2 2.5e-4, dropout keep 0.9, cosine 0.05 to 5e-4 (T0 10,
+   * Tmul 2); controller tanh 1.5 (ops / 2.5), Adam 0.001, 20 samples a step, 50 steps an epoch,
+   * skip penalty 0.8 toward 0.4.
+   */
+  public static SearchSettings enasMacro(String data) {
+    return new SearchSettings(data, -1, new Net(MACRO, MacroArch.DEFAULT_LAYERS, 36, 1),
+        new Child(128, 310, new CosineSchedule(0.05, 5e-4, 10, 2), 0.9, 2.5e-4, 5.0, 0.9, 0),
+        new Controller(ControllerConfig.enas().withTanh(1.5, 2.5), ReinforceConfig.enasMacro(), 50), new Derive(10, 100), 0);
+  }
+
+  /** {@link #quick()} in the macro space: 6 layers of 12 channels, 5 epochs on the synthetic set. */
+  public static SearchSettings quickMacro() {
+    SearchSettings q = quick();
+    return q.withNet(new Net(MACRO, 6, 12, 1)).withController(new Controller(ControllerConfig.enas().withTanh(1.5, 2.5),
+        ReinforceConfig.enasMacro().withAggregate(5), 10));
+  }
+
   /** A copy with another seed. */
   public SearchSettings withSeed(long s) {
     return new SearchSettings(data, validation, net, child, controller, derive, s);
@@ -171,6 +214,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("version", VERSION);
     m.put("data", data);
     m.put("validation", validation < 0 ? null : validation);
+    m.put("space", net.space());
     m.put("layers", net.layers());
     m.put("channels", net.channels());
     m.put("nodes", net.nodes());
@@ -196,6 +240,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("controller_aggregate", r.aggregate());
     m.put("entropy_weight", r.entropyWeight());
     m.put("controller_grad_bound", r.gradBound());
+    m.put("controller_skip_weight", r.skipWeight());
     m.put("controller_steps", controller.steps());
     m.put("derive_every", derive.every());
     m.put("derive_samples", derive.samples());
@@ -215,10 +260,11 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
         .withTemperature(d(m, "controller_temperature")).withInitRange(d(m, "controller_init_range"));
     ReinforceConfig r = ReinforceConfig.enas().withLearningRate(d(m, "controller_lr"))
         .withAggregate(i(m, "controller_aggregate")).withEntropyWeight(d(m, "entropy_weight"))
-        .withGradBound(d(m, "controller_grad_bound"));
+        .withGradBound(d(m, "controller_grad_bound"))
+        .withSkipWeight(m.get("controller_skip_weight") == null ? 0 : d(m, "controller_skip_weight"));
     Object v = m.get("validation");
     return new SearchSettings((String) m.get("data"), v == null ? -1 : i(m, "validation"),
-        new Net(i(m, "layers"), i(m, "channels"), i(m, "nodes")),
+        new Net(m.get("space") == null ? MICRO : String.valueOf(m.get("space")), i(m, "layers"), i(m, "channels"), i(m, "nodes")),
         new Child(i(m, "batch"), i(m, "epochs"),
             new CosineSchedule(d(m, "lr_max"), d(m, "lr_min"), i(m, "lr_t0"), i(m, "lr_tmul")),
             d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch")),

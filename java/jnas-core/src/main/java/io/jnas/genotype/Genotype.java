@@ -91,7 +91,12 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
   // V2 (second order) (Liu et al. 2019): as transcribed in DARTS's cnn/genotypes.py
   // (github.com/quark0/darts), which is the form these constants follow.
 
-  /** NASNet-A. */
+  /**
+   * NASNet-A as DARTS transcribes it: the cells' genes exactly (the TF-slim release's, inputs
+   * 0 and 1 swapped to DARTS's order), concat lists the blocks no block reads (the paper's rule
+   * and the {@code nasnet} space's). 3.06M weights at the paper's CIFAR-10 size (20 cells, 32
+   * channels: "6 @ 768"), 7% under its 3.3M: see {@link #NASNET_A_TF}.
+   */
   public static final Genotype NASNET_A = new Genotype(
       genes("sep_conv_5x5", 1, "sep_conv_3x3", 0, "sep_conv_5x5", 0, "sep_conv_3x3", 0, "avg_pool_3x3", 1,
           "skip_connect", 0, "avg_pool_3x3", 0, "avg_pool_3x3", 0, "sep_conv_3x3", 1, "skip_connect", 1),
@@ -100,7 +105,23 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
           "sep_conv_5x5", 0, "skip_connect", 3, "avg_pool_3x3", 2, "sep_conv_3x3", 2, "max_pool_3x3", 1),
       List.of(4, 5, 6));
 
-  /** AmoebaNet-A. */
+  /**
+   * NASNet-A as the authors' release builds it (TensorFlow models, {@code research/slim/nets/nasnet/nasnet_utils.py},
+   * {@code NasNetANormalCell} and {@code NasNetAReductionCell}): {@link #NASNET_A}'s genes, but
+   * the concat lists its {@code used_hiddenstates} give: the normal cell also concatenates
+   * {@code c_{k-2}} (6 states, so 6 x 128 = 768 filters at the end of the "6 @ 768" network), the
+   * reduction cell also block 1. 3.33M weights at 20 cells x 32 channels, the paper's 3.3M.
+   * Not in the {@code nasnet} space: those two states are read by other blocks.
+   */
+  public static final Genotype NASNET_A_TF = new Genotype(NASNET_A.normal(), List.of(0, 2, 3, 4, 5, 6), NASNET_A.reduce(),
+      List.of(3, 4, 5, 6));
+
+  /**
+   * AmoebaNet-A, as DARTS transcribes it; in the {@code amoebanet} and {@code nasnet} spaces.
+   * 3.15M weights at the paper's CIFAR-10 size (N = 6, F = 36: 20 cells x 36 channels), its 3.2M
+   * within 2%. (The cells named {@code amoeba_net_a} in the TensorFlow TPU models,
+   * {@code models/official/amoeba_net/model_specs.py}, differ from this transcription.)
+   */
   public static final Genotype AMOEBANET_A = new Genotype(
       genes("avg_pool_3x3", 0, "max_pool_3x3", 1, "sep_conv_3x3", 0, "sep_conv_5x5", 2, "sep_conv_3x3", 0,
           "avg_pool_3x3", 3, "sep_conv_3x3", 1, "skip_connect", 1, "skip_connect", 0, "avg_pool_3x3", 1),
@@ -132,6 +153,7 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
   static {
     NAMED.put("enas", ENAS);
     NAMED.put("nasnet-a", NASNET_A);
+    NAMED.put("nasnet-a-tf", NASNET_A_TF);
     NAMED.put("amoebanet-a", AMOEBANET_A);
     NAMED.put("darts-v1", DARTS_V1);
     NAMED.put("darts-v2", DARTS_V2);

@@ -6,8 +6,11 @@ import io.jnas.data.DataSource;
 import io.jnas.data.Dataset;
 import io.jnas.data.Seeds;
 import io.jnas.data.Splits;
-import io.jnas.enas.EnasArch;
+import io.jnas.enas.EnasMacroSpace;
+import io.jnas.enas.MacroArch;
+import io.jnas.enas.MacroNetwork;
 import io.jnas.genotype.Genotype;
+import io.jnas.space.CellSpace;
 import io.jnas.space.SearchSpace;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
@@ -19,9 +22,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The real {@link TrialEvaluator}: builds an ENAS micro architecture as a {@link FinalNetwork}
- * (no auxiliary head, no drop-path or dropout) and trains it from scratch with proxies for a
- * few epochs, scoring it by its accuracy on held-out validation images.
+ * The real {@link TrialEvaluator}: builds the network a decision vector stands for and trains it
+ * from scratch with proxies for a few epochs, scoring it by its accuracy on held-out validation
+ * images. A cell space's vector ({@link CellSpace#genotypeOf}: ENAS micro, NASNet, AmoebaNet)
+ * becomes a {@link FinalNetwork} of {@code layers} cells (no auxiliary head, no drop-path or
+ * dropout); an ENAS macro vector ({@link EnasMacroSpace}) a {@link MacroNetwork} of its layers
+ * (no dropout).
  *
  * <p>Proxies, all fixed once for the whole search so that every trial sees the same data:
  * the training images are a seeded random subset of the training split (the validation split,
@@ -37,7 +43,7 @@ import java.util.Objects;
  */
 public final class ProxyTrainer implements TrialEvaluator {
   private final TrialSettings s;
-  private final SearchSpace<EnasArch> space;
+  private final SearchSpace<?> space;
   private final Dataset train;
   private final Dataset validation;
   private final Augmentation aug;
@@ -47,9 +53,12 @@ public final class ProxyTrainer implements TrialEvaluator {
    *
    * @throws IllegalArgumentException where the subsets leave fewer training images than a batch
    */
-  public ProxyTrainer(TrialSettings settings, DataSource src, SearchSpace<EnasArch> space) {
+  public ProxyTrainer(TrialSettings settings, DataSource src, SearchSpace<?> space) {
     this.s = settings.check();
     this.space = Objects.requireNonNull(space, "space");
+    if (!(space instanceof CellSpace<?>) && !(space instanceof EnasMacroSpace)) {
+      throw new IllegalArgumentException(space.name() + ": proxy training needs a cell space or the ENAS macro space");
+    }
     Splits sp = src.splits();
     if (sp.validation().size() == 0) throw new IllegalArgumentException(src.name() + ": has no validation split to score trials on");
     this.train = proxy(sp.train(), s.trainSubset, Seeds.mix(s.seed, 1));
@@ -79,19 +88,144 @@ public final class ProxyTrainer implements TrialEvaluator {
   @Override
   public Candidate prepare(int id, int[] decisions) {
     if (!space.isValid(decisions)) throw new IllegalArgumentException("decisions " + Arrays.toString(decisions) + " are not valid in " + space.name());
-    Genotype g = Genotype.of(space.decode(decisions));
-    FinalNetwork net = new FinalNetwork(new FinalNetwork.Config(g, s.channels, s.layers, train.numClasses(), train.channels(),
-        train.height(), train.width(), false, Seeds.mix(s.seed, 3, id)));
+    long seed = Seeds.mix(s.seed, 3, id);
+    Genotype g = null;
+    TrialNet net;
+    if (space instanceof CellSpace<?> cs) {
+      g = cs.genotypeOf(decisions);
+      net = new CellNet(new FinalNetwork(new FinalNetwork.Config(g, s.channels, s.layers, train.numClasses(), train.channels(),
+          train.height(), train.width(), false, seed)));
+    } else {
+      MacroArch a = ((EnasMacroSpace) space).decode(decisions);
+      net = new MacroNet(new MacroNetwork(new MacroNetwork.Config(a, s.channels, train.numClasses(), train.channels(),
+          train.height(), train.width(), seed)));
+    }
     try {
-      return new ProxyCandidate(id, g, net, net.numWeights(), net.forwardFlops(), latencyMs(net));
+      return new ProxyCandidate(id, g, net, net.params(), net.flops(), latencyMs(net));
     } catch (RuntimeException e) {
       net.close();
       throw e;
     }
   }
 
+  /** What a trial trains: a final network or a macro network. */
+  private interface TrialNet extends AutoCloseable {
+    /** One training step; returns the loss. */
+    float trainStep(Tensor x, IntTensor y, float lr, float progress, long seed);
+
+    float[] predict(Tensor x);
+
+    double accuracy(Dataset data, Augmentation aug);
+
+    long params();
+
+    double flops();
+
+    @Override
+    void close();
+  }
+
+  private final class CellNet implements TrialNet {
+    private final FinalNetwork net;
+
+    CellNet(FinalNetwork net) {
+      this.net = net;
+    }
+
+    @Override
+    public float trainStep(Tensor x, IntTensor y, float lr, float progress, long seed) {
+      FinalNetwork.Hyper h = new FinalNetwork.Hyper(lr, (float) s.momentum, (float) s.weightDecay, (float) s.gradClip, 1f, 1f);
+      return net.trainStep(x, y, h, progress, seed).loss();
+    }
+
+    @Override
+    public float[] predict(Tensor x) {
+      return net.predict(x);
+    }
+
+    @Override
+    public double accuracy(Dataset data, Augmentation a) {
+      return Trainer.evaluate(net, data, a, 256).accuracy();
+    }
+
+    @Override
+    public long params() {
+      return net.numWeights();
+    }
+
+    @Override
+    public double flops() {
+      return net.forwardFlops();
+    }
+
+    @Override
+    public void close() {
+      net.close();
+    }
+  }
+
+  private final class MacroNet implements TrialNet {
+    private final MacroNetwork net;
+
+    MacroNet(MacroNetwork net) {
+      this.net = net;
+    }
+
+    @Override
+    public float trainStep(Tensor x, IntTensor y, float lr, float progress, long seed) {
+      MacroNetwork.Hyper h = new MacroNetwork.Hyper(lr, (float) s.momentum, (float) s.weightDecay, (float) s.gradClip, 1f);
+      return net.trainStep(x, y, h, seed).loss();
+    }
+
+    @Override
+    public float[] predict(Tensor x) {
+      return net.predict(x);
+    }
+
+    /** Argmax hits over {@code data} in batches of 256 (evaluation mode), as {@link Trainer#evaluate} counts them. */
+    @Override
+    public double accuracy(Dataset data, Augmentation a) {
+      int V = data.numClasses(), hits = 0, count = 0;
+      try (BatchLoader loader = BatchLoader.builder(data).batchSize(256).shuffle(false).augmentation(a).workers(1).build();
+          BatchLoader.Epoch it = loader.epoch(0)) {
+        BatchLoader.Batch b;
+        int img = data.imageSize();
+        while ((b = it.next()) != null) {
+          int n = b.size();
+          float[] pix = b.images().length == n * img ? b.images() : Arrays.copyOf(b.images(), n * img);
+          float[] logits;
+          try (Tensor t = Tensor.of(pix, n, data.channels(), data.height(), data.width())) {
+            logits = net.predict(t);
+          }
+          for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int v = 1; v < V; v++) if (logits[i * V + v] > logits[i * V + best]) best = v;
+            if (best == b.labels()[i]) hits++;
+            count++;
+          }
+        }
+      }
+      return hits / (double) count;
+    }
+
+    @Override
+    public long params() {
+      return net.numWeights();
+    }
+
+    @Override
+    public double flops() {
+      return net.forwardFlops();
+    }
+
+    @Override
+    public void close() {
+      net.close();
+    }
+  }
+
   /** Median milliseconds of {@code predict} on a batch of {@code latencyBatch} images, after one warm-up call. */
-  private double latencyMs(FinalNetwork net) {
+  private double latencyMs(TrialNet net) {
     double[] ms = new double[s.latencyRepeats];
     try (Tensor x = Tensor.zeros(s.latencyBatch, train.channels(), train.height(), train.width())) {
       net.predict(x);
@@ -109,12 +243,12 @@ public final class ProxyTrainer implements TrialEvaluator {
   private final class ProxyCandidate implements Candidate {
     private final int id;
     private final Genotype genotype;
-    private final FinalNetwork net;
+    private final TrialNet net;
     private final long params;
     private final double flops;
     private final double latencyMs;
 
-    ProxyCandidate(int id, Genotype genotype, FinalNetwork net, long params, double flops, double latencyMs) {
+    ProxyCandidate(int id, Genotype genotype, TrialNet net, long params, double flops, double latencyMs) {
       this.id = id;
       this.genotype = genotype;
       this.net = net;
@@ -161,16 +295,14 @@ public final class ProxyTrainer implements TrialEvaluator {
               it.next(x, y);
               long step = (long) e * steps + k;
               double lr = s.lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * step / total)));
-              FinalNetwork.Hyper h = new FinalNetwork.Hyper((float) lr, (float) s.momentum, (float) s.weightDecay,
-                  (float) s.gradClip, 1f, 1f);
-              FinalNetwork.Result r = net.trainStep(x, y, h, (float) ((step + 1) / (double) total), Seeds.mix(s.seed, 4, id, step));
-              if (!Float.isFinite(r.loss())) {
-                throw new IllegalStateException("epoch " + (e + 1) + " step " + (k + 1) + ": loss is " + r.loss() + " (diverged; lower --lr?)");
+              float loss = net.trainStep(x, y, (float) lr, (float) ((step + 1) / (double) total), Seeds.mix(s.seed, 4, id, step));
+              if (!Float.isFinite(loss)) {
+                throw new IllegalStateException("epoch " + (e + 1) + " step " + (k + 1) + ": loss is " + loss + " (diverged; lower --lr?)");
               }
-              hook.afterStep(e, k, r.loss());
+              hook.afterStep(e, k, loss);
             }
           }
-          double a = Trainer.evaluate(net, validation, aug, 256).accuracy();
+          double a = net.accuracy(validation, aug);
           acc.add(a);
           if (hook.afterEpoch(e, a)) break;
         }

@@ -16,6 +16,8 @@ import java.util.Map;
 public final class TrialSettings {
   /** The data spec (a folder or {@code synthetic[...]}), recorded in the summary. */
   public String data = "synthetic";
+  /** The space searched, a name of {@link io.jnas.space.Spaces#trialNames()}. */
+  public String space = "enas-micro";
   /** Strategy name, a key of {@link io.jnas.strategy.Strategies#registry()}. */
   public String strategy = "evolution";
   /** Strategy hyperparameters by name (e.g. {@code population=10}). */
@@ -32,11 +34,11 @@ public final class TrialSettings {
   public int valSubset = 500;
   /** Side the images are resampled to (box average on an even ratio); 0 = as stored. */
   public int resolution = 16;
-  /** Cells of the proxy network, reductions included. */
+  /** Cells of the proxy network, reductions included; for {@code enas-macro} the space's (and network's) layers. */
   public int layers = 3;
   /** First cells' channels of the proxy network. */
   public int channels = 8;
-  /** Nodes per cell of the ENAS micro space. */
+  /** Nodes (blocks) per cell of the space. */
   public int nodes = 5;
   /** Minibatch size. */
   public int batch = 64;
@@ -65,6 +67,9 @@ public final class TrialSettings {
 
   /** Checks every field; the message names it. */
   public TrialSettings check() {
+    if (space == null || !io.jnas.space.Spaces.trialNames().contains(space)) {
+      throw new IllegalArgumentException("space is '" + space + "', expected one of " + String.join(", ", io.jnas.space.Spaces.trialNames()));
+    }
     if (trials < 1) throw new IllegalArgumentException("trials is " + trials + ", expected at least 1");
     if (parallel < 1) throw new IllegalArgumentException("parallel is " + parallel + ", expected at least 1");
     if (epochs < 1) throw new IllegalArgumentException("epochs is " + epochs + ", expected at least 1");
@@ -98,6 +103,7 @@ public final class TrialSettings {
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("data", data);
+    m.put("space", space);
     m.put("strategy", strategy);
     Map<String, Object> sp = new LinkedHashMap<>();
     strategyParams.forEach((k, v) -> sp.put(k, typed(v)));
@@ -138,6 +144,7 @@ public final class TrialSettings {
   public static TrialSettings fromMap(Map<String, Object> m) {
     TrialSettings s = new TrialSettings();
     if (m.get("data") != null) s.data = String.valueOf(m.get("data"));
+    if (m.get("space") != null) s.space = String.valueOf(m.get("space"));  // absent in runs before spaces: enas-micro
     if (m.get("strategy") != null) s.strategy = String.valueOf(m.get("strategy"));
     if (m.get("strategy_params") instanceof Map<?, ?> sp) {
       s.strategyParams = new LinkedHashMap<>();

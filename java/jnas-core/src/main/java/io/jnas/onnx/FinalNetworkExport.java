@@ -1,7 +1,9 @@
 package io.jnas.onnx;
 
+import io.jnas.backend.NativeNetwork;
 import io.jnas.backend.NetworkPlan;
 import io.jnas.data.Normalization;
+import io.jnas.enas.MacroNetwork;
 import io.jnas.onnx.OnnxGraph.Value;
 import io.jnas.train.FinalNetwork;
 import java.util.Arrays;
@@ -11,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * ONNX export of a trained {@link FinalNetwork}: its inference graph (batch-norm running
+ * ONNX export of a trained {@link FinalNetwork} (or {@link MacroNetwork}): its inference graph (batch-norm running
  * statistics, no drop-path, no dropout, no auxiliary head) translated step by step from the
  * network's own {@link NetworkPlan}. This class knows no cell, op or naming rule of the network:
  * the structure is written once, in {@code native/graph/}, and the plan carries it here (each
@@ -30,14 +32,14 @@ public final class FinalNetworkExport {
   private final OnnxGraph g;
   private final Normalization norm;
 
-  private FinalNetworkExport(FinalNetwork net, String graphName, Normalization norm) {
+  private FinalNetworkExport(NetworkPlan plan, List<NativeNetwork.TensorInfo> tensors, float[] weights, float[] running,
+      String graphName, Normalization norm) {
     this.norm = norm;
-    this.plan = net.plan();
-    float[] weights = net.get(FinalNetwork.Buffer.WEIGHTS);
-    for (FinalNetwork.TensorInfo t : net.tensors()) {
+    this.plan = plan;
+    for (NativeNetwork.TensorInfo t : tensors) {
       w.put(t.name(), Arrays.copyOfRange(weights, Math.toIntExact(t.offset()), Math.toIntExact(t.offset() + t.size())));
     }
-    running = net.get(FinalNetwork.Buffer.RUNNING_STATS);
+    this.running = running;
     g = new OnnxGraph(graphName);
   }
 
@@ -49,12 +51,31 @@ public final class FinalNetworkExport {
    */
   public static OnnxGraph export(FinalNetwork net, String graphName, Normalization norm) {
     Objects.requireNonNull(net, "net");
+    check(graphName, norm, net.config().inChannels());
+    return new FinalNetworkExport(net.plan(), net.tensors(), net.get(FinalNetwork.Buffer.WEIGHTS),
+        net.get(FinalNetwork.Buffer.RUNNING_STATS), graphName, norm).build();
+  }
+
+  /**
+   * The inference graph of an ENAS macro network ({@link MacroNetwork}), from its plan in the
+   * same way.
+   *
+   * @param graphName the ONNX graph's name
+   * @param norm the input normalization to put in front, or {@code null} for none
+   */
+  public static OnnxGraph export(MacroNetwork net, String graphName, Normalization norm) {
+    Objects.requireNonNull(net, "net");
+    check(graphName, norm, net.config().inChannels());
+    return new FinalNetworkExport(net.plan(), net.tensors(), net.get(MacroNetwork.Buffer.WEIGHTS),
+        net.get(MacroNetwork.Buffer.RUNNING_STATS), graphName, norm).build();
+  }
+
+  private static void check(String graphName, Normalization norm, int inChannels) {
     if (graphName == null || graphName.isBlank()) throw new IllegalArgumentException("onnx export: graphName is empty");
-    if (norm != null && norm.mean().length != net.config().inChannels()) {
+    if (norm != null && norm.mean().length != inChannels) {
       throw new IllegalArgumentException("onnx export: the normalization has " + norm.mean().length + " channels, the network "
-          + "takes " + net.config().inChannels());
+          + "takes " + inChannels);
     }
-    return new FinalNetworkExport(net, graphName, norm).build();
   }
 
   private OnnxGraph build() {

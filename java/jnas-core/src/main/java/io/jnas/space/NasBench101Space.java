@@ -38,6 +38,17 @@ public final class NasBench101Space implements SearchSpace<Nb101Cell> {
   }
 
   @Override
+  public String choiceLabel(int i, int k) {
+    return i < Nb101Cell.PAIRS ? (k == 0 ? "no" : "yes") : OPS[k].token();
+  }
+
+  /** The 423,624 unique graphs of the benchmark (Ying et al. 2019), fewer than its valid vectors. */
+  @Override
+  public double log10Architectures() {
+    return Math.log10(423_624);
+  }
+
+  @Override
   public boolean isValid(int[] decisions) {
     return SearchSpace.super.isValid(decisions) && raw(decisions).isValid();
   }

@@ -32,6 +32,11 @@ public final class NasBench201Space implements SearchSpace<Nb201Cell> {
   }
 
   @Override
+  public String choiceLabel(int i, int k) {
+    return OPS[k].token();
+  }
+
+  @Override
   public Nb201Cell decode(int[] decisions) {
     if (!isValid(decisions)) throw new IllegalArgumentException("nb201: invalid decision vector " + java.util.Arrays.toString(decisions));
     List<Nb201Op> ops = new ArrayList<>(Nb201Cell.EDGES);

@@ -28,6 +28,11 @@ public interface SearchSpace<A> {
     return "d" + i;
   }
 
+  /** A readable label of choice {@code k} of decision {@code i} (an op's name, an input state); {@code "k"} by default. */
+  default String choiceLabel(int i, int k) {
+    return String.valueOf(k);
+  }
+
   /** Whether the vector has the right length, in-range entries, and satisfies the space's rules. */
   default boolean isValid(int[] decisions) {
     if (decisions == null || decisions.length != numDecisions()) return false;
@@ -51,6 +56,25 @@ public interface SearchSpace<A> {
       if (isValid(d)) return d;
     }
     throw new IllegalStateException(name() + ": no valid architecture found in 100000 random draws");
+  }
+
+  /**
+   * log10 of the number of distinct vectors (valid or not): the sum of log10 of every decision's
+   * choices. Spaces where some vectors are invalid, or where two vectors stand for one
+   * architecture, hold fewer architectures.
+   */
+  default double log10Vectors() {
+    double s = 0;
+    for (int i = 0; i < numDecisions(); i++) s += Math.log10(numChoices(i));
+    return s;
+  }
+
+  /**
+   * log10 of the number of distinct architectures: {@link #log10Vectors()} unless the space
+   * knows better (a cell space counts a node's two inputs as unordered).
+   */
+  default double log10Architectures() {
+    return log10Vectors();
   }
 
   /**

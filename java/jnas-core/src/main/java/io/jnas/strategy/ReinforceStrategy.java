@@ -6,8 +6,11 @@ import io.jnas.controller.LstmController;
 import io.jnas.controller.Reinforce;
 import io.jnas.controller.ReinforceConfig;
 import io.jnas.controller.SplitMix64;
+import io.jnas.enas.EnasMacroSpace;
 import io.jnas.enas.EnasMicroSpace;
 import io.jnas.enas.EnasOp;
+import io.jnas.enas.MacroArch;
+import io.jnas.space.CellSpace;
 import io.jnas.space.SearchSpace;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -21,8 +24,10 @@ import java.util.Objects;
  * {@code reinforce.aggregate()} tells with a moving-average baseline.
  *
  * <p>The controller program: for an {@link EnasMicroSpace}, the ENAS micro controller
- * (attention over earlier nodes for inputs); for any other space, one categorical decision per
- * entry, each with its own softmax ({@link ControllerSpec#categoricalPerDecision(int[])}).
+ * (attention over earlier nodes for inputs); for the other cell spaces (NASNet, AmoebaNet) the
+ * same program without ENAS's op biases; for {@link EnasMacroSpace} the ENAS macro controller
+ * (an op per layer, skip connections by attention); for any other space, one categorical
+ * decision per entry, each with its own softmax ({@link ControllerSpec#categoricalPerDecision(int[])}).
  *
  * <p>Seeded: the same seed and the same rewards give the same asks. Asks may run ahead of
  * tells (parallel trials); each tell re-scores its vector under the current weights.
@@ -52,7 +57,9 @@ public final class ReinforceStrategy implements Strategy {
     public static Config defaults(SearchSpace<?> space) {
       ControllerConfig c = ControllerConfig.enas();
       if (!(space instanceof EnasMicroSpace)) c = c.withTanh(2.5, 1.0);
-      return new Config(c, ReinforceConfig.enas().withAggregate(5).withBaselineFromFirstReward(true), 10_000);
+      ReinforceConfig r = ReinforceConfig.enas().withAggregate(5).withBaselineFromFirstReward(true);
+      if (space instanceof EnasMacroSpace) r = r.withSkipWeight(ReinforceConfig.enasMacro().skipWeight());  // ENAS's skip penalty
+      return new Config(c, r, 10_000);
     }
   }
 
@@ -81,6 +88,9 @@ public final class ReinforceStrategy implements Strategy {
   /** The controller program used for {@code space}. */
   public static ControllerSpec specFor(SearchSpace<?> space) {
     if (space instanceof EnasMicroSpace e) return ControllerSpec.enasMicro(e.numNodes(), EnasOp.count(), true);
+    // NASNet / AmoebaNet cells: the same program (inputs by attention, ops by softmax), no ENAS biases
+    if (space instanceof CellSpace<?> c) return ControllerSpec.enasMicro(c.numNodes(), c.numOps(), false);
+    if (space instanceof EnasMacroSpace m) return ControllerSpec.enasMacro(m.layers(), MacroArch.OPS.size(), 0.4);
     int[] choices = new int[space.numDecisions()];
     for (int i = 0; i < choices.length; i++) choices[i] = space.numChoices(i);
     return ControllerSpec.categoricalPerDecision(choices);

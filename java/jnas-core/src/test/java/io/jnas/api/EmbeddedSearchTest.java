@@ -130,7 +130,7 @@ class EmbeddedSearchTest {
   private static List<String> fingerprint(int threads) throws Exception {
     Recorder r = new Recorder();
     // a supernet large enough that the kernels split their work by the thread count
-    try (Search<EnasResult> s = Search.enas(tinyEnas(threads).toBuilder().epochs(1).layers(1).channels(8).nodes(3).build())) {
+    try (Search<EnasResult> s = Search.enas(tinyEnas(threads).toBuilder().epochs(1).layers(2).channels(16).nodes(3).build())) {
       EnasResult res = s.addListener(r).run();
       r.heard.add(res.found().toArcString() + " " + res.heldOutAccuracy());
     }

@@ -63,7 +63,8 @@ class HostBlindBackendTest {
         + r.out() + where(r.hsErr()));
     for (String check : List.of("supernet train_step 1", "supernet forward_backward", "supernet evaluate",
         "supernet GRADIENTS", "final train_step 1", "final forward_backward", "final predict", "final evaluate",
-        "final RUNNING_STATS")) {
+        "final RUNNING_STATS", "macro train_step 1", "macro predict", "macro RUNNING_STATS", "macro supernet train_step 1",
+        "macro supernet evaluate")) {
       assertTrue(r.out().contains("equal: " + check), () -> "no equal line for " + check + ":\n" + r.out());
     }
     assertTrue(r.out().contains("host-blind: all equal"), r.out());

@@ -1,5 +1,8 @@
 package io.jnas.backend;
 
+import io.jnas.enas.MacroArch;
+import io.jnas.enas.MacroNetwork;
+import io.jnas.enas.MacroSupernet;
 import io.jnas.enas.Supernet;
 import io.jnas.genotype.Genotype;
 import io.jnas.tensor.IntTensor;
@@ -33,6 +36,7 @@ public final class HostBlindCheck {
     if (args.length >= 1 && args[0].equals("steps")) {
       supernet();
       finalNetwork();
+      macro();
       System.out.println(failures == 0 ? "host-blind: all equal" : "host-blind: " + failures + " mismatches");
       System.exit(failures == 0 ? 0 : 1);
     } else if (args.length == 2 && args[0].equals("poke")) {
@@ -84,6 +88,29 @@ public final class HostBlindCheck {
       same("final evaluate", a.evaluate(x, y).toString(), b.evaluate(x, y).toString());
       for (FinalNetwork.Buffer w : FinalNetwork.Buffer.values()) same("final " + w, a.get(w), b.get(w));
       same("final flops", Double.toString(a.forwardFlops()), Double.toString(b.forwardFlops()));
+    }
+  }
+
+  /** ENAS's macro space, both forms: every op, skips across both reductions. */
+  private static void macro() {
+    MacroArch arch = MacroArch.parse(String.join(" ", "0", "1 1", "2 0 1", "3 1 0 1", "4 0 0 0 0", "5 1 1 0 1 1"));
+    SplittableRandom r = new SplittableRandom(5);
+    MacroNetwork.Hyper h = new MacroNetwork.Hyper(0.05f, 0.9f, 1e-4f, 0.5f, 0.8f);
+    MacroNetwork.Config cfg = new MacroNetwork.Config(arch, 4, 5, 3, 12, 11, 3);
+    try (Backend hb = Backends.hostBlind(); MacroNetwork a = new MacroNetwork(cfg, Backends.cpu()); MacroNetwork b = new MacroNetwork(cfg, hb);
+        Tensor x = Tensor.randn(r, 1f, 4, 3, 12, 11); IntTensor y = labels(r, 4, 5)) {
+      for (int s = 0; s < 2; s++) same("macro train_step " + s, a.trainStep(x, y, h, s).toString(), b.trainStep(x, y, h, s).toString());
+      same("macro predict", a.predict(x), b.predict(x));
+      for (MacroNetwork.Buffer w : MacroNetwork.Buffer.values()) same("macro " + w, a.get(w), b.get(w));
+    }
+    MacroSupernet.Config sc = new MacroSupernet.Config(3, 12, 11, 5, 6, 4, 3);
+    try (Backend hb = Backends.hostBlind(); MacroSupernet a = new MacroSupernet(sc, Backends.cpu()); MacroSupernet b = new MacroSupernet(sc, hb);
+        Tensor x = Tensor.randn(r, 1f, 4, 3, 12, 11); IntTensor y = labels(r, 4, 5)) {
+      for (int s = 0; s < 2; s++) {
+        same("macro supernet train_step " + s, a.trainStep(arch, x, y, h, s).toString(), b.trainStep(arch, x, y, h, s).toString());
+      }
+      same("macro supernet evaluate", a.evaluate(arch, x, y).toString(), b.evaluate(arch, x, y).toString());
+      same("macro supernet weights", a.get(0), b.get(0));
     }
   }
 

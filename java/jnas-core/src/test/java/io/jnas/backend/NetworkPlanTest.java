@@ -25,7 +25,13 @@ import org.junit.jupiter.api.Test;
 class NetworkPlanTest {
   @Test
   void finalNetworkPlanCellsAreTheGenotypeAndTheRegistryNamesMatchJava() {
-    Genotype g = HostBlindCheck.EVERY_OP;  // all ten registry ops
+    Genotype g = HostBlindCheck.EVERY_OP;  // every registry op, at stride 1 and 2
+    java.util.Set<Op> seen = java.util.EnumSet.noneOf(Op.class);
+    for (Gene x : g.normal()) seen.add(x.op());
+    java.util.Set<Op> strided = java.util.EnumSet.noneOf(Op.class);
+    for (Gene x : g.reduce()) if (x.input() < 2) strided.add(x.op());
+    assertEquals(java.util.EnumSet.allOf(Op.class), seen, "EVERY_OP's normal cell misses an op");
+    assertEquals(java.util.EnumSet.allOf(Op.class), strided, "EVERY_OP's reduction cell misses a stride-2 op");
     FinalNetwork.Config cfg = new FinalNetwork.Config(g, 4, 3, 5, 3, 12, 11, true, 1);
     try (FinalNetwork net = new FinalNetwork(cfg)) {
       NetworkPlan p = net.plan();

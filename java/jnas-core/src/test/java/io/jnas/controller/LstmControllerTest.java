@@ -127,4 +127,44 @@ class LstmControllerTest {
     SplitMix64 ra = new SplitMix64(9), rb = new SplitMix64(9);
     for (int s = 0; s < 20; s++) assertArrayEquals(a.sample(ra).actions(), b.sample(rb).actions());
   }
+
+  @Test
+  void enasMacroGradientsMatchFiniteDifferences() {
+    ControllerSpec spec = ControllerSpec.enasMacro(5, 6, 0.4);
+    ControllerConfig cfg = new ControllerConfig(5, 1.5, 2.5, 1.3, 0.6);
+    LstmController c = small(spec, cfg, 3);
+    int[] actions = c.sample(new SplitMix64(4)).actions();
+    assertEquals(5 + 10, actions.length);
+    int skips = 0;
+    for (int l = 1; l < 5; l++) for (int j = 0; j < l; j++) skips += actions[l + l * (l - 1) / 2 + 1 + j];
+    assertTrue(skips > 0 && skips < 10, "a mix of chosen and unchosen skips, for a check that covers both: " + skips);
+    checkGradient(c, actions, 1.0, 0.0, "macro log-prob");
+    checkGradient(c, actions, 0.0, 1.0, "macro entropy");
+    // the skip penalty: its own finite differences
+    double[] grad = new double[c.numParameters()];
+    c.backward(actions, 0.0, 0.0, 1.0, grad);
+    double[] p = c.parameters();
+    double worst = 0;
+    for (int k = 0; k < p.length; k++) {
+      double keep = p[k];
+      p[k] = keep + EPS;
+      c.setParameters(p);
+      double plus = c.skipPenalty(actions);
+      p[k] = keep - EPS;
+      c.setParameters(p);
+      double minus = c.skipPenalty(actions);
+      p[k] = keep;
+      c.setParameters(p);
+      double fd = (plus - minus) / (2 * EPS);
+      worst = Math.max(worst, Math.abs(fd - grad[k]) / Math.max(1, Math.abs(fd)));
+    }
+    assertTrue(worst < TOL, "macro skip penalty: largest error " + worst);
+    assertTrue(c.skipPenalty(actions) > 0);
+    // ENAS's penalty at zero logits: s = 1/2, KL = 0.5 log(0.5/0.6) + 0.5 log(0.5/0.4), per skip decision
+    LstmController zero = small(spec, new ControllerConfig(5, 1.5, 2.5, 1.0, 0.0), 1);
+    assertEquals(10 * (0.5 * Math.log(0.5 / 0.6) + 0.5 * Math.log(0.5 / 0.4)), zero.skipPenalty(actions), 1e-12);
+    double[][] probs = zero.probabilities(actions);
+    assertArrayEquals(new double[] {0.5, 0.5}, probs[2], 1e-12);
+    assertEquals(6, probs[0].length);
+  }
 }

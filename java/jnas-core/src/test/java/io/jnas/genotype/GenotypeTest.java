@@ -25,7 +25,7 @@ class GenotypeTest {
       assertEquals(g, Genotype.fromJson(g.toJson()), n);
       assertEquals(g, Genotype.resolve(n.toUpperCase()), n);
     }
-    assertEquals(List.of("enas", "nasnet-a", "amoebanet-a", "darts-v1", "darts-v2"), Genotype.names());
+    assertEquals(List.of("enas", "nasnet-a", "nasnet-a-tf", "amoebanet-a", "darts-v1", "darts-v2"), Genotype.names());
     assertEquals(5, Genotype.NASNET_A.normalNodes());
     assertEquals(4, Genotype.DARTS_V2.reduceNodes());
   }

@@ -56,7 +56,7 @@ class CellLayoutTest {
         checked++;
       }
     }
-    assertEquals(2 * (10 + 100 + 1), checked);
+    assertEquals(2 * (2 * Genotype.names().size() + 100 + 1), checked);
   }
 
   private static void check(String name, CellLayout l) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The whole final network through JNI: gradients, parameter count, batch-norm modes, errors. */
 class FinalNetworkTest {
-  // Every op of Op appears: the normal cell has sep3, sep5, dil3, avg, none, skip (identity);
+  // Every op of ids 0-9 appears (NASNET_OPS below has the rest): the normal cell has sep3, sep5, dil3, avg, none, skip (identity);
   // the reduction cell sep7, conv 7x1-1x7, max, dil5, skip on a stride-2 edge (factorized
   // reduce), avg; its concat keeps cell input 0 (ENAS style: brought down by factorized reduce).
   static final Genotype ALL_OPS = new Genotype(
@@ -43,11 +43,31 @@ class FinalNetworkTest {
     return IntTensor.of(l, b);
   }
 
+  // The NASNet / AmoebaNet ops the registry added after ALL_OPS (ids 10-15), each at stride 1
+  // (normal cell) and at stride 2 (reduction-cell edges reading a cell input).
+  static final Genotype NASNET_OPS = new Genotype(
+      List.of(Gene.of("conv_3x1_1x3", 0), Gene.of("max_pool_5x5", 1), Gene.of("conv_1x1", 2),
+          Gene.of("dil_sep_conv_3x3", 1), Gene.of("conv_3x3", 3), Gene.of("max_pool_7x7", 0)),
+      List.of(2, 3, 4),
+      List.of(Gene.of("conv_3x3", 0), Gene.of("conv_3x1_1x3", 1), Gene.of("conv_1x1", 0),
+          Gene.of("max_pool_7x7", 1), Gene.of("dil_sep_conv_3x3", 0), Gene.of("max_pool_5x5", 1)),
+      List.of(2, 3, 4));
+
   @Test
   void gradientsMatchFiniteDifferences() {
-    SplittableRandom rng = new SplittableRandom(3);
+    checkGradients(ALL_OPS, 3);
+  }
+
+  @Test
+  void nasnetOpsGradientsMatchFiniteDifferences() {
+    checkGradients(NASNET_OPS, 4);
+  }
+
+  /** Central differences of the total loss against the analytic gradient, two weights of every tensor. */
+  private static void checkGradients(Genotype geno, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
     // L = 3: cell 0 normal, cells 1 and 2 reduce; the auxiliary head reads cell 2 (2x2 maps).
-    FinalNetwork.Config cfg = new FinalNetwork.Config(ALL_OPS, 4, 3, 4, 3, 8, 8, true, 7);
+    FinalNetwork.Config cfg = new FinalNetwork.Config(geno, 4, 3, 4, 3, 8, 8, true, 7);
     try (FinalNetwork net = new FinalNetwork(cfg); Tensor x = images(rng, 4, 3, 8, 8); IntTensor y = labels(rng, 4, 4)) {
       FinalNetwork.Result r0 = net.forwardBackward(x, y, 1f, 1f, 0f, 0, false);
       assertTrue(r0.auxLoss() > 0, "the auxiliary head should contribute a loss");
@@ -94,7 +114,7 @@ class FinalNetworkTest {
       }
       net.set(FinalNetwork.Buffer.WEIGHTS, w);
       // ReLU and max-pool kinks can flip under a step of h for a rare weight
-      if (bad > idx.size() / 20) fail("final network: " + bad + " of " + idx.size() + " weight gradients off:" + sb);
+      if (bad > idx.size() / 20) fail(geno + ": " + bad + " of " + idx.size() + " weight gradients off:" + sb);
     }
   }
 

@@ -1,0 +1,84 @@
+package io.jnas.cli;
+
+import static io.jnas.cli.CliRun.bad;
+import static io.jnas.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnas.enas.MacroArch;
+import io.jnas.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jnas search --space enas-macro}: an ENAS macro search end to end (the macro supernet,
+ * the macro controller, derivation, the layer graph), and a run stopped after epoch 1 and
+ * resumed gives the events of a run never stopped.
+ */
+class MacroSearchTest {
+  private static final String[] SEARCH = {"search", "--space", "enas-macro", "--data", "synthetic:train=320,val=64,test=32",
+      "--validation", "64", "--preset", "quick", "--epochs", "2", "--batch", "32", "--layers", "4", "--channels", "4",
+      "--controller-steps", "2", "--controller-aggregate", "2", "--derive-every", "1", "--derive-samples", "3", "--seed", "3"};
+
+  private static String[] with(String... extra) {
+    List<String> l = new ArrayList<>(List.of(SEARCH));
+    l.addAll(List.of(extra));
+    return l.toArray(new String[0]);
+  }
+
+  private static List<Map<String, Object>> events(Path run) throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
+      Map<String, Object> ev = Json.parseObject(line);
+      if (ev.get("event").equals("start") || ev.get("event").equals("resume")) continue;
+      ev.remove("seconds");
+      ev.remove("images_per_second");
+      out.add(ev);
+    }
+    return out;
+  }
+
+  @Test
+  void macroSearchRunsAndResumesToTheSameRun(@TempDir Path tmp) throws Exception {
+    Path ref = tmp.resolve("ref"), cut = tmp.resolve("cut");
+    CliRun r = run(with("--out", ref.toString()));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("found network (ENAS macro string): "), r.out());
+    assertTrue(r.out().contains("random networks"), r.out());
+    Map<String, Object> arch = Json.parseObject(Files.readString(ref.resolve("final_arch.json")));
+    assertEquals("enas-macro", arch.get("format"));
+    MacroArch a = MacroArch.fromMap(arch);
+    assertEquals(4, a.layers());
+    assertTrue(Files.size(ref.resolve("network.svg")) > 0 && Files.size(ref.resolve("network.png")) > 0);
+    Map<String, Object> result = Json.parseObject(Files.readString(ref.resolve("result.json")));
+    assertEquals("enas-macro", result.get("space"));
+    assertNull(result.get("train_command"), "jnas train takes cell genotypes only");
+    Map<String, Object> settings = Json.parseObject(Files.readString(ref.resolve("settings.json")));
+    assertEquals("enas-macro", settings.get("space"));
+    assertEquals(0.8, ((Number) settings.get("controller_skip_weight")).doubleValue());
+    // every child step trained a macro string of 4 layers: 4 ops + 6 skip bits
+    for (Map<String, Object> ev : events(ref)) {
+      if (ev.get("event").equals("child_step")) assertEquals(MacroArch.length(4), ((List<?>) ev.get("arc")).size());
+    }
+
+    r = run(with("--out", cut.toString(), "--stop-after", "1"));
+    assertEquals(0, r.code(), r.err());
+    r = run("search", "--resume", cut.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(events(ref), events(cut), "a resumed macro search makes the events of one never stopped");
+    assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
+  }
+
+  @Test
+  void badFlags(@TempDir Path tmp) {
+    bad("--nodes applies to enas-micro only", "search", "--space", "enas-macro", "--nodes", "3", "--out", tmp.resolve("x").toString());
+    bad("--space is 'nasnet', expected one of enas-micro, enas-macro", "search", "--space", "nasnet", "--out", tmp.resolve("y").toString());
+  }
+}
