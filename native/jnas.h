@@ -53,6 +53,14 @@ void jnas_cpu_set_local_threads(int n);
 /* OpenBLAS's own thread count. */
 void jnas_cpu_set_blas_threads(int n);
 int jnas_cpu_get_blas_threads(void);
+/* The instruction set of the CPU kernels' SIMD paths: "avx512" where the CPU has AVX-512F,
+ * else "avx2" (the build's floor); the environment variable JNAS_CPU_ISA=avx2 forces AVX2.
+ * set takes "avx2", "avx512" or "auto" (process-wide; for tests and benchmarks) and returns
+ * JNAS_E_ARG, with jnas_last_error saying why, for another name or an ISA the CPU lacks.
+ * Results are deterministic for a fixed ISA and thread count; the two ISAs' weight
+ * gradients differ in the last bits (their dot products sum in different lanes). */
+const char* jnas_cpu_get_isa(void);
+int jnas_cpu_set_isa(const char* name);
 
 /* Output size of a convolution or pooling window along one axis. */
 int jnas_out_size(int in, int k, int stride, int pad, int dilation);

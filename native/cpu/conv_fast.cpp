@@ -1,195 +1,175 @@
-// conv_fast.cpp: register-blocked AVX2 paths for the two convolutions that
+// conv_fast.cpp: register-blocked SIMD paths for the two convolutions that
 // dominate the ENAS supernet: pointwise 1x1 (the second half of every
 // separable conv, the cell's final 1x1 convs) and stride-1 depthwise KxK (the
 // first half). conv2d.cpp dispatches here when the shape fits (see
 // conv_fast.h); everything else takes the im2col + sgemm or generic path.
 //
+// Two instruction sets: the inner loops (conv_fast_kernels.inc) are compiled
+// for AVX2 (8 floats a register) and for AVX-512F (16), and the AVX-512 ones
+// run where the CPU has it (conv_isa(); JNAS_CPU_ISA=avx2 or
+// jnas_cpu_set_isa("avx2") forces AVX2). The build's -march stays x86-64-v3:
+// only the functions between the pragmas use AVX-512 instructions.
+//
 // Why not sgemm for pointwise: at ENAS sizes the matrices are skinny
 // (M = C_out = 20..80, K = C_in = 20..80, N = H*W), so sgemm spends its time
 // packing, and NCHW forces an im2col-like copy to fold the batch into N. Here
 // each sample's out (C_out, P) = W (C_out, C_in) x in (C_in, P) is computed
-// in place: a 4-row x 16-column tile of the output lives in 8 ymm registers
-// while the kernel streams C_in rows of the input (an L1-resident 16-float
-// strip each), i.e. 8 FMAs per 2 loads + 4 broadcasts.
+// in place: a kRows x 2-register tile of the output (6 x 16 floats on AVX2,
+// 8 x 32 on AVX-512) stays in registers while the kernel streams C_in rows
+// of the input, i.e. 2*kRows FMAs per 2 loads + kRows broadcasts.
 //
 // Why a padded plane for depthwise: copying one (H, W) plane into a
 // zero-bordered scratch (L1/L2-resident) removes every bounds test, so the
-// stencil's inner loop is 8 output columns x KH*KW taps of unaligned loads
-// and FMAs, each output element written once. The input gradient is the same
-// stencil over the padded output gradient with the flipped kernel; the
+// stencil's inner loop is one register of output columns x KH*KW taps of
+// unaligned loads and FMAs, each output element written once; a row's last
+// partial register uses masked loads and stores. The input gradient is the
+// same stencil over the padded output gradient with the flipped kernel; the
 // weight gradient is KH*KW dot products over the padded input.
 //
 // Contract (jnas.h): forward overwrites, backward adds; NULL grads skipped.
 // Determinism: weight gradients are summed per chunk into partial buffers
 // (pointwise) or per channel by one thread (depthwise), then combined in a
-// fixed order: fixed results for a fixed thread count.
+// fixed order: fixed results for a fixed thread count and instruction set.
 #include "conv_fast.h"
 
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "parallel.h"
 
 namespace jnas {
+
+// The inner loops of one instruction set (conv_fast_kernels.inc): ConvIsa in conv_fast.h.
+
+// ------------------------------------------------------------------ AVX2 (8 floats)
+namespace isa_avx2 {
+namespace {
+struct V {
+  using T = __m256;
+  static constexpr int N = 8;
+  static constexpr int kRows = 4;  // a 4 x 16 pointwise tile: 8 accumulators (6 x 16 measured no faster)
+  static constexpr const char* kName = "avx2";
+  static T load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, T v) { _mm256_storeu_ps(p, v); }
+  static __m256i lanes(int n) { return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
+  static T loadn(const float* p, int n) { return _mm256_maskload_ps(p, lanes(n)); }
+  static void storen(float* p, T v, int n) { _mm256_maskstore_ps(p, lanes(n), v); }
+  static T set1(float f) { return _mm256_set1_ps(f); }
+  static T zero() { return _mm256_setzero_ps(); }
+  static T bcast(const float* p) { return _mm256_broadcast_ss(p); }
+  static T fma(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }
+  static T relu(T v) { return _mm256_max_ps(v, _mm256_setzero_ps()); }  // max(NaN, 0) and max(-0, 0) give +0
+  // y += v where mask > 0, the first n lanes
+  static void add_masked(float* y, T v, const float* mask, int n) {
+    if (n == N) {
+      T keep = _mm256_cmp_ps(_mm256_loadu_ps(mask), _mm256_setzero_ps(), _CMP_GT_OQ);
+      _mm256_storeu_ps(y, _mm256_add_ps(_mm256_loadu_ps(y), _mm256_and_ps(v, keep)));
+    } else {
+      T keep = _mm256_cmp_ps(loadn(mask, n), _mm256_setzero_ps(), _CMP_GT_OQ);
+      storen(y, _mm256_add_ps(loadn(y, n), _mm256_and_ps(v, keep)), n);
+    }
+  }
+  static float hsum(T v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+  }
+};
+}  // namespace
+#include "conv_fast_kernels.inc"
+}  // namespace isa_avx2
+
+// ---------------------------------------------------------------- AVX-512 (16 floats)
+// Compiled for AVX-512F whatever the build's -march; called only where the CPU has it.
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+// GCC 12's AVX-512 intrinsics pass _mm512_undefined_ps() as the merge source and -Wall then
+// warns "__Y may be used uninitialized" at every call (GCC bug 105593, fixed in GCC 13).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+namespace isa_avx512 {
+namespace {
+struct V {
+  using T = __m512;
+  static constexpr int N = 16;
+  static constexpr int kRows = 8;  // an 8 x 32 pointwise tile: 16 accumulators of 32 registers
+  static constexpr const char* kName = "avx512";
+  static T load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, T v) { _mm512_storeu_ps(p, v); }
+  static __mmask16 lanes(int n) { return (__mmask16)((1u << n) - 1u); }
+  static T loadn(const float* p, int n) { return _mm512_maskz_loadu_ps(lanes(n), p); }
+  static void storen(float* p, T v, int n) { _mm512_mask_storeu_ps(p, lanes(n), v); }
+  static T set1(float f) { return _mm512_set1_ps(f); }
+  static T zero() { return _mm512_setzero_ps(); }
+  static T bcast(const float* p) { return _mm512_set1_ps(*p); }
+  static T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
+  static T relu(T v) { return _mm512_max_ps(v, _mm512_setzero_ps()); }  // as AVX2's: NaN and -0 give +0
+  static void add_masked(float* y, T v, const float* mask, int n) {
+    __mmask16 keep = _mm512_mask_cmp_ps_mask(lanes(n), loadn(mask, n), _mm512_setzero_ps(), _CMP_GT_OQ);
+    _mm512_mask_storeu_ps(y, keep, _mm512_add_ps(loadn(y, n), v));
+  }
+  static float hsum(T v) {  // halves added pairwise (the casts to 256 bits warn in GCC 12)
+    alignas(64) float t[16];
+    _mm512_store_ps(t, v);
+    for (int w = 8; w >= 1; w /= 2)
+      for (int i = 0; i < w; i++) t[i] += t[i + w];
+    return t[0];
+  }
+};
+}  // namespace
+#include "conv_fast_kernels.inc"
+}  // namespace isa_avx512
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
+
+namespace {
+
+std::atomic<const ConvIsa*> g_isa{nullptr};
+
+bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
+
+const ConvIsa* best_isa() {
+  const char* want = std::getenv("JNAS_CPU_ISA");
+  if (want && std::strcmp(want, "avx2") == 0) return &isa_avx2::table;
+  return has_avx512() ? &isa_avx512::table : &isa_avx2::table;
+}
+
+}  // namespace
+
+const ConvIsa& conv_isa() {
+  const ConvIsa* k = g_isa.load(std::memory_order_acquire);
+  if (!k) {
+    k = best_isa();
+    g_isa.store(k, std::memory_order_release);
+  }
+  return *k;
+}
+
+bool set_conv_isa(const char* name) {
+  if (name && std::strcmp(name, "avx2") == 0) {
+    g_isa.store(&isa_avx2::table, std::memory_order_release);
+    return true;
+  }
+  if (name && std::strcmp(name, "avx512") == 0 && has_avx512()) {
+    g_isa.store(&isa_avx512::table, std::memory_order_release);
+    return true;
+  }
+  if (name && std::strcmp(name, "auto") == 0) {
+    g_isa.store(best_isa(), std::memory_order_release);
+    return true;
+  }
+  return false;
+}
+
 namespace {
 
 constexpr int64_t kTileP = 256;  // output columns per work item
-
-// y += v where mask > 0 (the backward of a fused ReLU: mask is the ReLU's input).
-inline void store_masked(float* y, __m256 v, const float* mask) {
-  __m256 keep = _mm256_cmp_ps(_mm256_loadu_ps(mask), _mm256_setzero_ps(), _CMP_GT_OQ);
-  _mm256_storeu_ps(y, _mm256_add_ps(_mm256_loadu_ps(y), _mm256_and_ps(v, keep)));
-}
-
-// ReLU of 8 floats, or the floats themselves.
-template <bool RELU>
-inline __m256 ld(const float* p) {
-  __m256 v = _mm256_loadu_ps(p);
-  return RELU ? _mm256_max_ps(v, _mm256_setzero_ps()) : v;
-}
-template <bool RELU>
-inline float ld1(const float* p) {
-  return RELU ? (*p > 0.f ? *p : 0.f) : *p;  // as jnas_cpu_relu_forward: -0 and NaN give 0
-}
-
-// Y (M, ldp) [+]= A (M, K) x X (K, ldp), columns [p0, p1) only; bias (M) or NULL
-// initializes when not accumulating. RELU_X: X is read through a ReLU (a fused ReLU
-// on the input). MASK (backward through a fused ReLU): Y += the product where
-// mask (M, ldp) > 0, computed in full before it is masked and added (acc is ignored).
-template <bool RELU_X, bool MASK>
-void pw_block_t(float* Y, const float* A, const float* X, const float* bias, int M, int K, int64_t ldp,
-                int64_t p0, int64_t p1, bool acc, const float* mask) {
-  if (MASK) acc = false;
-  int64_t p = p0;
-  for (; p + 16 <= p1; p += 16) {
-    int m = 0;
-    for (; m + 4 <= M; m += 4) {
-      __m256 c[4][2];
-      for (int r = 0; r < 4; r++) {
-        float* y = Y + (int64_t)(m + r) * ldp + p;
-        if (acc) {
-          c[r][0] = _mm256_loadu_ps(y);
-          c[r][1] = _mm256_loadu_ps(y + 8);
-        } else {
-          c[r][0] = c[r][1] = _mm256_set1_ps(bias ? bias[m + r] : 0.f);
-        }
-      }
-      const float* a = A + (int64_t)m * K;
-      for (int k = 0; k < K; k++) {
-        __m256 x0 = ld<RELU_X>(X + (int64_t)k * ldp + p);
-        __m256 x1 = ld<RELU_X>(X + (int64_t)k * ldp + p + 8);
-        for (int r = 0; r < 4; r++) {
-          __m256 w = _mm256_broadcast_ss(a + (int64_t)r * K + k);
-          c[r][0] = _mm256_fmadd_ps(w, x0, c[r][0]);
-          c[r][1] = _mm256_fmadd_ps(w, x1, c[r][1]);
-        }
-      }
-      for (int r = 0; r < 4; r++) {
-        float* y = Y + (int64_t)(m + r) * ldp + p;
-        if (MASK) {
-          store_masked(y, c[r][0], mask + (int64_t)(m + r) * ldp + p);
-          store_masked(y + 8, c[r][1], mask + (int64_t)(m + r) * ldp + p + 8);
-        } else {
-          _mm256_storeu_ps(y, c[r][0]);
-          _mm256_storeu_ps(y + 8, c[r][1]);
-        }
-      }
-    }
-    for (; m < M; m++) {
-      float* y = Y + (int64_t)m * ldp + p;
-      __m256 c0 = acc ? _mm256_loadu_ps(y) : _mm256_set1_ps(bias ? bias[m] : 0.f);
-      __m256 c1 = acc ? _mm256_loadu_ps(y + 8) : c0;
-      for (int k = 0; k < K; k++) {
-        __m256 w = _mm256_broadcast_ss(A + (int64_t)m * K + k);
-        c0 = _mm256_fmadd_ps(w, ld<RELU_X>(X + (int64_t)k * ldp + p), c0);
-        c1 = _mm256_fmadd_ps(w, ld<RELU_X>(X + (int64_t)k * ldp + p + 8), c1);
-      }
-      if (MASK) {
-        store_masked(y, c0, mask + (int64_t)m * ldp + p);
-        store_masked(y + 8, c1, mask + (int64_t)m * ldp + p + 8);
-      } else {
-        _mm256_storeu_ps(y, c0);
-        _mm256_storeu_ps(y + 8, c1);
-      }
-    }
-  }
-  for (; p < p1; p++) {  // tail columns
-    for (int m = 0; m < M; m++) {
-      float* y = Y + (int64_t)m * ldp + p;
-      float s = acc ? *y : (bias ? bias[m] : 0.f);
-      for (int k = 0; k < K; k++) s += A[(int64_t)m * K + k] * ld1<RELU_X>(X + (int64_t)k * ldp + p);
-      if (MASK) {
-        *y += mask[(int64_t)m * ldp + p] > 0.f ? s : 0.f;
-      } else {
-        *y = s;
-      }
-    }
-  }
-}
-
-void pw_block(float* Y, const float* A, const float* X, const float* bias, int M, int K, int64_t ldp, int64_t p0,
-              int64_t p1, bool acc) {
-  pw_block_t<false, false>(Y, A, X, bias, M, K, ldp, p0, p1, acc, nullptr);
-}
-
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-  return _mm_cvtss_f32(s);
-}
-
-// G (M, N) += D (M, P) x X (N, P)^T: dot products along P, 4x2 blocks; X through a ReLU
-// when RELU_X (the weight gradient of a convolution with a fused ReLU on its input).
-template <bool RELU_X>
-void dot_block(double* G, const float* D, const float* X, int M, int N, int64_t P) {
-  int64_t P8 = P & ~int64_t(7);
-  int m = 0;
-  for (; m + 4 <= M; m += 4) {
-    int n = 0;
-    for (; n + 2 <= N; n += 2) {
-      __m256 c[4][2];
-      for (int r = 0; r < 4; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
-      for (int64_t p = 0; p < P8; p += 8) {
-        __m256 x0 = ld<RELU_X>(X + (int64_t)n * P + p);
-        __m256 x1 = ld<RELU_X>(X + (int64_t)(n + 1) * P + p);
-        for (int r = 0; r < 4; r++) {
-          __m256 d = _mm256_loadu_ps(D + (int64_t)(m + r) * P + p);
-          c[r][0] = _mm256_fmadd_ps(d, x0, c[r][0]);
-          c[r][1] = _mm256_fmadd_ps(d, x1, c[r][1]);
-        }
-      }
-      for (int r = 0; r < 4; r++) {
-        for (int s = 0; s < 2; s++) {
-          float t = hsum(c[r][s]);
-          for (int64_t p = P8; p < P; p++) t += D[(int64_t)(m + r) * P + p] * ld1<RELU_X>(X + (int64_t)(n + s) * P + p);
-          G[(int64_t)(m + r) * N + n + s] += t;
-        }
-      }
-    }
-    for (; n < N; n++) {
-      for (int r = 0; r < 4; r++) {
-        float t = 0.f;
-        for (int64_t p = 0; p < P; p++) t += D[(int64_t)(m + r) * P + p] * ld1<RELU_X>(X + (int64_t)n * P + p);
-        G[(int64_t)(m + r) * N + n] += t;
-      }
-    }
-  }
-  for (; m < M; m++) {
-    for (int n = 0; n < N; n++) {
-      __m256 c = _mm256_setzero_ps();
-      for (int64_t p = 0; p < P8; p += 8) {
-        c = _mm256_fmadd_ps(_mm256_loadu_ps(D + (int64_t)m * P + p), ld<RELU_X>(X + (int64_t)n * P + p), c);
-      }
-      float t = hsum(c);
-      for (int64_t p = P8; p < P; p++) t += D[(int64_t)m * P + p] * ld1<RELU_X>(X + (int64_t)n * P + p);
-      G[(int64_t)m * N + n] += t;
-    }
-  }
-}
 
 // Work items (sample, column tile) of a per-sample loop.
 template <typename F>
@@ -209,6 +189,12 @@ float* scratch(std::vector<float>& v, size_t n) {
   return v.data();
 }
 
+// Samples per call of the weight-gradient dot products: as many as keep one group's D and X
+// (floats per sample: per_sample) within about 1 MiB (L2), so the lanes are summed once a group.
+int dot_group(int64_t per_sample) {
+  return (int)std::max<int64_t>(1, (int64_t(1) << 18) / std::max<int64_t>(1, per_sample));
+}
+
 }  // namespace
 
 bool pointwise_fits(int KH, int KW, int stride, int pad_h, int pad_w, int groups) {
@@ -218,17 +204,17 @@ bool pointwise_fits(int KH, int KW, int stride, int pad_h, int pad_w, int groups
 void pointwise_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int C_in,
                        int64_t P, int C_out, bool relu) {
   // out (B, C_out, P); inp (B, C_in, P); weight (C_out, C_in); bias (C_out) or NULL
+  const ConvIsa& k = conv_isa();
+  auto block = relu ? k.pw_relu : k.pw;
   for_tiles(B, P, [&](int b, int64_t p0, int64_t p1) {
-    float* o = out + (int64_t)b * C_out * P;
-    const float* x = inp + (int64_t)b * C_in * P;
-    if (relu) pw_block_t<true, false>(o, weight, x, bias, C_out, C_in, P, p0, p1, false, nullptr);
-    else pw_block(o, weight, x, bias, C_out, C_in, P, p0, p1, false);
+    block(out + (int64_t)b * C_out * P, weight, inp + (int64_t)b * C_in * P, bias, C_out, C_in, P, p0, p1, false);
   });
 }
 
 void pointwise_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
                         int B, int C_in, int64_t P, int C_out, bool relu, bool overwrite) {
   // dinp (B, C_in, P) += W^T dout; dweight (C_out, C_in) += sum_b dout[b] inp[b]^T
+  const ConvIsa& k = conv_isa();
   if (dinp) {
     std::vector<float> wt((size_t)C_in * C_out);  // (C_in, C_out)
     for (int o = 0; o < C_out; o++)
@@ -236,22 +222,29 @@ void pointwise_backward(float* dinp, float* dweight, const float* dout, const fl
     for_tiles(B, P, [&](int b, int64_t p0, int64_t p1) {
       float* dx = dinp + (int64_t)b * C_in * P;
       const float* d = dout + (int64_t)b * C_out * P;
-      if (relu) pw_block_t<false, true>(dx, wt.data(), d, nullptr, C_in, C_out, P, p0, p1, true, inp + (int64_t)b * C_in * P);
-      else pw_block(dx, wt.data(), d, nullptr, C_in, C_out, P, p0, p1, !overwrite);
+      if (relu) k.pw_mask(dx, wt.data(), d, C_in, C_out, P, p0, p1, inp + (int64_t)b * C_in * P);
+      else k.pw(dx, wt.data(), d, nullptr, C_in, C_out, P, p0, p1, !overwrite);
     });
   }
   if (dweight) {
+    // per chunk of samples: groups of samples packed (X^T, ReLU'd) into a scratch, then
+    // outer products into the chunk's double partial sums
     int chunks = parallel_chunks(B);
+    int Np = (C_in + k.lanes - 1) / k.lanes * k.lanes;
+    int group = dot_group((int64_t)(C_out + Np) * P);
     std::vector<double> part((size_t)chunks * C_out * C_in, 0.0);
     parallel_for_chunks(B, chunks, [&](int ch, int64_t b0, int64_t b1) {
+      thread_local std::vector<float> buf;
       double* g = part.data() + (size_t)ch * C_out * C_in;
-      for (int64_t b = b0; b < b1; b++) {
-        if (relu) dot_block<true>(g, dout + b * C_out * P, inp + b * C_in * P, C_out, C_in, P);
-        else dot_block<false>(g, dout + b * C_out * P, inp + b * C_in * P, C_out, C_in, P);
+      for (int64_t b = b0; b < b1; b += group) {
+        int nb = (int)std::min<int64_t>(group, b1 - b);
+        float* xt = scratch(buf, (size_t)nb * P * Np);
+        for (int i = 0; i < nb; i++) k.pack(xt + (size_t)i * P * Np, inp + (b + i) * C_in * P, C_in, P, Np, relu);
+        k.dotp(g, dout + b * C_out * P, xt, C_out, C_in, P, Np, nb);
       }
     });
     for (int ch = 0; ch < chunks; ch++)
-      for (size_t k = 0; k < (size_t)C_out * C_in; k++) dweight[k] += (float)part[(size_t)ch * C_out * C_in + k];
+      for (size_t i = 0; i < (size_t)C_out * C_in; i++) dweight[i] += (float)part[(size_t)ch * C_out * C_in + i];
   }
 }
 
@@ -259,89 +252,9 @@ bool depthwise_s1_fits(int KH, int KW, int stride, int pad_h, int pad_w, int dil
   return stride == 1 && pad_h <= dilation * (KH - 1) && pad_w <= dilation * (KW - 1) && KH * KW <= 64;
 }
 
-namespace {
-
-// o (OH, OW) [+]= sum_{kh,kw} w[kh,kw] * xp[oh + kh*d, ow + kw*d]; xp (OH + d(KH-1), Wp).
-// MASK (the backward of a fused ReLU): o += the sum where mask (OH, OW) > 0, the sum taken
-// in full first (acc and b0 are then ignored).
-template <bool MASK>
-void stencil_t(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW, float b0,
-               bool acc, const float* mask) {
-  if (MASK) {
-    acc = false;
-    b0 = 0.f;
-  }
-  for (int oh = 0; oh < OH; oh++) {
-    float* orow = o + (int64_t)oh * OW;
-    int ow = 0;
-    for (; ow + 8 <= OW; ow += 8) {
-      __m256 a = acc ? _mm256_loadu_ps(orow + ow) : _mm256_set1_ps(b0);
-      for (int kh = 0; kh < KH; kh++) {
-        const float* r = xp + (int64_t)(oh + kh * d) * Wp + ow;
-        for (int kw = 0; kw < KW; kw++) a = _mm256_fmadd_ps(_mm256_broadcast_ss(w + kh * KW + kw), _mm256_loadu_ps(r + kw * d), a);
-      }
-      if (MASK) store_masked(orow + ow, a, mask + (int64_t)oh * OW + ow);
-      else _mm256_storeu_ps(orow + ow, a);
-    }
-    for (; ow < OW; ow++) {
-      float a = acc ? orow[ow] : b0;
-      for (int kh = 0; kh < KH; kh++) {
-        const float* r = xp + (int64_t)(oh + kh * d) * Wp + ow;
-        for (int kw = 0; kw < KW; kw++) a += w[kh * KW + kw] * r[kw * d];
-      }
-      if (MASK) orow[ow] += mask[(int64_t)oh * OW + ow] > 0.f ? a : 0.f;
-      else orow[ow] = a;
-    }
-  }
-}
-
-void stencil(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW, float b0,
-             bool acc) {
-  stencil_t<false>(o, xp, Wp, w, KH, KW, d, OH, OW, b0, acc, nullptr);
-}
-
-// dst (H + 2*ph, W + 2*pw) = src (H, W) with a zero border; ReLU(src) when relu.
-void pad_plane(float* dst, const float* src, int H, int W, int ph, int pw, bool relu = false) {
-  int Wp = W + 2 * pw;
-  std::memset(dst, 0, sizeof(float) * (size_t)(H + 2 * ph) * Wp);
-  for (int h = 0; h < H; h++) {
-    float* d = dst + (int64_t)(h + ph) * Wp + pw;
-    const float* r = src + (int64_t)h * W;
-    if (relu) {
-      for (int w = 0; w < W; w++) d[w] = r[w] > 0.f ? r[w] : 0.f;
-    } else {
-      std::memcpy(d, r, sizeof(float) * W);
-    }
-  }
-}
-
-// g (K*K) += the depthwise weight gradient of one plane: g[kh*K + kw] = sum over (oh, ow) of
-// dm[oh, ow] * xp[oh + kh*d, ow + kw*d]; xp the padded input plane (width Wp). Each dout row
-// chunk is loaded once and used for the K taps of a kernel row (K accumulators).
-void dw_weight_grad(double* g, const float* dm, const float* xp, int OH, int OW, int Wp, int K, int d) {
-  int OW8 = OW & ~7;
-  for (int kh = 0; kh < K; kh++) {
-    __m256 acc[8];
-    float tail[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (int kw = 0; kw < K; kw++) acc[kw] = _mm256_setzero_ps();
-    for (int oh = 0; oh < OH; oh++) {
-      const float* drow = dm + (int64_t)oh * OW;
-      const float* r = xp + (int64_t)(oh + kh * d) * Wp;
-      for (int ow = 0; ow < OW8; ow += 8) {
-        __m256 dv = _mm256_loadu_ps(drow + ow);
-        for (int kw = 0; kw < K; kw++) acc[kw] = _mm256_fmadd_ps(dv, _mm256_loadu_ps(r + ow + kw * d), acc[kw]);
-      }
-      for (int ow = OW8; ow < OW; ow++)
-        for (int kw = 0; kw < K; kw++) tail[kw] += drow[ow] * r[ow + kw * d];
-    }
-    for (int kw = 0; kw < K; kw++) g[kh * K + kw] += (double)(hsum(acc[kw]) + tail[kw]);
-  }
-}
-
-}  // namespace
-
 void depthwise_s1_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int C, int H,
                           int W, int KH, int KW, int pad_h, int pad_w, int dilation, bool relu) {
+  const ConvIsa& k = conv_isa();
   int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
   int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
   parallel_for((int64_t)B * C, [&](int64_t i0, int64_t i1) {
@@ -349,15 +262,16 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
     float* xp = scratch(buf, (size_t)Hp * Wp);
     for (int64_t i = i0; i < i1; i++) {
       int c = (int)(i % C);
-      pad_plane(xp, inp + i * H * W, H, W, pad_h, pad_w, relu);
-      stencil(out + i * OH * OW, xp, Wp, weight + (int64_t)c * KH * KW, KH, KW, dilation, OH, OW,
-              bias ? bias[c] : 0.f, false);
+      k.pad_plane(xp, inp + i * H * W, H, W, pad_h, pad_w, relu);
+      k.stencil(out + i * OH * OW, xp, Wp, weight + (int64_t)c * KH * KW, KH, KW, dilation, OH, OW,
+                bias ? bias[c] : 0.f, false);
     }
   });
 }
 
 void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
                            int B, int C, int H, int W, int KH, int KW, int pad_h, int pad_w, int dilation, bool relu) {
+  const ConvIsa& k = conv_isa();
   int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
   int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
   int qh = dilation * (KH - 1) - pad_h, qw = dilation * (KW - 1) - pad_w;  // >= 0 (depthwise_s1_fits)
@@ -369,40 +283,23 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
     float* wf = sp + std::max(Hp * Wp, Dh * Dw);  // flipped kernel
     for (int64_t c = c0; c < c1; c++) {
       const float* w = weight + c * KK;
-      for (int k = 0; k < KK; k++) wf[k] = w[KK - 1 - k];
+      for (int i = 0; i < KK; i++) wf[i] = w[KK - 1 - i];
       double dw[64] = {0};
       for (int b = 0; b < B; b++) {
         int64_t plane = (int64_t)b * C + c;
         const float* d = dout + plane * OH * OW;  // (OH, OW)
         if (dinp) {
-          pad_plane(sp, d, OH, OW, qh, qw);
-          if (relu) stencil_t<true>(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, 0.f, true, inp + plane * H * W);
-          else stencil(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, 0.f, true);
+          k.pad_plane(sp, d, OH, OW, qh, qw, false);
+          if (relu) k.stencil_mask(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, inp + plane * H * W);
+          else k.stencil(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, 0.f, true);
         }
         if (dweight) {
-          pad_plane(sp, inp + plane * H * W, H, W, pad_h, pad_w, relu);
-          if (KH == KW && KH <= 8) {
-            dw_weight_grad(dw, d, sp, OH, OW, Wp, KH, dilation);
-          } else {
-            for (int kh = 0; kh < KH; kh++) {
-              for (int kw = 0; kw < KW; kw++) {
-                __m256 a = _mm256_setzero_ps();
-                float t = 0.f;
-                for (int oh = 0; oh < OH; oh++) {
-                  const float* r = sp + (int64_t)(oh + kh * dilation) * Wp + kw * dilation;
-                  const float* drow = d + (int64_t)oh * OW;
-                  int ow = 0;
-                  for (; ow + 8 <= OW; ow += 8) a = _mm256_fmadd_ps(_mm256_loadu_ps(drow + ow), _mm256_loadu_ps(r + ow), a);
-                  for (; ow < OW; ow++) t += drow[ow] * r[ow];
-                }
-                dw[kh * KW + kw] += (double)(hsum(a) + t);
-              }
-            }
-          }
+          k.pad_plane(sp, inp + plane * H * W, H, W, pad_h, pad_w, relu);
+          k.dw_wgrad(dw, d, sp, OH, OW, Wp, KH, KW, dilation);
         }
       }
       if (dweight)
-        for (int k = 0; k < KK; k++) dweight[c * KK + k] += (float)dw[k];
+        for (int i = 0; i < KK; i++) dweight[c * KK + i] += (float)dw[i];
     }
   });
 }
@@ -422,12 +319,12 @@ bool sepconv_fused_fits(int K, int stride, int pad, int dilation) {
 namespace {
 
 // mid (C, OH, OW) = depthwise of ReLU?(x) (C, H, W); xp: a padded-plane scratch.
-void dw_sample(float* mid, const float* x, const float* w_dw, int C, int H, int W, int K, int pad, int d, bool relu,
-               float* xp) {
+void dw_sample(const ConvIsa& k, float* mid, const float* x, const float* w_dw, int C, int H, int W, int K, int pad,
+               int d, bool relu, float* xp) {
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - d * (K - 1), OW = Wp - d * (K - 1);
   for (int c = 0; c < C; c++) {
-    pad_plane(xp, x + (int64_t)c * H * W, H, W, pad, pad, relu);
-    stencil(mid + (int64_t)c * OH * OW, xp, Wp, w_dw + (int64_t)c * K * K, K, K, d, OH, OW, 0.f, false);
+    k.pad_plane(xp, x + (int64_t)c * H * W, H, W, pad, pad, relu);
+    k.stencil(mid + (int64_t)c * OH * OW, xp, Wp, w_dw + (int64_t)c * K * K, K, K, d, OH, OW, 0.f, false);
   }
 }
 
@@ -435,6 +332,7 @@ void dw_sample(float* mid, const float* x, const float* w_dw, int C, int H, int 
 
 void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, const float* w_pw, int B, int C_in, int H,
                            int W, int C_out, int K, int pad, int dilation, bool relu) {
+  const ConvIsa& k = conv_isa();
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
   int64_t P = (int64_t)OH * OW;
   parallel_for(B, [&](int64_t b0, int64_t b1) {
@@ -442,8 +340,8 @@ void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, cons
     float* mid = scratch(buf, (size_t)C_in * P + (size_t)Hp * Wp);
     float* xp = mid + (size_t)C_in * P;
     for (int64_t b = b0; b < b1; b++) {
-      dw_sample(mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp);
-      pw_block(out + b * C_out * P, w_pw, mid, nullptr, C_out, C_in, P, 0, P, false);
+      dw_sample(k, mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp);
+      k.pw(out + b * C_out * P, w_pw, mid, nullptr, C_out, C_in, P, 0, P, false);
     }
   });
 }
@@ -451,6 +349,7 @@ void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, cons
 void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float* dout, const float* inp,
                             const float* w_dw, const float* w_pw, int B, int C_in, int H, int W, int C_out, int K,
                             int pad, int dilation, bool relu) {
+  const ConvIsa& k = conv_isa();
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
   int64_t P = (int64_t)OH * OW;
   int KK = K * K;
@@ -461,37 +360,42 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
     for (int c = 0; c < C_in; c++) wt[(size_t)c * C_out + o] = w_pw[(size_t)o * C_in + c];
   std::vector<float> wf((size_t)C_in * KK);  // flipped depthwise kernels
   for (int c = 0; c < C_in; c++)
-    for (int k = 0; k < KK; k++) wf[(size_t)c * KK + k] = w_dw[(size_t)c * KK + KK - 1 - k];
+    for (int i = 0; i < KK; i++) wf[(size_t)c * KK + i] = w_dw[(size_t)c * KK + KK - 1 - i];
   int chunks = parallel_chunks(B);
   size_t npw = (size_t)C_out * C_in, ndw = (size_t)C_in * KK;
   std::vector<double> part((size_t)chunks * (npw + ndw), 0.0);  // per chunk: d w_pw then d w_dw
   parallel_for_chunks(B, chunks, [&](int ch, int64_t b0, int64_t b1) {
     thread_local std::vector<float> buf;
     size_t plane = (size_t)std::max(Hp * Wp, Dh * Dw);
-    float* mid = scratch(buf, 2 * (size_t)C_in * P + plane);
+    int Np = (C_in + k.lanes - 1) / k.lanes * k.lanes;
+    float* mid = scratch(buf, 2 * (size_t)C_in * P + plane + (size_t)P * Np);
     float* dmid = mid + (size_t)C_in * P;
     float* sp = dmid + (size_t)C_in * P;
+    float* midt = sp + plane;  // mid^T (P, Np) for the pointwise weight gradient
     double* gpw = part.data() + (size_t)ch * (npw + ndw);
     double* gdw = gpw + npw;
     for (int64_t b = b0; b < b1; b++) {
       const float* x = inp + b * C_in * H * W;
       const float* d = dout + b * C_out * P;
-      dw_sample(mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp);  // mid again, the same bits
-      if (dw_pw) dot_block<false>(gpw, d, mid, C_out, C_in, P);
+      dw_sample(k, mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp);  // mid again, the same bits
+      if (dw_pw) {
+        k.pack(midt, mid, C_in, P, Np, false);
+        k.dotp(gpw, d, midt, C_out, C_in, P, Np, 1);
+      }
       if (!dinp && !dw_dw) continue;
-      pw_block(dmid, wt.data(), d, nullptr, C_in, C_out, P, 0, P, false);
+      k.pw(dmid, wt.data(), d, nullptr, C_in, C_out, P, 0, P, false);
       for (int c = 0; c < C_in; c++) {
         const float* dm = dmid + (size_t)c * P;       // (OH, OW)
         const float* xc = x + (int64_t)c * H * W;     // (H, W)
         if (dinp) {
           float* dx = dinp + (b * C_in + c) * (int64_t)H * W;
-          pad_plane(sp, dm, OH, OW, qh, qh);
-          if (relu) stencil_t<true>(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, 0.f, true, xc);
-          else stencil(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, 0.f, true);
+          k.pad_plane(sp, dm, OH, OW, qh, qh, false);
+          if (relu) k.stencil_mask(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, xc);
+          else k.stencil(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, 0.f, true);
         }
         if (dw_dw) {
-          pad_plane(sp, xc, H, W, pad, pad, relu);
-          dw_weight_grad(gdw + (size_t)c * KK, dm, sp, OH, OW, Wp, K, dilation);
+          k.pad_plane(sp, xc, H, W, pad, pad, relu);
+          k.dw_wgrad(gdw + (size_t)c * KK, dm, sp, OH, OW, Wp, K, K, dilation);
         }
       }
     }
@@ -499,9 +403,9 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
   for (int ch = 0; ch < chunks; ch++) {
     const double* gpw = part.data() + (size_t)ch * (npw + ndw);
     if (dw_pw)
-      for (size_t k = 0; k < npw; k++) dw_pw[k] += (float)gpw[k];
+      for (size_t i = 0; i < npw; i++) dw_pw[i] += (float)gpw[i];
     if (dw_dw)
-      for (size_t k = 0; k < ndw; k++) dw_dw[k] += (float)gpw[npw + k];
+      for (size_t i = 0; i < ndw; i++) dw_dw[i] += (float)gpw[npw + i];
   }
 }
 

@@ -1,10 +1,38 @@
-// conv_fast.h: the AVX2 fast paths of conv2d (conv_fast.cpp), called by
+// conv_fast.h: the SIMD fast paths of conv2d (conv_fast.cpp), called by
 // conv2d.cpp when a shape fits. Same contract as jnas.h: forward overwrites,
 // backward adds, NULL gradients skipped. Bias gradients stay in conv2d.cpp.
 #pragma once
 #include <cstdint>
 
 namespace jnas {
+
+// The inner loops of one instruction set (conv_fast_kernels.inc documents each).
+struct ConvIsa {
+  const char* name;  // "avx2" or "avx512"
+  int lanes;         // floats per register: 8 or 16
+  void (*pw)(float* Y, const float* A, const float* X, const float* bias, int M, int K, int64_t ldp, int64_t p0,
+             int64_t p1, bool acc);
+  void (*pw_relu)(float* Y, const float* A, const float* X, const float* bias, int M, int K, int64_t ldp,
+                  int64_t p0, int64_t p1, bool acc);
+  void (*pw_mask)(float* Y, const float* A, const float* X, int M, int K, int64_t ldp, int64_t p0, int64_t p1,
+                  const float* mask);
+  void (*dot)(double* G, const float* D, const float* X, int M, int N, int64_t P, int nb);
+  void (*dot_relu)(double* G, const float* D, const float* X, int M, int N, int64_t P, int nb);
+  void (*pack)(float* Xt, const float* X, int N, int64_t P, int Np, bool relu);
+  void (*dotp)(double* G, const float* D, const float* Xt, int M, int N, int64_t P, int Np, int nb);
+  void (*stencil)(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW, float b0,
+                  bool acc);
+  void (*stencil_mask)(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW,
+                       const float* mask);
+  void (*pad_plane)(float* dst, const float* src, int H, int W, int ph, int pw, bool relu);
+  void (*dw_wgrad)(double* g, const float* dm, const float* xp, int OH, int OW, int Wp, int KH, int KW, int d);
+};
+
+// The instruction set in use: AVX-512 where the CPU has it, unless JNAS_CPU_ISA=avx2 (read once)
+// or set_conv_isa said otherwise.
+const ConvIsa& conv_isa();
+// "avx2", "avx512" (false where the CPU lacks it) or "auto"; process-wide.
+bool set_conv_isa(const char* name);
 
 // Pointwise: 1x1 kernel, stride 1, no padding, one group (dilation is moot).
 bool pointwise_fits(int KH, int KW, int stride, int pad_h, int pad_w, int groups);

@@ -7,6 +7,8 @@
 // absent). A signature that differs from jnas.h does not compile.
 #include "backend.h"
 
+#include "conv_fast.h"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -264,5 +266,16 @@ int64_t jnas_backend_bytes(jnas_backend* be, int peak) {
 }
 
 const char* jnas_last_error(void) { return jnas::t_last_error.c_str(); }
+
+const char* jnas_cpu_get_isa(void) { return jnas::conv_isa().name; }
+
+int jnas_cpu_set_isa(const char* name) {
+  jnas::t_last_error.clear();
+  if (jnas::set_conv_isa(name)) return JNAS_OK;
+  bool known = name && (std::strcmp(name, "avx2") == 0 || std::strcmp(name, "avx512") == 0);
+  jnas::t_last_error = known ? std::string("cpu isa: this CPU has no AVX-512F")
+                             : std::string("cpu isa: expected avx2, avx512 or auto, got ") + (name ? name : "NULL");
+  return JNAS_E_ARG;
+}
 
 }  // extern "C"

@@ -47,8 +47,8 @@ public final class SupernetBench {
     for (int i = 0; i < batch; i++) lab[i] = rng.nextInt(10);
     double gemm = sgemmGflops();
     try (Supernet net = new Supernet(cfg); Tensor x = Tensor.of(px, batch, 3, size, size); IntTensor y = IntTensor.of(lab, batch)) {
-      System.out.printf(Locale.ROOT, "supernet: %d shared weights; batch %d, %d layers, %d channels, %d nodes, %dx%d, %d threads%n",
-          net.numWeights(), batch, layers, channels, nodes, size, size, Backends.cpuThreads());
+      System.out.printf(Locale.ROOT, "supernet: %d shared weights; batch %d, %d layers, %d channels, %d nodes, %dx%d, %d threads (%s)%n",
+          net.numWeights(), batch, layers, channels, nodes, size, size, Backends.cpuThreads(), Backends.cpuIsa());
       net.trainStep(arc(rng, nodes), arc(rng, nodes), x, y, h, 0);  // warm-up: arena growth, first touches
       double secs = 0, flops = 0;
       for (int s = 0; s < steps; s++) {

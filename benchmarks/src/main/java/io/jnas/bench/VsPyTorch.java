@@ -96,6 +96,7 @@ public final class VsPyTorch {
     float dropPathKeep = 0.9f, progress = 1f, lr = 0.05f, momentum = 0.9f, gradClip = 5f;
     long seed = 1;
     String python = "/usr/bin/python3";
+    String isa = "auto";
     Path script, dir;
 
     boolean supernet() {
@@ -127,6 +128,7 @@ public final class VsPyTorch {
       "  final network: --genotype NAME|FILE (darts-v2; every-op) --no-aux --drop-path-keep P (0.9) --progress P (1)",
       "  step: --dropout-keep P (0.9 | 0.8) --lr (0.05) --momentum (0.9) --weight-decay (1e-4 | 2e-4) --grad-clip (5)",
       "  --seed N (1) --python PATH (/usr/bin/python3) --script PATH (benchmarks/pytorch/jnas_ref.py)",
+      "  --isa avx2|avx512|auto: jnas's CPU kernels (auto: AVX-512 where the CPU has it)",
       "  --dir DIR: write the exchange files there and keep them (default: a temporary folder)");
 
   /** Entry point; flags as in {@link #USAGE}. Exit status 0, 1 (a check failed) or 2 (bad input). */
@@ -205,6 +207,10 @@ public final class VsPyTorch {
             case "--python" -> s.python = v;
             case "--script" -> s.script = Path.of(v);
             case "--dir" -> s.dir = Path.of(v);
+            case "--isa" -> {
+              if (!Backends.CPU_ISAS.contains(v)) throw new UsageException("--isa is '" + v + "', expected one of " + Backends.CPU_ISAS);
+              s.isa = v;
+            }
             default -> throw new UsageException("unknown flag " + f + " (--help lists the flags)");
           }
         }
@@ -479,6 +485,11 @@ public final class VsPyTorch {
 
   static int run(Settings s, PrintStream out) throws IOException {
     Backends.setCpuThreads(s.threads);
+    try {
+      Backends.setCpuIsa(s.isa);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--isa " + s.isa + ": " + e.getMessage());
+    }
     Genotype g = s.supernet() ? null : genotype(s.genotype);
     Path script = script(s);
     String[] probe = torchProbe(s);
@@ -516,8 +527,8 @@ public final class VsPyTorch {
     try (Side net = s.supernet() ? supernetSide(s) : finalSide(s, g, s.aux);
         Tensor x = Tensor.of(b.images(), b.shape()); IntTensor y = IntTensor.of(b.labels(), s.batch)) {
       out.printf(Locale.ROOT, "jnas vs PyTorch eager: %s%n", describe(s, g));
-      out.printf(Locale.ROOT, "jnas: %,d weights; %d kernel threads, OpenBLAS %d threads%n", net.numWeights(),
-          Backends.cpuThreads(), Backends.blasThreads());
+      out.printf(Locale.ROOT, "jnas: %,d weights; %d kernel threads (%s), OpenBLAS %d threads%n", net.numWeights(),
+          Backends.cpuThreads(), Backends.cpuIsa(), Backends.blasThreads());
       if (torch != null) {
         TorchExchange ex = new TorchExchange(dir);
         ex.spec().put("net", net.net());

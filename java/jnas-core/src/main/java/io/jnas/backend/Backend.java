@@ -28,7 +28,7 @@ public sealed interface Backend extends AutoCloseable permits NativeBackend {
   /** The kind: {@code cpu}, {@code cuda}, {@code hostblind} or {@code dry}. */
   String id();
 
-  /** One line for people, e.g. {@code cpu (2 kernel threads, OpenBLAS 2)}. */
+  /** One line for people, e.g. {@code cpu (2 kernel threads, avx512, OpenBLAS 2)}. */
   String description();
 
   /** Whether network memory lives off the host (CUDA), so that reading it costs a copy. */

@@ -144,8 +144,41 @@ public final class Backends {
   }
 
   private static String cpuDescription() {
-    return "cpu (" + NativeLib.jnas_cpu_get_num_threads() + " kernel threads, OpenBLAS " + NativeLib.jnas_cpu_get_blas_threads() + ")";
+    return "cpu (" + NativeLib.jnas_cpu_get_num_threads() + " kernel threads, " + cpuIsa() + ", OpenBLAS "
+        + NativeLib.jnas_cpu_get_blas_threads() + ")";
   }
+
+  /** Supported values of {@link #setCpuIsa}. */
+  public static final java.util.List<String> CPU_ISAS = java.util.List.of("avx2", "avx512", "auto");
+
+  /**
+   * The instruction set of the CPU kernels' SIMD convolution paths: {@code avx512} where the
+   * CPU has AVX-512F, else {@code avx2} (the build's floor); the environment variable
+   * {@code JNAS_CPU_ISA=avx2} forces AVX2. Results are deterministic for a fixed instruction set
+   * and thread count; the two sets' weight gradients differ in the last bits.
+   */
+  public static String cpuIsa() {
+    NativeLib.load();
+    return NativeLib.jnas_cpu_get_isa().getString();
+  }
+
+  /**
+   * Sets the instruction set of the CPU kernels for the whole process: {@code avx2},
+   * {@code avx512} or {@code auto} (the best the CPU has). For tests and benchmarks that compare
+   * the two; change it only while no network runs.
+   *
+   * @throws IllegalArgumentException for another name, or {@code avx512} on a CPU without it
+   */
+  public static void setCpuIsa(String isa) {
+    if (isa == null || !CPU_ISAS.contains(isa)) {
+      throw new IllegalArgumentException("cpu isa is " + isa + ", expected one of " + CPU_ISAS);
+    }
+    NativeLib.load();
+    if (NativeLib.jnas_cpu_set_isa(isa) != 0) {
+      throw new IllegalArgumentException(NativeLib.jnas_last_error().getString());
+    }
+  }
+
 
   /** Threads of the CPU kernels' own loops for calls from this thread: its own count ({@link #setThreadCpuThreads}) or the process pool's. */
   public static int cpuThreads() {

@@ -50,6 +50,10 @@ final class NativeLib {
 
   static native int jnas_cpu_get_blas_threads();
 
+  static native @Cast("const char*") BytePointer jnas_cpu_get_isa();
+
+  static native int jnas_cpu_set_isa(String name);
+
   static native int jnas_out_size(int in, int k, int stride, int pad, int dilation);
 
   static native void jnas_cpu_sgemm(int transA, int transB, int M, int N, int K, float alpha,
