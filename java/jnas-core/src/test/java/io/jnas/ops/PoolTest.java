@@ -11,10 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PoolTest {
-  /**
-   * {B, C, H, W, K, stride, pad}: odd sizes, stride 2, padding, batch 1; and 3x3 s1 p1 planes
-   * wide enough for the vectorized interior (W >= 10), with a scalar remainder column.
-   */
+  /** {B, C, H, W, K, stride, pad}: odd sizes, stride 2, padding, batch 1, wider 3x3 s1 p1 planes. */
   private static final int[][] CONFIGS = {
       {1, 1, 5, 5, 3, 1, 1}, {2, 3, 7, 6, 3, 2, 1}, {1, 2, 4, 4, 2, 2, 0}, {2, 1, 5, 7, 3, 2, 0}, {1, 2, 6, 5, 5, 1, 2},
       {2, 2, 12, 19, 3, 1, 1}, {1, 1, 10, 10, 3, 1, 1}};
@@ -64,7 +61,7 @@ class PoolTest {
     return new int[] {c[0], c[1], PoolOps.outSize(c[2], c[4], c[5], c[6]), PoolOps.outSize(c[3], c[4], c[5], c[6])};
   }
 
-  /** Ties: the first maximum in row-major window order wins, in the vectorized interior too. */
+  /** Ties: the first maximum in row-major window order wins, in the vectorized path too. */
   @Test
   void maxPoolTiesTakeTheFirstInWindowOrder() {
     int h = 6, w = 13;
@@ -134,6 +131,105 @@ class PoolTest {
         return out;
       }, dout -> PoolOps.avgPoolBackward(dx, dout, k, s, p));
     }
+  }
+
+  /**
+   * The vectorized paths (stride 1 and 2, K up to 7, every padding, borders, widths that leave
+   * a partial register) give the generic loops' results bit for bit: these Java loops are the
+   * generic C loops (float sums in row-major window order, strict > from the first in-bounds
+   * element), and the inputs hold ties, -inf and NaN.
+   */
+  @Test
+  void vectorPathsEqualTheGenericLoopsBitForBit() {
+    SplittableRandom rng = new SplittableRandom(13);
+    int[][] sizes = {{5, 5}, {8, 8}, {7, 17}, {16, 16}, {3, 24}, {12, 9}, {1, 11}};
+    int cases = 0;
+    for (int[] hw : sizes)
+      for (int k : new int[] {1, 2, 3, 5, 7})
+        for (int s = 1; s <= 2; s++)
+          for (int p = 0; p < k && p <= 3; p++) {
+            int h = hw[0], w = hw[1];
+            if (PoolOps.outSize(h, k, s, p) < 1 || PoolOps.outSize(w, k, s, p) < 1) continue;
+            int[] c = {2, 3, h, w, k, s, p};
+            float[] v = new float[2 * 3 * h * w];
+            for (int i = 0; i < v.length; i++) {
+              int r = rng.nextInt(40);
+              v[i] = r == 0 ? Float.NEGATIVE_INFINITY : r == 1 ? Float.NaN : (rng.nextInt(7) - 3) * 0.5f;
+            }
+            Tensor x = Tensor.of(v, 2, 3, h, w);
+            Tensor out = Tensor.zeros(outShape(c));
+            IntTensor argmax = IntTensor.zeros(outShape(c));
+            String name = "K" + k + " s" + s + " p" + p + " " + h + "x" + w;
+            PoolOps.maxPoolForward(out, argmax, x, k, s, p);
+            int[] am = new int[out.toArray().length];
+            assertArrayEquals(generic(v, c, true, am), out.toArray(), name + ": max");
+            assertArrayEquals(am, argmax.toArray(), name + ": argmax");
+            PoolOps.avgPoolForward(out, x, k, s, p);
+            float[] finite = v.clone();
+            for (int i = 0; i < finite.length; i++) if (!Float.isFinite(finite[i])) finite[i] = 0.25f;
+            Tensor xf = Tensor.of(finite, 2, 3, h, w);
+            PoolOps.avgPoolForward(out, xf, k, s, p);
+            assertArrayEquals(generic(finite, c, false, null), out.toArray(), name + ": avg");
+            float[] dy = new float[out.toArray().length];
+            for (int i = 0; i < dy.length; i++) dy[i] = (float) rng.nextGaussian();
+            float[] dx0 = new float[v.length];
+            for (int i = 0; i < dx0.length; i++) dx0[i] = (float) rng.nextGaussian();
+            Tensor dx = Tensor.of(dx0.clone(), 2, 3, h, w);
+            PoolOps.avgPoolBackward(dx, Tensor.of(dy, outShape(c)), k, s, p);
+            assertArrayEquals(genericAvgBackward(dx0.clone(), dy, c), dx.toArray(), name + ": avg backward");
+            cases++;
+          }
+    assertTrue(cases > 80, "cases run: " + cases);
+  }
+
+  /** jnas_cpu_maxpool_forward's and avgpool_forward's generic loops, in Java. */
+  private static float[] generic(float[] x, int[] c, boolean max, int[] argmax) {
+    int planes = c[0] * c[1], h = c[2], w = c[3], k = c[4], s = c[5], p = c[6];
+    int oh = PoolOps.outSize(h, k, s, p), ow = PoolOps.outSize(w, k, s, p);
+    float[] out = new float[planes * oh * ow];
+    for (int pl = 0; pl < planes; pl++)
+      for (int i = 0; i < oh; i++) {
+        int h0 = Math.max(i * s - p, 0), h1 = Math.min(i * s - p + k, h);
+        for (int j = 0; j < ow; j++) {
+          int w0 = Math.max(j * s - p, 0), w1 = Math.min(j * s - p + k, w);
+          int o = (pl * oh + i) * ow + j;
+          if (max) {
+            int best = h0 * w + w0;
+            float m = x[pl * h * w + best];
+            for (int y = h0; y < h1; y++)
+              for (int z = w0; z < w1; z++)
+                if (x[pl * h * w + y * w + z] > m) {
+                  m = x[pl * h * w + y * w + z];
+                  best = y * w + z;
+                }
+            out[o] = m;
+            argmax[o] = best;
+          } else {
+            float sum = 0f;
+            for (int y = h0; y < h1; y++)
+              for (int z = w0; z < w1; z++) sum += x[pl * h * w + y * w + z];
+            out[o] = sum / (float) ((h1 - h0) * (w1 - w0));
+          }
+        }
+      }
+    return out;
+  }
+
+  /** jnas_cpu_avgpool_backward's generic scatter, in Java. */
+  private static float[] genericAvgBackward(float[] dx, float[] dy, int[] c) {
+    int planes = c[0] * c[1], h = c[2], w = c[3], k = c[4], s = c[5], p = c[6];
+    int oh = PoolOps.outSize(h, k, s, p), ow = PoolOps.outSize(w, k, s, p);
+    for (int pl = 0; pl < planes; pl++)
+      for (int i = 0; i < oh; i++) {
+        int h0 = Math.max(i * s - p, 0), h1 = Math.min(i * s - p + k, h);
+        for (int j = 0; j < ow; j++) {
+          int w0 = Math.max(j * s - p, 0), w1 = Math.min(j * s - p + k, w);
+          float g = dy[(pl * oh + i) * ow + j] / (float) ((h1 - h0) * (w1 - w0));
+          for (int y = h0; y < h1; y++)
+            for (int z = w0; z < w1; z++) dx[pl * h * w + y * w + z] += g;
+        }
+      }
+    return dx;
   }
 
   @Test
