@@ -63,6 +63,7 @@ struct V {
   static T zero() { return _mm256_setzero_ps(); }
   static T bcast(const float* p) { return _mm256_broadcast_ss(p); }
   static T fma(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }
+  static T add(T a, T b) { return _mm256_add_ps(a, b); }
   static T relu(T v) { return _mm256_max_ps(v, _mm256_setzero_ps()); }  // max(NaN, 0) and max(-0, 0) give +0
   // y += v where mask > 0, the first n lanes
   static void add_masked(float* y, T v, const float* mask, int n) {
@@ -109,6 +110,7 @@ struct V {
   static T zero() { return _mm512_setzero_ps(); }
   static T bcast(const float* p) { return _mm512_set1_ps(*p); }
   static T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
+  static T add(T a, T b) { return _mm512_add_ps(a, b); }
   static T relu(T v) { return _mm512_max_ps(v, _mm512_setzero_ps()); }  // as AVX2's: NaN and -0 give +0
   static void add_masked(float* y, T v, const float* mask, int n) {
     __mmask16 keep = _mm512_mask_cmp_ps_mask(lanes(n), loadn(mask, n), _mm512_setzero_ps(), _CMP_GT_OQ);
@@ -279,11 +281,13 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
   int KK = KH * KW;
   parallel_for(C, [&](int64_t c0, int64_t c1) {
     thread_local std::vector<float> buf;
-    float* sp = scratch(buf, (size_t)std::max(Hp * Wp, Dh * Dw) + KK);
+    float* sp = scratch(buf, (size_t)std::max(Hp * Wp, Dh * Dw) + KK + (size_t)KK * k.lanes);
     float* wf = sp + std::max(Hp * Wp, Dh * Dw);  // flipped kernel
+    float* accm = wf + KK;                         // the weight gradient's lanes (dw_wgrad)
     for (int64_t c = c0; c < c1; c++) {
       const float* w = weight + c * KK;
       for (int i = 0; i < KK; i++) wf[i] = w[KK - 1 - i];
+      std::fill(accm, accm + (size_t)KK * k.lanes, 0.f);
       double dw[64] = {0};
       for (int b = 0; b < B; b++) {
         int64_t plane = (int64_t)b * C + c;
@@ -295,11 +299,13 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
         }
         if (dweight) {
           k.pad_plane(sp, inp + plane * H * W, H, W, pad_h, pad_w, relu);
-          k.dw_wgrad(dw, d, sp, OH, OW, Wp, KH, KW, dilation);
+          k.dw_wgrad(accm, d, sp, OH, OW, Wp, KH, KW, dilation);
         }
       }
-      if (dweight)
+      if (dweight) {
+        k.dw_wgrad_finish(dw, accm, KK);
         for (int i = 0; i < KK; i++) dweight[c * KK + i] += (float)dw[i];
+      }
     }
   });
 }
@@ -368,10 +374,12 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
     thread_local std::vector<float> buf;
     size_t plane = (size_t)std::max(Hp * Wp, Dh * Dw);
     int Np = (C_in + k.lanes - 1) / k.lanes * k.lanes;
-    float* mid = scratch(buf, 2 * (size_t)C_in * P + plane + (size_t)P * Np);
+    float* mid = scratch(buf, 2 * (size_t)C_in * P + plane + (size_t)P * Np + (size_t)C_in * KK * k.lanes);
     float* dmid = mid + (size_t)C_in * P;
     float* sp = dmid + (size_t)C_in * P;
-    float* midt = sp + plane;  // mid^T (P, Np) for the pointwise weight gradient
+    float* midt = sp + plane;                  // mid^T (P, Np) for the pointwise weight gradient
+    float* accm = midt + (size_t)P * Np;       // (C_in, KK, lanes): the depthwise weight gradient's lanes
+    std::fill(accm, accm + (size_t)C_in * KK * k.lanes, 0.f);
     double* gpw = part.data() + (size_t)ch * (npw + ndw);
     double* gdw = gpw + npw;
     for (int64_t b = b0; b < b1; b++) {
@@ -395,10 +403,11 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
         }
         if (dw_dw) {
           k.pad_plane(sp, xc, H, W, pad, pad, relu);
-          k.dw_wgrad(gdw + (size_t)c * KK, dm, sp, OH, OW, Wp, K, K, dilation);
+          k.dw_wgrad(accm + (size_t)c * KK * k.lanes, dm, sp, OH, OW, Wp, K, K, dilation);
         }
       }
     }
+    if (dw_dw) k.dw_wgrad_finish(gdw, accm, C_in * KK);
   });
   for (int ch = 0; ch < chunks; ch++) {
     const double* gpw = part.data() + (size_t)ch * (npw + ndw);

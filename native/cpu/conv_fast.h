@@ -25,7 +25,8 @@ struct ConvIsa {
   void (*stencil_mask)(float* o, const float* xp, int Wp, const float* w, int KH, int KW, int d, int OH, int OW,
                        const float* mask);
   void (*pad_plane)(float* dst, const float* src, int H, int W, int ph, int pw, bool relu);
-  void (*dw_wgrad)(double* g, const float* dm, const float* xp, int OH, int OW, int Wp, int KH, int KW, int d);
+  void (*dw_wgrad)(float* accm, const float* dm, const float* xp, int OH, int OW, int Wp, int KH, int KW, int d);
+  void (*dw_wgrad_finish)(double* g, const float* accm, int n);
 };
 
 // The instruction set in use: AVX-512 where the CPU has it, unless JNAS_CPU_ISA=avx2 (read once)
