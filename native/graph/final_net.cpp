@@ -198,12 +198,18 @@ class FinalNet : public Net {
         int e = 2 * j + k;
         const OpDef& op = op_def(g.op[e]);
         t.scope = name + ".edge" + std::to_string(e) + "." + op.name;
-        h[k] = op.apply(*this, d.edges[e], states[g.in[e]], d.stride[e]);
-        if (keep < 1.f && !op_is_identity(g.op[e], d.stride[e]) && g.op[e] != OP_NONE)
-          h[k] = t.drop_path(h[k], keep, mix(step().seed, 0x100 + dp_counter_++));
+        Act* o = op.apply(*this, d.edges[e], states[g.in[e]], d.stride[e]);
+        h[k] = o;
+        if (keep < 1.f && !op_is_identity(g.op[e], d.stride[e]) && g.op[e] != OP_NONE) {
+          h[k] = t.drop_path(o, keep, mix(step().seed, 0x100 + dp_counter_++));
+          if (h[k] != o && o != states[g.in[e]]) t.release(o);  // read by the drop-path only
+        }
         pc.edges.push_back({g.in[e], j + 2, op.name, d.stride[e]});
       }
-      states.push_back(t.add(h[0], h[1]));
+      Act* node = t.add(h[0], h[1]);
+      for (int k = 0; k < 2; k++)
+        if (h[k] != states[g.in[2 * j + k]]) t.release(h[k]);  // read by the sum only
+      states.push_back(node);
     }
     t.scope = name + ".output";
     std::vector<Act*> parts;
@@ -213,7 +219,15 @@ class FinalNet : public Net {
       pc.outputs.push_back(g.concat[k]);
     }
     describe(std::move(pc));
-    return t.concat(parts);
+    Act* out = t.concat(parts);
+    // nothing of this cell is read by a later op of the forward: what no backward reads goes
+    // back to the pool (the cell inputs s0, s1 are the next cell's too)
+    if (parts.size() > 1)
+      for (Act* p : parts)
+        if (p != s0 && p != s1) t.release(p);
+    for (Act* st : states)
+      if (st != s0 && st != s1 && st != out) t.release(st);
+    return out;
   }
 
   Act* aux_head(Act* x) {

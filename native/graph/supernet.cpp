@@ -183,7 +183,10 @@ class Supernet : public Net {
         used[in]++;
         pc.edges.push_back({in, j + 2, op.name, 1});
       }
-      states.push_back(t.add(h[0], h[1]));
+      Act* node = t.add(h[0], h[1]);
+      for (int k = 0; k < 2; k++)
+        if (h[k] != states[g[2 * k]]) t.release(h[k]);  // read by the sum only (not an identity's input)
+      states.push_back(node);
     }
     t.scope = name + ".output";
     std::vector<Act*> parts;
@@ -194,6 +197,11 @@ class Supernet : public Net {
     }
     describe(std::move(pc));
     Act* out = parts.size() == 1 ? parts[0] : t.sum(parts);
+    if (parts.size() > 1)
+      for (Act* p : parts) t.release(p);
+    // no later op of the forward reads this cell's states (the next layer reads in1 and out)
+    for (Act* st : states)
+      if (st != in0 && st != in1) t.release(st);
     return norm(out, d.final_bn);
   }
 

@@ -273,8 +273,14 @@ Act* Tape::act(Shape s) {
   Act* a = &acts_.back();
   a->s = s;
   a->id = (int)acts_.size() - 1;
-  a->data = arena.alloc(s.n());
+  a->data = acts_pool_.take(s.n(), false);
   return a;
+}
+
+void Tape::release(Act* a) {
+  if (!a || a->kept || !a->data) return;
+  acts_pool_.release(a->data);
+  a->data = nullptr;
 }
 
 Act* Tape::input(Shape s, const float* host) {
@@ -310,7 +316,7 @@ GradPool::~GradPool() {
   for (auto& [p, n] : sizes_) be_->free(p, n * 4);
 }
 
-float* GradPool::take(int64_t n) {
+float* GradPool::take(int64_t n, bool zero) {
   n = (n + 15) & ~int64_t(15);
   float* p;
   auto& fl = free_[n];
@@ -322,7 +328,7 @@ float* GradPool::take(int64_t n) {
     sizes_[p] = n;
   }
   refs_[p] = 1;
-  be_->zero(p, n * 4);
+  if (zero) be_->zero(p, n * 4);
   return p;
 }
 
@@ -400,6 +406,7 @@ void Tape::reset() {
   flops = 0;
   backward_.clear();
   grads_.reset();
+  acts_pool_.reset();
   acts_.clear();
   arena.reset();
 }
@@ -409,6 +416,7 @@ Act* Tape::relu(Act* x) {
   timed("relu", [&] { ok(be->relu_forward(y->data, x->data, x->s.n(), be->stream), "relu_forward"); });
   trace("relu", {x}, y);
   if (x->needs_grad) {
+    keep(x);
     push_timed("relu", y, [=] { ok(be->relu_backward(grad(x), grad(y), x->data, x->s.n(), be->stream), "relu_backward"); });
   } else {
     y->needs_grad = false;
@@ -434,6 +442,7 @@ Act* Tape::conv(Act* x, const Param& w, int C_out, int KH, int KW, int stride, i
   trace("conv2d", {traced_relu(x, relu_in)}, y, {{"weight", w.id}},
         {{"kh", KH}, {"kw", KW}, {"stride", stride}, {"pad_h", pad_h}, {"pad_w", pad_w}, {"dilation", dilation},
          {"groups", groups}});
+  keep(x);
   push_timed(pname.c_str(), y, [=] {
     ok(be->conv2d_backward(grad_or_null(x), w.g, nullptr, grad(y), x->data, w.w, s.B, s.C, s.H, s.W, C_out, KH, KW,
                            stride, pad_h, pad_w, dilation, groups, relu, be->stream),
@@ -460,6 +469,7 @@ Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, 
   });
   trace("sepconv", {traced_relu(x, relu_in)}, y, {{"dw", dw.id}, {"pw", pw.id}},
         {{"k", K}, {"stride", stride}, {"pad", pad}, {"dilation", dilation}});
+  keep(x);
   push_timed(pname.c_str(), y, [=] {
     ok(be->sepconv_backward(grad_or_null(x), dw.g, pw.g, grad(y), mid, x->data, dw.w, pw.w, s.B, s.C, s.H, s.W, C_out,
                             K, stride, pad, dilation, relu, be->stream),
@@ -485,6 +495,7 @@ Act* Tape::batchnorm(Act* x, const BNRef& bn, bool training, bool update_running
         {{"eps", 1e-5}, {"training", training ? 1 : 0}}, bn.running_offset);
   if (training) {
     Param g = bn.gamma, b = bn.beta;
+    keep(x);
     push_timed("batchnorm", y, [=] {
       ok(be->batchnorm_backward(grad_or_null(x), g.g, b.g, grad(y), x->data, mean, rstd, g.w, s.B, s.C, s.HW(), 1,
                                 be->stream),
@@ -601,6 +612,7 @@ Act* Tape::factorized_reduce(Act* x, const Param& w1, const Param& w2, int C_out
        "factorized_reduce_forward");
   });
   trace("factorized_reduce", {x}, y, {{"w1", w1.id}, {"w2", w2.id}});
+  keep(x);
   push_timed("factorized_reduce", y, [=] {
     ok(be->factorized_reduce_backward(grad_or_null(x), w1.g, w2.g, grad(y), x->data, w1.w, w2.w, s.B, s.C, s.H, s.W,
                                       C_out, be->stream),
@@ -668,6 +680,7 @@ Act* Tape::linear(Act* x, const Param& w, const Param* b, int OC) {
   std::vector<std::pair<std::string, int>> ps{{"weight", w.id}};
   if (b) ps.push_back({"bias", b->id});
   trace("linear", {x}, y, ps);
+  keep(x);
   push_timed("linear", y, [=] {
     ok(be->linear_backward(grad_or_null(x), w.g, b ? bias.g : nullptr, grad(y), x->data, w.w, s.B, IC, OC, be->stream),
        "linear_backward");

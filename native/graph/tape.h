@@ -67,7 +67,7 @@ class Arena {
   size_t cur_ = 0;
 };
 
-// Gradient buffers of activations, recycled within a step: a buffer is taken (zeroed) when an
+// Gradient buffers of activations (and, not zeroed, the activations' own data), recycled within a step: a buffer is taken (zeroed) when an
 // op's backward first adds into it and given back once the op that produced the activation has
 // run its own backward (nothing reads it after). Aliases (a sum's single-use input sharing the
 // sum's gradient) hold a reference. Buffers are kept per size across steps, so the gradients
@@ -79,7 +79,7 @@ class GradPool {
   ~GradPool();
   GradPool(const GradPool&) = delete;
   GradPool& operator=(const GradPool&) = delete;
-  float* take(int64_t n);  // zeroed, one reference
+  float* take(int64_t n, bool zero = true);  // zeroed unless !zero, one reference
   void retain(float* p);
   void release(float* p);
   void reset();  // every buffer free again (a new step)
@@ -94,9 +94,10 @@ class GradPool {
 
 struct Act {
   Shape s;
-  float* data = nullptr;  // (B, C, H, W) backend memory
+  float* data = nullptr;  // (B, C, H, W) backend memory; NULL once released (Tape::release)
   float* grad = nullptr;  // (B, C, H, W), allocated by Tape::grad
   bool needs_grad = true;
+  bool kept = false;      // a recorded backward reads data: it lives until the step ends
   int id = -1;    // value id in a plan
   int uses = 0;   // ops that read it so far (forward): a gradient with one reader may alias
 };
@@ -192,7 +193,7 @@ struct Plan {
 
 class Tape {
  public:
-  explicit Tape(Backend* be) : be(be), arena(be), grads_(be) {}
+  explicit Tape(Backend* be) : be(be), arena(be), grads_(be), acts_pool_(be) {}
   Backend* be;
   Arena arena;
   bool recording = true;
@@ -206,6 +207,10 @@ class Tape {
   Act* input(Shape s, const float* host);  // copies host data in; needs_grad = false
   int32_t* labels(const int32_t* host, int B);  // copies B labels in
   Act* act(Shape s);                      // uninitialized output
+  // The network's promise that no later op of this forward reads a: its data goes back to the
+  // pool now, unless a recorded backward reads it (a->kept). A branch output that only feeds a
+  // sum (whose backward reads no data) so lives from its op to the sum, not to the step's end.
+  void release(Act* a);
   float* grad(Act* a);                    // the gradient buffer, taken zeroed from the pool
   float* grad_or_null(Act* a) { return a->needs_grad ? grad(a) : nullptr; }
   // x's gradient is y's (the same buffer, one more reference).
@@ -216,6 +221,7 @@ class Tape {
     if (recording) backward_.push_back({std::move(f), out});
   }
   int64_t grad_bytes() const { return grads_.bytes_reserved(); }
+  int64_t act_bytes() const { return acts_pool_.bytes_reserved(); }
   // Per-op wall time when the environment has JNAS_PROFILE=1: op -> (forward s, backward s, calls).
   struct Prof {
     double fwd = 0, bwd = 0;
@@ -271,9 +277,14 @@ class Tape {
     std::function<void()> fn;
     Act* out;
   };
+  // Marks x as read by the backward being recorded (see Act::kept).
+  void keep(Act* x) {
+    if (recording) x->kept = true;
+  }
   std::deque<Act> acts_;
   std::vector<Entry> backward_;
   GradPool grads_;
+  GradPool acts_pool_;  // activations' data: per size, recycled by release() and every step
 };
 
 }  // namespace jnas
