@@ -50,7 +50,9 @@ int jnas_cpu_get_num_threads(void);
 /* This OS thread's own count (0: the pool's): kernels called from this thread split their
  * work into n chunks, so results are deterministic for n whatever other threads use. */
 void jnas_cpu_set_local_threads(int n);
-/* OpenBLAS's own thread count. */
+/* OpenBLAS's own thread count: 1 from the moment the library loads, and jnas's kernels expect
+ * it there (they split their gemms over the pool above, one single-threaded call per chunk).
+ * Benchmarks raise it to time a lone sgemm. */
 void jnas_cpu_set_blas_threads(int n);
 int jnas_cpu_get_blas_threads(void);
 /* The instruction set of the CPU kernels' SIMD paths: "avx512" where the CPU has AVX-512F,

@@ -14,14 +14,13 @@
 //   scratch budget; the block's columns sit side by side, col (Kd, nb*P), so one
 //   sgemm per group has N = nb*P instead of P. At ENAS sizes (P = 64..1024,
 //   Cg_out = 20..80) a per-sample gemm is small and skinny and OpenBLAS runs it far
-//   below peak; the folded one is large enough for OpenBLAS's own threads to pay.
-//   Our pool (jnas::parallel_for) does the memory-bound parts: im2col, col2im and
-//   the (C, nb, P) <-> (nb, C, P) transposes, each sample's slice in one chunk.
-//   The two pools are never nested: our loops call no BLAS, and BLAS calls are made
-//   from the calling thread only, so OpenBLAS's thread count applies unchanged.
+//   below peak; the folded one is large. Our pool (jnas::parallel_for) does the
+//   memory-bound parts (im2col, col2im, the (C, nb, P) <-> (nb, C, P) transposes, each
+//   sample's slice in one chunk) and splits each gemm's columns, one single-threaded
+//   OpenBLAS call per chunk (sgemm_cols; OpenBLAS's own threads stay off, see there).
 //   Determinism: the weight gradient's sum over the batch is the K dimension of a
-//   sgemm (dweight_g += dout_g (Cg_out, nb*P) x col^T), accumulated block after
-//   block in batch order; OpenBLAS splits gemms over M and N, never over K, so the
+//   gemm (dweight_g += dout_g (Cg_out, nb*P) x col^T): split in column chunks, one
+//   partial each, added in chunk order, block after block in batch order, so the
 //   result is fixed for a fixed thread count. dbias is summed per channel, each
 //   channel by one chunk, in batch order.
 //
@@ -286,6 +285,57 @@ void depthwise_backward(float* dinp, float* dweight, float* dbias, const float* 
 
 // --------------------------------------------------------- dense and grouped
 
+// OpenBLAS runs single-threaded inside jnas (Backends sets its thread count to 1: its idle
+// workers spin for a while after every call and, on a few cores, take the CPU from the
+// kernels that follow), so the gemms of this file split their columns over our own pool,
+// each chunk one single-threaded sgemm on its slice.
+
+// Column chunks of N for the pool: multiples of 64 columns, at most one per thread.
+int col_chunks(int64_t N) { return jnas::parallel_chunks((N + 63) / 64); }
+void col_range(int64_t N, int chunks, int i, int64_t* c0, int64_t* c1) {
+  int64_t b0, b1;
+  jnas::chunk_bounds((N + 63) / 64, chunks, i, &b0, &b1);
+  *c0 = std::min(N, b0 * 64);
+  *c1 = std::min(N, b1 * 64);
+}
+
+// C (M, N) = op(A) (M, K) x B (K, N) (+ beta C), row-major, split over the columns of B and C.
+void sgemm_cols(bool trans_a, int M, int64_t N, int K, const float* A, int lda, const float* B, float beta, float* C) {
+  int chunks = col_chunks(N);
+  jnas::parallel_for_chunks(chunks, chunks, [&](int i, int64_t, int64_t) {
+    int64_t c0, c1;
+    col_range(N, chunks, i, &c0, &c1);
+    if (c1 > c0)
+      cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, CblasNoTrans, M, (int)(c1 - c0), K, 1.f, A, lda,
+                  B + c0, (int)N, beta, C + c0, (int)N);
+  });
+}
+
+// G (M, Kd) += D (M, N) x X^T (N, Kd): the sum over N split in column chunks, each into its own
+// partial (one single-threaded sgemm), the partials added in chunk order: fixed results for
+// a fixed thread count.
+void sgemm_nt_sum(int M, int Kd, int64_t N, const float* D, const float* X, float* G) {
+  int chunks = col_chunks(N);
+  if (chunks <= 1) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, Kd, (int)N, 1.f, D, (int)N, X, (int)N, 1.f, G, Kd);
+    return;
+  }
+  std::vector<float> part((size_t)chunks * M * Kd);
+  jnas::parallel_for_chunks(chunks, chunks, [&](int i, int64_t, int64_t) {
+    int64_t c0, c1;
+    col_range(N, chunks, i, &c0, &c1);
+    float* pi = part.data() + (size_t)i * M * Kd;
+    if (c1 > c0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, Kd, (int)(c1 - c0), 1.f, D + c0, (int)N, X + c0, (int)N,
+                  0.f, pi, Kd);
+    else
+      std::fill(pi, pi + (size_t)M * Kd, 0.f);
+  });
+  for (int i = 0; i < chunks; i++)
+    for (size_t k = 0; k < (size_t)M * Kd; k++) G[k] += part[(size_t)i * M * Kd + k];
+}
+
+
 int gemm_forward(float* out, const float* inp, const float* weight, const float* bias,
                  const Geom& g, bool relu) {
   int nb = block_samples(g);
@@ -304,9 +354,8 @@ int gemm_forward(float* out, const float* inp, const float* weight, const float*
         }
       });
       // res (Cg_out, n*P) = W_g (Cg_out, Kd) x col (Kd, n*P)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.Cg_out, (int)N, (int)g.Kd, 1.f,
-                  weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, col.data(), (int)N, 0.f,
-                  res.data(), (int)N);
+      sgemm_cols(false, g.Cg_out, N, (int)g.Kd, weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, col.data(), 0.f,
+                 res.data());
       // out[b0+j, gr*Cg_out + co, :] = res[co, j*P:(j+1)*P] + bias
       jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
         for (int64_t j = j0; j < j1; j++) {
@@ -353,15 +402,12 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
           }
         });
         // dweight_g (Cg_out, Kd) += dres (Cg_out, n*P) x col^T (n*P, Kd)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.Cg_out, (int)g.Kd, (int)N, 1.f,
-                    dres.data(), (int)N, col.data(), (int)N, 1.f,
-                    dweight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd);
+        sgemm_nt_sum(g.Cg_out, (int)g.Kd, N, dres.data(), col.data(), dweight + (int64_t)gr * g.Cg_out * g.Kd);
       }
       if (dinp) {
         // dcol (Kd, n*P) = W_g^T (Kd, Cg_out) x dres (Cg_out, n*P), then col2im adds it
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g.Kd, (int)N, g.Cg_out, 1.f,
-                    weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, dres.data(), (int)N, 0.f,
-                    col.data(), (int)N);
+        sgemm_cols(true, (int)g.Kd, N, g.Cg_out, weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, dres.data(), 0.f,
+                   col.data());
         jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
           std::vector<float> t;  // relu: the sample's gradient before the mask
           if (relu) t.resize((size_t)g.Cg_in * g.H * g.W);

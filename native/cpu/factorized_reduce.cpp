@@ -7,16 +7,16 @@
 //   out (B, C_out, OH, OW)   inp (B, C_in, H, W)
 //   w1  (C1, C_in, 1, 1)     w2  (C2, C_in, 1, 1)
 // Contract: forward OVERWRITES out; backward ADDS into dinp, dw1, dw2 (NULL skips).
-// Shape of the kernel: the two strided, ReLU'd pixel sets are gathered once into
-// xs1, xs2 (B, C_in, OH, OW); each path is then a dense 1x1 conv2d (im2col+sgemm with the
-// batch folded in, see conv2d.cpp) into its own (B, Ck, OH, OW) buffer, copied into its
-// channel range of out. Gathering first costs one quarter of the input in scratch and
-// lets the stride-2 gather, the ReLU and the shift share one pass.
+// Shape of the kernel: one sample at a time (the samples split across threads), each path's
+// strided, ReLU'd pixels are gathered into a per-thread scratch (C_in, OH, OW), then the
+// pointwise kernel of conv_fast (conv_isa) writes its channel range of out directly. The
+// backward recomputes the gather, adds the weight gradients as outer products (per chunk
+// of samples, in double, chunks added in order: fixed results for a fixed thread count) and
+// scatters W^T dout back through the ReLU's mask. Nothing larger than a sample is allocated.
+#include "conv_fast.h"
 #include "jnas.h"
 #include "parallel.h"
 
-#include <cstring>
-#include <new>
 #include <vector>
 
 namespace {
@@ -32,59 +32,44 @@ FrGeom fr_geom(int B, int C_in, int H, int W, int C_out) {
   return g;
 }
 
-// xs (B, C_in, OH, OW) = relu(inp[.., 2oh+s, 2ow+s]), zero past the edge; s = shift (0 or 1).
-void gather(float* xs, const float* inp, const FrGeom& g, int s) {
-  jnas::parallel_for((int64_t)g.B * g.C_in, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; i++) {
-      const float* x = inp + i * g.H * g.W;  // (H, W)
-      float* o = xs + i * g.P;               // (OH, OW)
-      for (int oh = 0; oh < g.OH; oh++)
-        for (int ow = 0; ow < g.OW; ow++) {
-          int ih = 2 * oh + s, iw = 2 * ow + s;
-          float v = (ih < g.H && iw < g.W) ? x[(int64_t)ih * g.W + iw] : 0.f;
-          o[oh * g.OW + ow] = v > 0.f ? v : 0.f;
-        }
+// xs (C_in, OH, OW) = relu(x[.., 2oh+s, 2ow+s]) of one sample x (C_in, H, W), zero past the edge.
+void gather(float* xs, const float* x, const FrGeom& g, int s) {
+  for (int c = 0; c < g.C_in; c++) {
+    const float* xc = x + (int64_t)c * g.H * g.W;
+    float* o = xs + (int64_t)c * g.P;
+    for (int oh = 0; oh < g.OH; oh++) {
+      int ih = 2 * oh + s;
+      for (int ow = 0; ow < g.OW; ow++) {
+        int iw = 2 * ow + s;
+        float v = (ih < g.H && iw < g.W) ? xc[(int64_t)ih * g.W + iw] : 0.f;
+        o[oh * g.OW + ow] = v > 0.f ? v : 0.f;
+      }
     }
-  });
-}
-
-// dinp[.., 2oh+s, 2ow+s] += dxs where inp > 0 (the ReLU's gradient), in bounds only.
-void scatter_add(float* dinp, const float* dxs, const float* inp, const FrGeom& g, int s) {
-  jnas::parallel_for((int64_t)g.B * g.C_in, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; i++) {
-      const float* x = inp + i * g.H * g.W;  // (H, W)
-      float* dx = dinp + i * g.H * g.W;      // (H, W)
-      const float* d = dxs + i * g.P;        // (OH, OW)
-      for (int oh = 0; oh < g.OH; oh++)
-        for (int ow = 0; ow < g.OW; ow++) {
-          int ih = 2 * oh + s, iw = 2 * ow + s;
-          if (ih >= g.H || iw >= g.W) continue;
-          int64_t k = (int64_t)ih * g.W + iw;
-          if (x[k] > 0.f) dx[k] += d[oh * g.OW + ow];
-        }
-    }
-  });
-}
-
-// Copies between part (B, Ck, P) and channels [c0, c0+Ck) of full (B, C_out, P).
-void to_full(float* full, const float* part, const FrGeom& g, int c0, int Ck) {
-  for (int b = 0; b < g.B; b++)
-    std::memcpy(full + ((int64_t)b * g.C_out + c0) * g.P, part + (int64_t)b * Ck * g.P,
-                sizeof(float) * Ck * g.P);
-}
-void from_full(float* part, const float* full, const FrGeom& g, int c0, int Ck) {
-  for (int b = 0; b < g.B; b++)
-    std::memcpy(part + (int64_t)b * Ck * g.P, full + ((int64_t)b * g.C_out + c0) * g.P,
-                sizeof(float) * Ck * g.P);
-}
-
-bool alloc(std::vector<float>& v, size_t n) {
-  try {
-    v.assign(n, 0.f);
-    return true;
-  } catch (const std::bad_alloc&) {
-    return false;
   }
+}
+
+// dx[.., 2oh+s, 2ow+s] += dxs where x > 0 (the ReLU's gradient), in bounds only; one sample.
+void scatter_add(float* dx, const float* dxs, const float* x, const FrGeom& g, int s) {
+  for (int c = 0; c < g.C_in; c++) {
+    const float* xc = x + (int64_t)c * g.H * g.W;
+    float* dc = dx + (int64_t)c * g.H * g.W;
+    const float* d = dxs + (int64_t)c * g.P;
+    for (int oh = 0; oh < g.OH; oh++) {
+      int ih = 2 * oh + s;
+      if (ih >= g.H) continue;
+      for (int ow = 0; ow < g.OW; ow++) {
+        int iw = 2 * ow + s;
+        if (iw >= g.W) continue;
+        int64_t k = (int64_t)ih * g.W + iw;
+        if (xc[k] > 0.f) dc[k] += d[oh * g.OW + ow];
+      }
+    }
+  }
+}
+
+float* scratch(std::vector<float>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
 }
 
 }  // namespace
@@ -95,16 +80,18 @@ int jnas_cpu_factorized_reduce_forward(float* out, const float* inp,
                                        const float* w1, const float* w2,
                                        int B, int C_in, int H, int W, int C_out) {
   FrGeom g = fr_geom(B, C_in, H, W, C_out);
-  std::vector<float> xs, part;  // xs (B, C_in, P); part (B, C2, P), C2 >= C1
-  if (!alloc(xs, (size_t)B * C_in * g.P) || !alloc(part, (size_t)B * g.C2 * g.P)) return JNAS_E_ALLOC;
-  for (int path = 0; path < 2; path++) {
-    int Ck = path == 0 ? g.C1 : g.C2;
-    gather(xs.data(), inp, g, path);
-    int rc = jnas_cpu_conv2d_forward(part.data(), xs.data(), path == 0 ? w1 : w2, nullptr, B, C_in,
-                                     g.OH, g.OW, Ck, 1, 1, 1, 0, 0, 1, 1, 0);
-    if (rc != JNAS_OK) return rc;
-    to_full(out, part.data(), g, path == 0 ? 0 : g.C1, Ck);
-  }
+  const jnas::ConvIsa& k = jnas::conv_isa();
+  jnas::parallel_for(B, [&](int64_t b0, int64_t b1) {
+    thread_local std::vector<float> buf;
+    float* xs = scratch(buf, (size_t)C_in * g.P);  // (C_in, P)
+    for (int64_t b = b0; b < b1; b++) {
+      for (int path = 0; path < 2; path++) {
+        int Ck = path == 0 ? g.C1 : g.C2, c0 = path == 0 ? 0 : g.C1;
+        gather(xs, inp + b * C_in * H * W, g, path);
+        k.pw(out + (b * C_out + c0) * g.P, path == 0 ? w1 : w2, xs, nullptr, Ck, C_in, g.P, 0, g.P, false);
+      }
+    }
+  });
   return JNAS_OK;
 }
 
@@ -113,21 +100,49 @@ int jnas_cpu_factorized_reduce_backward(float* dinp, float* dw1, float* dw2,
                                         const float* w1, const float* w2,
                                         int B, int C_in, int H, int W, int C_out) {
   FrGeom g = fr_geom(B, C_in, H, W, C_out);
-  std::vector<float> xs, dxs, part;  // xs, dxs (B, C_in, P); part (B, C2, P)
-  if (!alloc(xs, (size_t)B * C_in * g.P) || !alloc(part, (size_t)B * g.C2 * g.P)) return JNAS_E_ALLOC;
-  if (dinp && !alloc(dxs, (size_t)B * C_in * g.P)) return JNAS_E_ALLOC;
+  const jnas::ConvIsa& k = jnas::conv_isa();
+  int Np = (C_in + k.lanes - 1) / k.lanes * k.lanes;
+  std::vector<float> wt[2];  // w_k^T (C_in, Ck)
   for (int path = 0; path < 2; path++) {
     int Ck = path == 0 ? g.C1 : g.C2;
-    float* dw = path == 0 ? dw1 : dw2;
-    if (!dinp && !dw) continue;
-    gather(xs.data(), inp, g, path);  // the saved activation, recomputed (cheap)
-    from_full(part.data(), dout, g, path == 0 ? 0 : g.C1, Ck);
-    if (dinp) std::memset(dxs.data(), 0, sizeof(float) * dxs.size());
-    int rc = jnas_cpu_conv2d_backward(dinp ? dxs.data() : nullptr, dw, nullptr, part.data(),
-                                      xs.data(), path == 0 ? w1 : w2, B, C_in, g.OH, g.OW, Ck, 1, 1,
-                                      1, 0, 0, 1, 1, 0);
-    if (rc != JNAS_OK) return rc;
-    if (dinp) scatter_add(dinp, dxs.data(), inp, g, path);
+    const float* w = path == 0 ? w1 : w2;
+    wt[path].resize((size_t)C_in * Ck);
+    for (int o = 0; o < Ck; o++)
+      for (int i = 0; i < C_in; i++) wt[path][(size_t)i * Ck + o] = w[(size_t)o * C_in + i];
+  }
+  size_t n1 = (size_t)g.C1 * C_in, n2 = (size_t)g.C2 * C_in;
+  int chunks = jnas::parallel_chunks(B);
+  std::vector<double> part((size_t)chunks * (n1 + n2), 0.0);  // per chunk: dw1 then dw2
+  jnas::parallel_for_chunks(B, chunks, [&](int ch, int64_t b0, int64_t b1) {
+    thread_local std::vector<float> buf;
+    float* xs = scratch(buf, (size_t)C_in * g.P * 2 + (size_t)g.P * Np);
+    float* dxs = xs + (size_t)C_in * g.P;  // (C_in, P)
+    float* xt = dxs + (size_t)C_in * g.P;  // xs^T (P, Np)
+    double* gw = part.data() + (size_t)ch * (n1 + n2);
+    for (int64_t b = b0; b < b1; b++) {
+      const float* x = inp + b * C_in * H * W;
+      for (int path = 0; path < 2; path++) {
+        int Ck = path == 0 ? g.C1 : g.C2, c0 = path == 0 ? 0 : g.C1;
+        float* dw = path == 0 ? dw1 : dw2;
+        const float* d = dout + (b * C_out + c0) * g.P;  // (Ck, P)
+        if (dw) {
+          gather(xs, x, g, path);  // the saved activation, recomputed (cheap)
+          k.pack(xt, xs, C_in, g.P, Np, false);
+          k.dotp(gw + (path == 0 ? 0 : n1), d, xt, Ck, C_in, g.P, Np, 1);
+        }
+        if (dinp) {
+          k.pw(dxs, wt[path].data(), d, nullptr, C_in, Ck, g.P, 0, g.P, false);
+          scatter_add(dinp + b * C_in * H * W, dxs, x, g, path);
+        }
+      }
+    }
+  });
+  for (int ch = 0; ch < chunks; ch++) {
+    const double* gw = part.data() + (size_t)ch * (n1 + n2);
+    if (dw1)
+      for (size_t i = 0; i < n1; i++) dw1[i] += (float)gw[i];
+    if (dw2)
+      for (size_t i = 0; i < n2; i++) dw2[i] += (float)gw[n1 + i];
   }
   return JNAS_OK;
 }

@@ -3,6 +3,14 @@
 
 #include <cblas.h>
 
+namespace {
+// OpenBLAS runs single-threaded inside jnas, from the threads of jnas's own pool (conv2d.cpp
+// splits its gemms): OpenBLAS's workers spin for a while after every call, and on a machine
+// with few cores that spinning takes the CPU from the kernels that follow (the final
+// network's step: 100 -> 132 images/s on 2 cores once it stopped). Set when the library loads.
+const int kBlasSingleThreaded = (openblas_set_num_threads(1), 1);
+}  // namespace
+
 extern "C" {
 
 int jnas_out_size(int in, int k, int stride, int pad, int dilation) {

@@ -1,5 +1,6 @@
 package io.jnas.bench;
 
+import io.jnas.backend.Backends;
 import io.jnas.backend.Kernels;
 import io.jnas.ops.Conv2dSpec;
 import io.jnas.ops.ConvOps;
@@ -123,10 +124,13 @@ public class ConvBenchmark {
       a = Tensor.uniform(rng, -1f, 1f, m, k);
       b = Tensor.uniform(rng, -1f, 1f, k, SGEMM_N);
       c = Tensor.zeros(m, SGEMM_N);
+      // the reference runs on as many OpenBLAS threads as the kernels have (jnas keeps it at 1)
+      Backends.setBlasThreads(Backends.cpuThreads());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+      Backends.setBlasThreads(1);
       a.close();
       b.close();
       c.close();

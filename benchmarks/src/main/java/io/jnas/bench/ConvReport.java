@@ -43,8 +43,8 @@ public final class ConvReport {
         cases.put(shape + " " + op + " " + method, new double[] {f / (ms * 1e-3) / 1e9, ms});
       }
     }
-    System.out.printf(Locale.ROOT, "%nconv kernels, batch %d, jnas threads %d (%s), OpenBLAS threads %d%n", ConvBenchmark.BATCH,
-        Backends.cpuThreads(), Backends.cpuIsa(), Backends.blasThreads());
+    System.out.printf(Locale.ROOT, "%nconv kernels, batch %d, jnas threads %d (%s); the sgemm reference on as many OpenBLAS threads%n", ConvBenchmark.BATCH,
+        Backends.cpuThreads(), Backends.cpuIsa());
     System.out.printf(Locale.ROOT, "%-28s %10s %10s %14s %7s%n", "case (C x side, op, pass)", "ms/op", "GFLOP/s",
         "sgemm GFLOP/s", "ratio");
     for (Map.Entry<String, double[]> e : cases.entrySet()) {

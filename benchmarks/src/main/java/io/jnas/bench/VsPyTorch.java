@@ -527,8 +527,8 @@ public final class VsPyTorch {
     try (Side net = s.supernet() ? supernetSide(s) : finalSide(s, g, s.aux);
         Tensor x = Tensor.of(b.images(), b.shape()); IntTensor y = IntTensor.of(b.labels(), s.batch)) {
       out.printf(Locale.ROOT, "jnas vs PyTorch eager: %s%n", describe(s, g));
-      out.printf(Locale.ROOT, "jnas: %,d weights; %d kernel threads (%s), OpenBLAS %d threads%n", net.numWeights(),
-          Backends.cpuThreads(), Backends.cpuIsa(), Backends.blasThreads());
+      out.printf(Locale.ROOT, "jnas: %,d weights; %d kernel threads (%s; OpenBLAS single-threaded inside them)%n", net.numWeights(),
+          Backends.cpuThreads(), Backends.cpuIsa());
       if (torch != null) {
         TorchExchange ex = new TorchExchange(dir);
         ex.spec().put("net", net.net());

@@ -93,7 +93,6 @@ public final class Backends {
       }
       if (n <= 0) throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + threads + ": expected a positive integer");
       NativeLib.jnas_cpu_set_num_threads(n);
-      NativeLib.jnas_cpu_set_blas_threads(n);
     }
     int cpuThreads = NativeLib.jnas_cpu_get_num_threads();
     boolean built = false;
@@ -210,15 +209,27 @@ public final class Backends {
   }
 
   /**
-   * Sets the threads of the CPU kernels and of OpenBLAS for the whole process (both are
-   * global: every network in the JVM shares them). With 1, a kernel runs on its caller's
-   * thread and never enters the shared pool, so several Java threads can each run their own
-   * network at once.
+   * Sets the threads of the CPU kernels for the whole process (global: every network in the
+   * JVM shares them). With 1, a kernel runs on its caller's thread and never enters the shared
+   * pool, so several Java threads can each run their own network at once. OpenBLAS stays at
+   * one thread: the kernels split their gemms over this pool themselves (see
+   * {@link #setBlasThreads}).
    */
   public static void setCpuThreads(int n) {
     if (n < 1) throw new IllegalArgumentException("cpu threads is " + n + ", expected at least 1");
     NativeLib.load();
     NativeLib.jnas_cpu_set_num_threads(n);
+  }
+
+  /**
+   * Sets OpenBLAS's own thread count (1 from the moment jnas loads). jnas's kernels call
+   * OpenBLAS from their pool's threads and expect 1 there: OpenBLAS's idle workers spin after
+   * every call and take the CPU from the kernels that follow. For benchmarks that time a lone
+   * sgemm as a reference; set it back to 1 before running networks.
+   */
+  public static void setBlasThreads(int n) {
+    if (n < 1) throw new IllegalArgumentException("blas threads is " + n + ", expected at least 1");
+    NativeLib.load();
     NativeLib.jnas_cpu_set_blas_threads(n);
   }
 
