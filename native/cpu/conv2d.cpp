@@ -46,9 +46,12 @@
 namespace {
 
 // Float scratch of n elements; empty on allocation failure (caller returns JNAS_E_ALLOC).
-bool alloc(std::vector<float>& v, size_t n) {
+// A scratch of at least n floats, contents undefined: the calling thread's buffer, grown
+// when too small and kept (a per-call buffer of this size faulted its pages in and zeroed
+// them on every call).
+bool grow(std::vector<float>& v, size_t n) {
   try {
-    v.assign(n, 0.f);
+    if (v.size() < n) v.resize(n);
     return true;
   } catch (const std::bad_alloc&) {
     return false;
@@ -340,8 +343,12 @@ int gemm_forward(float* out, const float* inp, const float* weight, const float*
                  const Geom& g, bool relu) {
   int nb = block_samples(g);
   int64_t ldc = (int64_t)nb * g.P;
-  std::vector<float> col, res;
-  if (!alloc(col, (size_t)(g.Kd * ldc)) || !alloc(res, (size_t)((int64_t)g.Cg_out * ldc))) return JNAS_E_ALLOC;
+  // the calling thread's scratch, every element written before it is read; the pool's threads
+  // reach it through these pointers (a thread_local named inside a lambda is the worker's own)
+  thread_local std::vector<float> col_buf, res_buf;
+  if (!grow(col_buf, (size_t)(g.Kd * ldc)) || !grow(res_buf, (size_t)((int64_t)g.Cg_out * ldc))) return JNAS_E_ALLOC;
+  float* col = col_buf.data();
+  float* res = res_buf.data();
   for (int b0 = 0; b0 < g.B; b0 += nb) {
     int n = std::min(nb, g.B - b0);
     int64_t N = (int64_t)n * g.P;
@@ -350,19 +357,19 @@ int gemm_forward(float* out, const float* inp, const float* weight, const float*
       jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
         for (int64_t j = j0; j < j1; j++) {
           const float* x = inp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
-          im2col(col.data() + j * g.P, N, x, g, relu);
+          im2col(col + j * g.P, N, x, g, relu);
         }
       });
       // res (Cg_out, n*P) = W_g (Cg_out, Kd) x col (Kd, n*P)
-      sgemm_cols(false, g.Cg_out, N, (int)g.Kd, weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, col.data(), 0.f,
-                 res.data());
+      sgemm_cols(false, g.Cg_out, N, (int)g.Kd, weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, col, 0.f,
+                 res);
       // out[b0+j, gr*Cg_out + co, :] = res[co, j*P:(j+1)*P] + bias
       jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
         for (int64_t j = j0; j < j1; j++) {
           for (int co = 0; co < g.Cg_out; co++) {
             int64_t c = (int64_t)gr * g.Cg_out + co;
             float* o = out + ((int64_t)(b0 + j) * g.C_out + c) * g.P;  // (P)
-            const float* r = res.data() + co * N + j * g.P;             // (P)
+            const float* r = res + co * N + j * g.P;             // (P)
             float bv = bias ? bias[c] : 0.f;
             for (int64_t p = 0; p < g.P; p++) o[p] = r[p] + bv;
           }
@@ -379,8 +386,12 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
   if (!dinp && !dweight) return JNAS_OK;
   int nb = block_samples(g);
   int64_t ldc = (int64_t)nb * g.P;
-  std::vector<float> col, dres;  // col (Kd, nb*P): im2col of inp, or dcol for dinp
-  if (!alloc(col, (size_t)(g.Kd * ldc)) || !alloc(dres, (size_t)((int64_t)g.Cg_out * ldc))) return JNAS_E_ALLOC;
+  // col (Kd, nb*P): im2col of inp, or dcol for dinp. The calling thread's scratch, every element
+  // written before it is read; the pool's threads reach it through these pointers
+  thread_local std::vector<float> col_buf, dres_buf;
+  if (!grow(col_buf, (size_t)(g.Kd * ldc)) || !grow(dres_buf, (size_t)((int64_t)g.Cg_out * ldc))) return JNAS_E_ALLOC;
+  float* col = col_buf.data();
+  float* dres = dres_buf.data();
   for (int b0 = 0; b0 < g.B; b0 += nb) {
     int n = std::min(nb, g.B - b0);
     int64_t N = (int64_t)n * g.P;
@@ -390,7 +401,7 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
         for (int64_t j = j0; j < j1; j++) {
           for (int co = 0; co < g.Cg_out; co++) {
             const float* d = dout + ((int64_t)(b0 + j) * g.C_out + (int64_t)gr * g.Cg_out + co) * g.P;
-            std::memcpy(dres.data() + co * N + j * g.P, d, sizeof(float) * g.P);
+            std::memcpy(dres + co * N + j * g.P, d, sizeof(float) * g.P);
           }
         }
       });
@@ -398,16 +409,16 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
         jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
           for (int64_t j = j0; j < j1; j++) {
             const float* x = inp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
-            im2col(col.data() + j * g.P, N, x, g, relu);
+            im2col(col + j * g.P, N, x, g, relu);
           }
         });
         // dweight_g (Cg_out, Kd) += dres (Cg_out, n*P) x col^T (n*P, Kd)
-        sgemm_nt_sum(g.Cg_out, (int)g.Kd, N, dres.data(), col.data(), dweight + (int64_t)gr * g.Cg_out * g.Kd);
+        sgemm_nt_sum(g.Cg_out, (int)g.Kd, N, dres, col, dweight + (int64_t)gr * g.Cg_out * g.Kd);
       }
       if (dinp) {
         // dcol (Kd, n*P) = W_g^T (Kd, Cg_out) x dres (Cg_out, n*P), then col2im adds it
-        sgemm_cols(true, (int)g.Kd, N, g.Cg_out, weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, dres.data(), 0.f,
-                   col.data());
+        sgemm_cols(true, (int)g.Kd, N, g.Cg_out, weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, dres, 0.f,
+                   col);
         jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
           std::vector<float> t;  // relu: the sample's gradient before the mask
           if (relu) t.resize((size_t)g.Cg_in * g.H * g.W);
@@ -415,10 +426,10 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
             int64_t at = (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
             if (relu) {
               std::fill(t.begin(), t.end(), 0.f);
-              col2im_add(t.data(), col.data() + j * g.P, N, g);
+              col2im_add(t.data(), col + j * g.P, N, g);
               add_masked(dinp + at, t.data(), inp + at, (int64_t)t.size());
             } else {
-              col2im_add(dinp + at, col.data() + j * g.P, N, g);
+              col2im_add(dinp + at, col + j * g.P, N, g);
             }
           }
         });

@@ -43,7 +43,8 @@ final class InfoCommand implements Command {
       StringBuilder sb = new StringBuilder();
       sb.append("{\"version\":\"").append(Main.version()).append("\",\"backend\":\"").append(i.backend().id())
           .append("\",\"reason\":").append(quote(i.reason())).append(",\"cpu_threads\":").append(i.cpuThreads())
-          .append(",\"openblas_threads\":").append(blas).append(",\"cuda_built\":").append(i.cudaBuilt())
+          .append(",\"openblas_threads\":").append(blas).append(",\"cpu_isa\":\"").append(Backends.cpuIsa())
+          .append("\",\"cuda_built\":").append(i.cudaBuilt())
           .append(",\"backends_compiled\":[");
       for (int k = 0; k < i.compiled().size(); k++) sb.append(k > 0 ? "," : "").append(quote(i.compiled().get(k)));
       sb.append("],\"gpus\":[");
@@ -60,8 +61,9 @@ final class InfoCommand implements Command {
     out.println("jnas " + Main.version());
     out.println("java             " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
     out.println("backend          " + i.backend().id() + "  (" + i.reason() + ")");
-    out.println("cpu threads      " + i.cpuThreads() + " jnas, " + blas + " OpenBLAS, "
+    out.println("cpu threads      " + i.cpuThreads() + " jnas, " + blas + " OpenBLAS (inside jnas's), "
         + Runtime.getRuntime().availableProcessors() + " available");
+    out.println("cpu kernels      " + Backends.cpuIsa() + " (JNAS_CPU_ISA=avx2 forces AVX2)");
     out.println("cuda in build    " + (i.cudaBuilt() ? "yes" : "no"));
     out.println("backends built   " + String.join(", ", i.compiled()));
     if (i.gpus().isEmpty()) {

@@ -94,6 +94,14 @@ public final class Backends {
       if (n <= 0) throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + threads + ": expected a positive integer");
       NativeLib.jnas_cpu_set_num_threads(n);
     }
+    String isa = System.getenv("JNAS_CPU_ISA");
+    if (isa != null && !isa.isBlank()) {
+      try {
+        setCpuIsa(isa.trim().toLowerCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("JNAS_CPU_ISA=" + isa + ": " + e.getMessage());
+      }
+    }
     int cpuThreads = NativeLib.jnas_cpu_get_num_threads();
     boolean built = false;
     List<BackendInfo.Gpu> gpus = new ArrayList<>();
