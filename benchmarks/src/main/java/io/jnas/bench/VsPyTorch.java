@@ -629,7 +629,7 @@ public final class VsPyTorch {
     out.printf(Locale.ROOT, "jnas vs PyTorch eager, check: %s%n", s.supernet()
         ? String.format(Locale.ROOT, "supernet, batch %d, %d layers (+2), %d channels, %d nodes, %dx%d", s.batch, s.layers, s.channels, s.nodes, s.size, s.size)
         : String.format(Locale.ROOT, "final network, batch %d, %d layers, %d channels, %dx%d", s.batch, s.layers, s.channels, s.size, s.size));
-    out.printf(Locale.ROOT, "jnas %d kernel threads; PyTorch %s%s%n", Backends.cpuThreads(), torch,
+    out.printf(Locale.ROOT, "jnas %d kernel threads (%s); PyTorch %s%s%n", Backends.cpuThreads(), Backends.cpuIsa(), torch,
         s.supernet() ? "; arcs: 4 ints per node (input, op, input, op), ops by ENAS id: " + String.join(" ", ENAS_OPS) : "");
     for (int attempt = 0; attempt < CHECK_BATCHES; attempt++) {
       int code = checkOnce(s, out, script, dir.resolve("batch" + attempt), s.seed + 1 + 1000L * attempt);
