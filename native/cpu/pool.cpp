@@ -158,14 +158,11 @@ void avg_s1_backward_plane(float* dx, const float* dy, int H, int W, int K, int 
   }
 }
 
-}  // namespace
-
-extern "C" {
-
-int jnas_cpu_maxpool_forward(float* out,           // (B, C, OH, OW)
-                             int32_t* argmax,      // (B, C, OH, OW) index into the H*W plane
-                             const float* inp,     // (B, C, H, W)
-                             int B, int C, int H, int W, int K, int stride, int pad) {
+// A max pool (MAX: with argmax) or an average pool over every (b, c) plane: the vector path
+// where fast(), else the generic loops (the vector path's oracle, see the header).
+template <bool MAX>
+void pool_forward(float* out, int32_t* argmax, const float* inp, int B, int C, int H, int W, int K, int stride,
+                  int pad) {
   const int OH = jnas_out_size(H, K, stride, pad, 1), OW = jnas_out_size(W, K, stride, pad, 1);
   const int64_t HW = (int64_t)H * W, OHW = (int64_t)OH * OW;
   const bool vec = fast(K, stride, pad);
@@ -174,32 +171,50 @@ int jnas_cpu_maxpool_forward(float* out,           // (B, C, OH, OW)
     thread_local std::vector<float> buf;
     if (vec && buf.size() < g.floats()) buf.resize(g.floats());
     for (int64_t p = p0; p < p1; p++) {
-      const float* x = inp + p * HW;     // (H, W)
-      float* o = out + p * OHW;          // (OH, OW)
-      int32_t* a = argmax + p * OHW;     // (OH, OW)
+      const float* x = inp + p * HW;                  // (H, W)
+      float* o = out + p * OHW;                       // (OH, OW)
+      int32_t* a = MAX ? argmax + p * OHW : nullptr;  // (OH, OW)
       if (vec) {
-        pad_pool_plane(buf.data(), x, H, W, pad, g, kNegInf);
-        pool_plane<true>(o, a, x, buf.data(), g, H, W, K, stride, pad, OH, OW);
+        pad_pool_plane(buf.data(), x, H, W, pad, g, MAX ? kNegInf : 0.f);
+        pool_plane<MAX>(o, a, x, buf.data(), g, H, W, K, stride, pad, OH, OW);
         continue;
       }
       for (int oh = 0; oh < OH; oh++) {
         const int h0 = std::max(oh * stride - pad, 0), h1 = std::min(oh * stride - pad + K, H);
         for (int ow = 0; ow < OW; ow++) {
           const int w0 = std::max(ow * stride - pad, 0), w1 = std::min(ow * stride - pad + K, W);
-          int best = h0 * W + w0;
-          float m = x[best];
-          for (int h = h0; h < h1; h++)
-            for (int w = w0; w < w1; w++)
-              if (x[h * W + w] > m) {
-                m = x[h * W + w];
-                best = h * W + w;
-              }
-          o[oh * OW + ow] = m;
-          a[oh * OW + ow] = best;
+          if (MAX) {
+            int best = h0 * W + w0;
+            float m = x[best];
+            for (int h = h0; h < h1; h++)
+              for (int w = w0; w < w1; w++)
+                if (x[h * W + w] > m) {
+                  m = x[h * W + w];
+                  best = h * W + w;
+                }
+            o[oh * OW + ow] = m;
+            a[oh * OW + ow] = best;
+          } else {
+            float s = 0.f;
+            for (int h = h0; h < h1; h++)
+              for (int w = w0; w < w1; w++) s += x[h * W + w];
+            o[oh * OW + ow] = s / (float)((h1 - h0) * (w1 - w0));
+          }
         }
       }
     }
   }, plane_grain(OHW * K * K));
+}
+
+}  // namespace
+
+extern "C" {
+
+int jnas_cpu_maxpool_forward(float* out,           // (B, C, OH, OW)
+                             int32_t* argmax,      // (B, C, OH, OW) index into the H*W plane
+                             const float* inp,     // (B, C, H, W)
+                             int B, int C, int H, int W, int K, int stride, int pad) {
+  pool_forward<true>(out, argmax, inp, B, C, H, W, K, stride, pad);
   return JNAS_OK;
 }
 
@@ -223,33 +238,7 @@ int jnas_cpu_maxpool_backward(float* dinp,             // (B, C, H, W)
 int jnas_cpu_avgpool_forward(float* out,         // (B, C, OH, OW)
                              const float* inp,   // (B, C, H, W)
                              int B, int C, int H, int W, int K, int stride, int pad) {
-  const int OH = jnas_out_size(H, K, stride, pad, 1), OW = jnas_out_size(W, K, stride, pad, 1);
-  const int64_t HW = (int64_t)H * W, OHW = (int64_t)OH * OW;
-  const bool vec = fast(K, stride, pad);
-  const Padded g = padded(H, W, pad, stride);
-  jnas::parallel_for((int64_t)B * C, [&](int64_t p0, int64_t p1) {
-    thread_local std::vector<float> buf;
-    if (vec && buf.size() < g.floats()) buf.resize(g.floats());
-    for (int64_t p = p0; p < p1; p++) {
-      const float* x = inp + p * HW;   // (H, W)
-      float* o = out + p * OHW;        // (OH, OW)
-      if (vec) {
-        pad_pool_plane(buf.data(), x, H, W, pad, g, 0.f);
-        pool_plane<false>(o, nullptr, x, buf.data(), g, H, W, K, stride, pad, OH, OW);
-        continue;
-      }
-      for (int oh = 0; oh < OH; oh++) {
-        const int h0 = std::max(oh * stride - pad, 0), h1 = std::min(oh * stride - pad + K, H);
-        for (int ow = 0; ow < OW; ow++) {
-          const int w0 = std::max(ow * stride - pad, 0), w1 = std::min(ow * stride - pad + K, W);
-          float s = 0.f;
-          for (int h = h0; h < h1; h++)
-            for (int w = w0; w < w1; w++) s += x[h * W + w];
-          o[oh * OW + ow] = s / (float)((h1 - h0) * (w1 - w0));
-        }
-      }
-    }
-  }, plane_grain(OHW * K * K));
+  pool_forward<false>(out, nullptr, inp, B, C, H, W, K, stride, pad);
   return JNAS_OK;
 }
 
