@@ -339,27 +339,39 @@ void sgemm_nt_sum(int M, int Kd, int64_t N, const float* D, const float* X, floa
 }
 
 
+// col (Kd, n*P) = the im2col of samples b0 .. b0+n-1, group gr: sample j's columns at j*P.
+void im2col_block(float* col, const float* inp, const Geom& g, int b0, int n, int gr, bool relu) {
+  int64_t N = (int64_t)n * g.P;
+  jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
+    for (int64_t j = j0; j < j1; j++) {
+      const float* x = inp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
+      im2col(col + j * g.P, N, x, g, relu);
+    }
+  });
+}
+
+// The calling thread's two gemm scratches (col: Kd x nb*P, other: Cg_out x nb*P), every element
+// written before it is read, or false if they cannot grow. The pool's threads reach them through
+// the returned pointers (a thread_local named inside a lambda would be the worker's own).
+bool gemm_scratch(const Geom& g, int64_t ldc, float** col, float** other) {
+  thread_local std::vector<float> col_buf, other_buf;
+  if (!grow(col_buf, (size_t)(g.Kd * ldc)) || !grow(other_buf, (size_t)((int64_t)g.Cg_out * ldc))) return false;
+  *col = col_buf.data();
+  *other = other_buf.data();
+  return true;
+}
+
 int gemm_forward(float* out, const float* inp, const float* weight, const float* bias,
                  const Geom& g, bool relu) {
   int nb = block_samples(g);
   int64_t ldc = (int64_t)nb * g.P;
-  // the calling thread's scratch, every element written before it is read; the pool's threads
-  // reach it through these pointers (a thread_local named inside a lambda is the worker's own)
-  thread_local std::vector<float> col_buf, res_buf;
-  if (!grow(col_buf, (size_t)(g.Kd * ldc)) || !grow(res_buf, (size_t)((int64_t)g.Cg_out * ldc))) return JNAS_E_ALLOC;
-  float* col = col_buf.data();
-  float* res = res_buf.data();
+  float *col, *res;
+  if (!gemm_scratch(g, ldc, &col, &res)) return JNAS_E_ALLOC;
   for (int b0 = 0; b0 < g.B; b0 += nb) {
     int n = std::min(nb, g.B - b0);
     int64_t N = (int64_t)n * g.P;
     for (int gr = 0; gr < g.groups; gr++) {
-      // col (Kd, n*P): sample j's columns at j*P
-      jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
-        for (int64_t j = j0; j < j1; j++) {
-          const float* x = inp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
-          im2col(col + j * g.P, N, x, g, relu);
-        }
-      });
+      im2col_block(col, inp, g, b0, n, gr, relu);
       // res (Cg_out, n*P) = W_g (Cg_out, Kd) x col (Kd, n*P)
       sgemm_cols(false, g.Cg_out, N, (int)g.Kd, weight + (int64_t)gr * g.Cg_out * g.Kd, (int)g.Kd, col, 0.f,
                  res);
@@ -386,12 +398,8 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
   if (!dinp && !dweight) return JNAS_OK;
   int nb = block_samples(g);
   int64_t ldc = (int64_t)nb * g.P;
-  // col (Kd, nb*P): im2col of inp, or dcol for dinp. The calling thread's scratch, every element
-  // written before it is read; the pool's threads reach it through these pointers
-  thread_local std::vector<float> col_buf, dres_buf;
-  if (!grow(col_buf, (size_t)(g.Kd * ldc)) || !grow(dres_buf, (size_t)((int64_t)g.Cg_out * ldc))) return JNAS_E_ALLOC;
-  float* col = col_buf.data();
-  float* dres = dres_buf.data();
+  float *col, *dres;  // col (Kd, nb*P): im2col of inp, or dcol for dinp
+  if (!gemm_scratch(g, ldc, &col, &dres)) return JNAS_E_ALLOC;
   for (int b0 = 0; b0 < g.B; b0 += nb) {
     int n = std::min(nb, g.B - b0);
     int64_t N = (int64_t)n * g.P;
@@ -406,12 +414,7 @@ int gemm_backward(float* dinp, float* dweight, float* dbias, const float* dout,
         }
       });
       if (dweight) {
-        jnas::parallel_for(n, [&](int64_t j0, int64_t j1) {
-          for (int64_t j = j0; j < j1; j++) {
-            const float* x = inp + (((int64_t)(b0 + j) * g.C_in) + (int64_t)gr * g.Cg_in) * g.H * g.W;
-            im2col(col + j * g.P, N, x, g, relu);
-          }
-        });
+        im2col_block(col, inp, g, b0, n, gr, relu);
         // dweight_g (Cg_out, Kd) += dres (Cg_out, n*P) x col^T (n*P, Kd)
         sgemm_nt_sum(g.Cg_out, (int)g.Kd, N, dres, col, dweight + (int64_t)gr * g.Cg_out * g.Kd);
       }
