@@ -58,6 +58,12 @@ final class SearchCommand implements Command {
         .value("temperature", "X", null, "controller sampling temperature (default 1)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100)")
+        .value("derive-random", "N", null, "uniformly random architectures the derived one is ranked among, on held-out images (default 100)")
+        .value("verify", "K", null, "after the search, train the derived architecture and K random ones from scratch (the multitrial"
+            + " proxy trainer) and print both: does the pick beat random ones? (verify.json)")
+        .value("check-ranking", "N", null, "after the search, score N random architectures with the shared weights and train them from"
+            + " scratch; print Kendall's tau between the two (ranking.json)")
+        .value("proxy-epochs", "N", null, "epochs of each from-scratch training of --verify and --check-ranking (default 4)")
         .value("seed", "N", null, "seed of every random choice (default 0)")
         .renamed("until", "stop-after N");
   }
@@ -67,7 +73,9 @@ final class SearchCommand implements Command {
     return "Outputs in the run folder: settings.json, log.jsonl (every child and controller step, every epoch),\n"
         + "checkpoint.bin (atomic, every epoch), final_arch.json / final_arch.txt (the ENAS string), normal_cell.svg/png,\n"
         + "reduce_cell.svg/png, search_curves.png, result.json (the found cell, its held-out score beside random cells'\n"
-        + "and chance, and the jnas train command line for it; also printed at the end). Progress, with the whole run's\n"
+        + "and chance, its rank among --derive-random random cells, and the jnas train command line for it; also printed at\n"
+        + "the end); with --verify K, verify.json (the found cell and K random cells trained from scratch); with\n"
+        + "--check-ranking N, ranking.json (Kendall's tau between shared-weight and from-scratch accuracy). Progress, with the whole run's\n"
         + "ETA, goes to standard error. Ctrl-C or a kill loses at most the current epoch: 'jnas search --resume DIR'\n"
         + "continues it. A second run on the same folder is refused while the first holds it.\n\n"
         + "Examples:\n"
@@ -75,6 +83,7 @@ final class SearchCommand implements Command {
         + "  jnas search --data ../shared/data/cifar-10-batches-bin --epochs 150   ENAS micro search on CIFAR-10\n"
         + "  jnas search --space enas-macro --data ../shared/data/mnist           ENAS macro search (12 layers; final_arch.json,\n"
         + "                                                      network.svg/png: the layer graph)\n"
+        + "  jnas search --verify 8 --check-ranking 20                         does the search work? from-scratch checks\n"
         + "  jnas search --resume runs/search-20261123-0101\n";
   }
 
@@ -83,17 +92,21 @@ final class SearchCommand implements Command {
     io.jnas.backend.Backends.info();  // applies -Djnas.threads, logs the backend once
     EnasSearch search;
     Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
+    int verify = a.has("verify") ? a.integer("verify", 1) : 0, ranking = a.has("check-ranking") ? a.integer("check-ranking", 3) : 0;
+    int proxyEpochs = a.has("proxy-epochs") ? a.integer("proxy-epochs", 1) : 4;
+    if (a.has("proxy-epochs") && verify == 0 && ranking == 0) throw new UsageException("search: --proxy-epochs needs --verify or --check-ranking");
     if (a.has("resume")) {
       for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
           "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
-          "derive-samples", "seed"}) {
+          "derive-samples", "derive-random", "seed"}) {
         if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
       }
       search = EnasSearch.resume(a.path("resume"), a.has("data") ? a.string("data") : null, System.err);
     } else {
       SearchSettings s = settings(a);
       checkStop(stopAfter, s.child().epochs());
+      checkVerify(verify + ranking, s);
       Path outDir = a.has("out") ? a.path("out")
           : Path.of("runs", "search-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       search = EnasSearch.start(s, outDir, System.err);
@@ -102,10 +115,22 @@ final class SearchCommand implements Command {
     try (EnasSearch s = search) {
       int epochs = s.settings().child().epochs();
       checkStop(stopAfter, epochs);
+      checkVerify(verify + ranking, s.settings());
       Map<String, Object> r = s.runUntil(stopAfter == null ? epochs : stopAfter);
       out.print(summary(r, s.path()));
+      if (verify > 0) {
+        if (r.get("found") == null) throw new UsageException("search: --verify: no architecture derived yet");
+        out.println(s.verify(verify, s.proxySettings(proxyEpochs)).get("summary"));
+      }
+      if (ranking > 0) out.println(s.checkRanking(ranking, s.proxySettings(proxyEpochs)).get("summary"));
     }
     return 0;
+  }
+
+  private static void checkVerify(int wanted, SearchSettings s) {
+    if (wanted > 0 && s.net().macro()) {
+      throw new UsageException("search: --verify and --check-ranking need --space enas-micro (not wired to the macro space yet)");
+    }
   }
 
   private static void checkStop(Integer stopAfter, int epochs) {
@@ -131,6 +156,11 @@ final class SearchCommand implements Command {
           ((Number) f.get("held_out_accuracy")).doubleValue(), ((Number) f.get("random_cells")).intValue(),
           ((Number) f.get("random_mean_accuracy")).doubleValue(), ((Number) r.get("classes")).intValue(),
           ((Number) r.get("chance_accuracy")).doubleValue()));
+      if (f.get("rank_among_random") instanceof Number k) {
+        int n = ((Number) f.get("random_cells")).intValue();
+        sb.append(String.format(Locale.ROOT, "rank among the %d random " + (macro ? "networks" : "cells") + " and itself: %d of %d"
+            + " (better than %.0f%% of them)%n", n, k.intValue(), n + 1, 100 * ((Number) f.get("beats_random_fraction")).doubleValue()));
+      }
     }
     sb.append(r.get("meaning")).append('\n');
     if (r.get("train_command") != null) {
@@ -167,7 +197,7 @@ final class SearchCommand implements Command {
         .withEntropyWeight(numOr(a, "entropy-weight", k.reinforce().entropyWeight()));
     s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0)));
     s = s.withDerive(new SearchSettings.Derive(intOr(a, "derive-every", s.derive().every(), 1),
-        intOr(a, "derive-samples", s.derive().samples(), 1)));
+        intOr(a, "derive-samples", s.derive().samples(), 1), intOr(a, "derive-random", s.derive().random(), 1)));
     if (a.has("seed")) s = s.withSeed(a.longValue("seed"));
     return s;
   }

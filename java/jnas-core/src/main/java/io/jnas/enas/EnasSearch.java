@@ -9,6 +9,9 @@ import io.jnas.data.BatchLoader;
 import io.jnas.data.DataSource;
 import io.jnas.data.Datasets;
 import io.jnas.data.Splits;
+import io.jnas.multitrial.ProxyTrainer;
+import io.jnas.multitrial.TrialEvaluator;
+import io.jnas.multitrial.TrialSettings;
 import io.jnas.plot.LinePlot;
 import io.jnas.search.RunDir;
 import io.jnas.tensor.IntTensor;
@@ -16,6 +19,7 @@ import io.jnas.tensor.Tensor;
 import io.jnas.train.Checkpoint;
 import io.jnas.util.Json;
 import io.jnas.util.Progress;
+import io.jnas.util.Ranks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,7 +45,7 @@ import java.util.function.Consumer;
  * (plus the entropy bonus). Every {@code derive.every} epochs and after the last, it derives
  * the final architecture: {@code derive.samples} candidates scored on one fixed validation
  * batch, the best kept (ENAS's rule); since the best of many on one batch is biased upward,
- * it is then scored again, beside {@value #RANDOM_BASELINE} uniformly random architectures
+ * it is then scored again, beside {@code derive.random} uniformly random architectures
  * (the yardstick), on the next {@value #RESCORE_BATCHES} validation batches, and those are the
  * accuracies reported.
  *
@@ -70,10 +74,8 @@ import java.util.function.Consumer;
  */
 public final class EnasSearch implements AutoCloseable {
   private static final int STREAM_CHILD_ARC = 1, STREAM_DROPOUT = 2, STREAM_CONTROLLER = 3, STREAM_DERIVE = 4,
-      STREAM_INIT = 5, STREAM_DATA = 6;
+      STREAM_INIT = 5, STREAM_DATA = 6, STREAM_VERIFY = 7;
 
-  /** Uniformly random architectures scored beside each derivation, as a yardstick. */
-  static final int RANDOM_BASELINE = 20;
   /** Validation batches after the selection batch on which the derived and random architectures are scored. */
   static final int RESCORE_BATCHES = 4;
 
@@ -508,12 +510,7 @@ public final class EnasSearch implements AutoCloseable {
     int[] bestArc = null;
     double bestAcc = -1;
     List<Object> scores = new ArrayList<>();
-    List<int[]> randomArcs = new ArrayList<>();
-    long[] correct = new long[1 + RANDOM_BASELINE];
-    long seen = 0;
-    try (BatchLoader fixed = BatchLoader.builder(splits.validation()).batchSize(b).shuffle(false)
-        .augmentation(source.evalAugmentation()).workers(0).dropLast(true).build();
-        BatchLoader.Epoch it = fixed.epoch(0)) {
+    try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
       // ENAS's derivation: candidates from the controller, the best on one validation batch
       it.next(x, y);
       Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", settings.derive().samples(), "arch");
@@ -528,38 +525,29 @@ public final class EnasSearch implements AutoCloseable {
         if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "best %.3f", bestAcc));
         checkStop(e);
       }
-      // The best of many on one batch is biased upward; the derived architecture and the
-      // yardstick (uniformly random architectures) are scored again, the same way, on the
-      // next validation batches, which the selection never saw.
-      for (int i = 0; i < RANDOM_BASELINE; i++) randomArcs.add(net.sample(rng));
-      for (int k = 0; k < RESCORE_BATCHES && it.next(x, y) > 0; k++) {
-        for (int i = 0; i <= RANDOM_BASELINE; i++) {
-          SharedNet.Step r = net.evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), x, y);
-          correct[i] += r.correct();
-        }
-        seen += b;
-      }
     }
-    boolean heldOut = seen > 0;
-    if (!heldOut) {  // a validation split of one batch: score on the selection batch
-      for (int i = 0; i <= RANDOM_BASELINE; i++) correct[i] = net.evaluate(i == 0 ? bestArc : randomArcs.get(i - 1), x, y).correct();
-      seen = b;
-    }
-    double derivedAcc = correct[0] / (double) seen;
-    double randomSum = 0;
+    // The best of many on one batch is biased upward; the derived architecture and the
+    // yardstick (uniformly random architectures) are scored again, the same way, on the
+    // next validation batches, which the selection never saw.
+    int nr = settings.derive().random();
+    List<int[]> arcs = new ArrayList<>();
+    arcs.add(bestArc);
+    for (int i = 0; i < nr; i++) arcs.add(net.sample(rng));
+    HeldOut h = heldOut(arcs, "rank", () -> checkStop(e));
+    double derivedAcc = h.accuracy[0];
+    double[] random = java.util.Arrays.copyOfRange(h.accuracy, 1, nr + 1);
+    double randomMean = java.util.Arrays.stream(random).average().orElse(Double.NaN);
     List<Object> randomScores = new ArrayList<>();
-    for (int i = 1; i <= RANDOM_BASELINE; i++) {
-      randomScores.add(correct[i] / (double) seen);
-      randomSum += correct[i] / (double) seen;
-    }
-    double selectionAcc = bestAcc;
-    bestAcc = derivedAcc;
+    for (double a : random) randomScores.add(a);
     best = new LinkedHashMap<>();
     best.put("epoch", e + epochBase);
-    best.put("valid_accuracy", bestAcc);
-    best.put("random_mean_valid_accuracy", randomSum / RANDOM_BASELINE);
-    best.put("valid_images", seen);
-    best.put("selection_accuracy", selectionAcc);
+    best.put("valid_accuracy", derivedAcc);
+    best.put("random_mean_valid_accuracy", randomMean);
+    best.put("random_count", nr);
+    best.put("rank_among_random", Ranks.rankAmong(derivedAcc, random));
+    best.put("beats_random_fraction", Ranks.fractionBeaten(derivedAcc, random));
+    best.put("valid_images", h.images);
+    best.put("selection_accuracy", bestAcc);
     best.put("arc", net.arcString(bestArc));
     Map<String, Object> ev = event("derive");
     ev.putAll(best);
@@ -567,16 +555,53 @@ public final class EnasSearch implements AutoCloseable {
     ev.put("random", randomScores);
     log(ev);
     Map<String, Object> json = new LinkedHashMap<>(net.toMap(bestArc));
-    json.put("valid_accuracy_shared_weights", bestAcc);
-    json.put("random_mean_valid_accuracy_shared_weights", randomSum / RANDOM_BASELINE);
-    json.put("valid_images", seen);
-    json.put("selection_accuracy_shared_weights", selectionAcc);
+    json.put("valid_accuracy_shared_weights", derivedAcc);
+    json.put("random_mean_valid_accuracy_shared_weights", randomMean);
+    json.put("rank_among_random", best.get("rank_among_random"));
+    json.put("random_count", nr);
+    json.put("valid_images", h.images);
+    json.put("selection_accuracy_shared_weights", bestAcc);
     json.put("epoch", e + epochBase);
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
     dir.writeString("final_arch.txt", net.arcString(bestArc) + "\n\n" + net.readable(bestArc) + "\n");
     // the pictures come from the network's own plan of this architecture: as it runs
     net.pictures(bestArc, dir);
     plotCurves();
+  }
+
+  /** The validation split unshuffled, evaluation transform: batch 0 selects, batches 1.. score held out. */
+  private BatchLoader heldOutLoader() {
+    return BatchLoader.builder(splits.validation()).batchSize(x.dim(0)).shuffle(false).augmentation(source.evalAugmentation())
+        .workers(0).dropLast(true).build();
+  }
+
+  /** Shared-weight accuracies of architectures on the same held-out images. */
+  private record HeldOut(double[] accuracy, long images) {}
+
+  /**
+   * Scores {@code arcs} with the shared weights on the held-out validation batches (batches 1 to
+   * {@value #RESCORE_BATCHES} of {@link #heldOutLoader()}; batch 0 where the split has only one).
+   */
+  private HeldOut heldOut(List<int[]> arcs, String label, Runnable poll) {
+    int b = x.dim(0);
+    long[] correct = new long[arcs.size()];
+    long seen = 0;
+    try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
+      int batches = Math.max(1, Math.min(RESCORE_BATCHES, fixed.batchesPerEpoch() - 1));
+      Progress bar = progressOut == null ? null : new Progress(progressOut, label, (long) batches * arcs.size(), "arch-batch");
+      if (fixed.batchesPerEpoch() > 1) it.next(x, y);  // the selection batch
+      for (int k = 0; k < batches && it.next(x, y) > 0; k++) {
+        for (int i = 0; i < arcs.size(); i++) {
+          correct[i] += net.evaluate(arcs.get(i), x, y).correct();
+          if (bar != null) bar.update((long) k * arcs.size() + i + 1, (long) k * arcs.size() + i + 1, "");
+          poll.run();
+        }
+        seen += b;
+      }
+    }
+    double[] acc = new double[arcs.size()];
+    for (int i = 0; i < acc.length; i++) acc[i] = correct[i] / (double) seen;
+    return new HeldOut(acc, seen);
   }
 
   private void plotCurves() throws IOException {
@@ -593,8 +618,10 @@ public final class EnasSearch implements AutoCloseable {
   static LinePlot searchCurves(List<Map<String, Object>> log, int epochBase, String dataset, int classes) {
     List<double[]> train = new ArrayList<>(), reward = new ArrayList<>(), derived = new ArrayList<>(), random = new ArrayList<>();
     double lastEpoch = Double.NaN;
+    int randomCount = SearchSettings.Derive.LEGACY_RANDOM;
     for (Map<String, Object> ev : log) {
       if ("derive".equals(ev.get("event"))) {
+        if (ev.get("random_count") instanceof Number n) randomCount = n.intValue();
         // a derivation follows the epoch event it belongs to: plotted at that epoch
         if (ev.get("valid_accuracy") instanceof Number a && !Double.isNaN(lastEpoch)) derived.add(new double[] {lastEpoch, a.doubleValue()});
         if (ev.get("random_mean_valid_accuracy") instanceof Number r && !Double.isNaN(lastEpoch)) random.add(new double[] {lastEpoch, r.doubleValue()});
@@ -613,7 +640,7 @@ public final class EnasSearch implements AutoCloseable {
       p.series("derived architecture (held-out valid accuracy)", col(derived, 0), col(derived, 1), null, null).markers();
     }
     if (!random.isEmpty()) {
-      p.series("random architectures (mean of " + RANDOM_BASELINE + ", same batches)", col(random, 0), col(random, 1), null, null)
+      p.series("random architectures (mean of " + randomCount + ", same batches)", col(random, 0), col(random, 1), null, null)
           .markers().dashed();
     }
     p.hline(String.format(Locale.ROOT, "chance (1/%d classes)", classes), 1.0 / classes);
@@ -660,11 +687,15 @@ public final class EnasSearch implements AutoCloseable {
       found.put("epoch", best.get("epoch"));
       found.put("held_out_accuracy", acc);
       found.put("random_mean_accuracy", rnd);
-      found.put("random_cells", RANDOM_BASELINE);
+      int nr = best.get("random_count") instanceof Number c ? c.intValue() : SearchSettings.Derive.LEGACY_RANDOM;
+      found.put("random_cells", nr);
       found.put("held_out_images", n);
+      Integer rank = best.get("rank_among_random") instanceof Number k ? k.intValue() : null;
+      found.put("rank_among_random", rank);
+      found.put("beats_random_fraction", best.get("beats_random_fraction"));
       // standard error of the difference: the found cell's score on n images, and the mean of
-      // RANDOM_BASELINE random cells' scores on the same images
-      double se = Math.sqrt(acc * (1 - acc) / n + rnd * (1 - rnd) / (RANDOM_BASELINE * (double) n));
+      // nr random cells' scores on the same images
+      double se = Math.sqrt(acc * (1 - acc) / n + rnd * (1 - rnd) / (nr * (double) n));
       double d = acc - rnd;
       verdict = d > 2 * se ? "better" : d < -2 * se ? "worse" : "within_noise";
       String how = switch (verdict) {
@@ -674,11 +705,13 @@ public final class EnasSearch implements AutoCloseable {
         default -> String.format(Locale.ROOT, "within noise (2 standard errors: %.3f) of picking a " + what + " at random:"
             + " the search has not yet told good " + what + "s from bad ones (more epochs?)", 2 * se);
       };
+      String standing = rank == null ? "" : String.format(Locale.ROOT, " It ranks %d of %d among them and itself (%s).", rank,
+          nr + 1, rank <= Math.max(1, Math.round(0.1 * nr)) ? "top 10%" : "not in the top 10%");
       meaning = String.format(Locale.ROOT, "Both scores use the supernet's shared weights on the same %d held-out"
           + " validation images, so the found " + what + "'s %.3f against %.3f for the mean of %d random " + what + "s (chance %.3f)"
-          + " is %s; shared-weight scores rank " + what + "s, while the accuracy a " + what + " reaches comes from training it from"
-          + " scratch (" + (net.trainable() ? "jnas train" : "a MacroNetwork; jnas train takes cell genotypes only") + ").",
-          n, acc, rnd, RANDOM_BASELINE, chance, how);
+          + " is %s.%s Shared-weight scores rank " + what + "s, while the accuracy a " + what + " reaches comes from training it from"
+          + " scratch (" + (net.trainable() ? "jnas train; jnas search --verify K checks the pick that way" : "a MacroNetwork; jnas train takes cell genotypes only") + ").",
+          n, acc, rnd, nr, chance, how, standing);
       trainCommand = !net.trainable() ? null : "jnas train --genotype " + quote(dir.file("final_arch.json").toString()) + " --data "
           + quote(settings.data()) + " --out " + quote(dir.path().toString() + "-train");
     } else {
@@ -694,6 +727,138 @@ public final class EnasSearch implements AutoCloseable {
     r.put("controller_baseline", reinforce.baseline());
     dir.writeString("result.json", Json.pretty(r) + "\n");
     return r;
+  }
+
+  // ----------------------------------------------------------- verification
+
+  /**
+   * The proxy trainer's settings for {@link #verify} and {@link #checkRanking}: the multi-trial
+   * defaults ({@link TrialSettings}: a few epochs on a subset at reduced resolution, a small
+   * network of the found cells), on this run's data, nodes and seed.
+   */
+  public TrialSettings proxySettings(int epochs) {
+    TrialSettings t = new TrialSettings();
+    t.data = settings.data();
+    t.space = settings.net().space();
+    t.nodes = Math.max(1, settings.net().nodes());
+    t.epochs = epochs;
+    t.seed = settings.seed();
+    t.earlyStopping = io.jnas.multitrial.EarlyStopping.NONE;
+    return t;
+  }
+
+  /**
+   * Trains the derived architecture and {@code k} uniformly random ones from scratch with the
+   * multi-trial {@link ProxyTrainer} (the same schedule, data and batches for each), and writes
+   * {@code verify.json}: each one's validation accuracy, the random ones' mean and standard
+   * deviation, and the derived one's rank among them. This is the check that a one-shot search
+   * picked something better than chance would, independent of the shared weights.
+   *
+   * @throws IllegalStateException before the first derivation
+   */
+  public Map<String, Object> verify(int k, TrialSettings proxy) throws IOException {
+    if (k < 1) throw new IllegalArgumentException("verify: " + k + " random architectures, expected at least 1");
+    int[] derived = derivedArc();
+    SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_VERIFY, 0, 0));
+    List<int[]> arcs = new ArrayList<>();
+    arcs.add(derived);
+    for (int i = 0; i < k; i++) arcs.add(net.sample(rng));
+    double[] acc = fromScratch(arcs, proxy, "verify");
+    double[] random = java.util.Arrays.copyOfRange(acc, 1, acc.length);
+    double mean = java.util.Arrays.stream(random).average().orElse(Double.NaN);
+    double sd = Math.sqrt(java.util.Arrays.stream(random).map(a -> (a - mean) * (a - mean)).sum() / Math.max(1, k - 1));
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("derived_arc", net.arcString(derived));
+    r.put("derived_accuracy", acc[0]);
+    r.put("random_mean_accuracy", mean);
+    r.put("random_sd", sd);
+    r.put("random_count", k);
+    r.put("rank_among_random", Ranks.rankAmong(acc[0], random));
+    r.put("beats_random_fraction", Ranks.fractionBeaten(acc[0], random));
+    List<Object> rows = new ArrayList<>();
+    for (int i = 1; i < arcs.size(); i++) rows.add(Map.of("arc", net.arcString(arcs.get(i)), "accuracy", acc[i]));
+    r.put("random", rows);
+    r.put("proxy", proxyMap(proxy));
+    r.put("summary", String.format(Locale.ROOT, "from scratch (%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)",
+        proxyWords(proxy), acc[0], mean, sd, k, Ranks.rankAmong(acc[0], random), k + 1));
+    dir.writeString("verify.json", Json.pretty(r) + "\n");
+    return r;
+  }
+
+  /**
+   * How well the shared weights rank architectures: {@code n} uniformly random architectures
+   * scored with the shared weights (on the derivation's held-out validation images) and trained
+   * from scratch with the multi-trial {@link ProxyTrainer}; Kendall's τ and Spearman's ρ between
+   * the two, written to {@code ranking.json}. τ near 0 means the shared weights cannot tell
+   * good architectures from bad ones, whatever the controller learns.
+   */
+  public Map<String, Object> checkRanking(int n, TrialSettings proxy) throws IOException {
+    if (n < 3) throw new IllegalArgumentException("check-ranking: " + n + " architectures, expected at least 3");
+    SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_VERIFY, 1, 0));
+    List<int[]> arcs = new ArrayList<>();
+    for (int i = 0; i < n; i++) arcs.add(net.sample(rng));
+    HeldOut shared = heldOut(arcs, "shared-weight scores", () -> {});
+    double[] scratch = fromScratch(arcs, proxy, "check-ranking");
+    double tau = Ranks.kendallTau(shared.accuracy(), scratch), rho = Ranks.spearman(shared.accuracy(), scratch);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("architectures", n);
+    r.put("kendall_tau", Double.isNaN(tau) ? null : tau);
+    r.put("spearman_rho", Double.isNaN(rho) ? null : rho);
+    r.put("shared_weight_images", shared.images());
+    List<Object> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      rows.add(Map.of("arc", net.arcString(arcs.get(i)), "shared_weight_accuracy", shared.accuracy()[i], "scratch_accuracy", scratch[i]));
+    }
+    r.put("rows", rows);
+    r.put("proxy", proxyMap(proxy));
+    r.put("summary", String.format(Locale.ROOT, "ranking: Kendall tau %.2f, Spearman rho %.2f between shared-weight accuracy (%d"
+        + " held-out images) and from-scratch accuracy (%s) over %d random architectures", tau, rho, shared.images(),
+        proxyWords(proxy), n));
+    dir.writeString("ranking.json", Json.pretty(r) + "\n");
+    return r;
+  }
+
+  private int[] derivedArc() {
+    if (best == null) throw new IllegalStateException("no architecture derived yet: the first derivation comes after epoch "
+        + Math.min(settings.derive().every(), settings.child().epochs()));
+    return net.parse((String) best.get("arc"));
+  }
+
+  /** Validation accuracy after proxy training of each architecture, from scratch, in turn. */
+  private double[] fromScratch(List<int[]> arcs, TrialSettings proxy, String label) {
+    ProxyTrainer trainer = new ProxyTrainer(proxy, source, net.space());
+    double[] acc = new double[arcs.size()];
+    Progress bar = progressOut == null ? null : new Progress(progressOut, label + " (from scratch)", arcs.size(), "arch");
+    for (int i = 0; i < acc.length; i++) {
+      try (TrialEvaluator.Candidate c = trainer.prepare(i, arcs.get(i))) {
+        List<Double> curve = c.train((ep, a) -> false);
+        acc[i] = curve.get(curve.size() - 1);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(label + ": architecture " + net.arcString(arcs.get(i)) + ": " + e.getMessage(), e);
+      }
+      if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "last %.3f", acc[i]));
+    }
+    return acc;
+  }
+
+  private static Map<String, Object> proxyMap(TrialSettings t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("epochs", t.epochs);
+    m.put("train_subset", t.trainSubset);
+    m.put("val_subset", t.valSubset);
+    m.put("resolution", t.resolution);
+    m.put("layers", t.layers);
+    m.put("channels", t.channels);
+    m.put("batch", t.batch);
+    m.put("lr", t.lr);
+    return m;
+  }
+
+  private static String proxyWords(TrialSettings t) {
+    return String.format(Locale.ROOT, "%d epochs, %d images at %dx%d, %d layers x %d channels", t.epochs, t.trainSubset,
+        t.resolution, t.resolution, t.layers, t.channels);
   }
 
   /** {@code s} as one shell word: unchanged where safe, else in single quotes. */

@@ -110,17 +110,31 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
 
   /**
    * Derivation of the final architecture: sample {@code samples} candidates from the controller,
-   * score each on the same validation batch with the shared weights, keep the best.
+   * score each on the same validation batch with the shared weights, keep the best (ENAS's
+   * rule); then score it again beside {@code random} uniformly random architectures on held-out
+   * validation batches the selection never saw, for its rank among them.
    *
    * @param every derive every this many epochs (and always after the last)
    * @param samples candidates per derivation
+   * @param random uniformly random architectures it is ranked among (the yardstick)
    */
-  public record Derive(int every, int samples) {
+  public record Derive(int every, int samples, int random) {
     /** Checks the values. */
     public Derive {
       if (every < 1) throw new IllegalArgumentException("derive every is " + every + ", expected at least 1");
       if (samples < 1) throw new IllegalArgumentException("derive samples is " + samples + ", expected at least 1");
+      if (random < 1) throw new IllegalArgumentException("derive random is " + random + ", expected at least 1");
     }
+
+    /** With the default yardstick of {@value #DEFAULT_RANDOM} random architectures. */
+    public Derive(int every, int samples) {
+      this(every, samples, DEFAULT_RANDOM);
+    }
+
+    /** Random architectures of the yardstick unless set. */
+    public static final int DEFAULT_RANDOM = 100;
+    /** The yardstick of runs whose settings predate {@code derive_random}. */
+    static final int LEGACY_RANDOM = 20;
   }
 
   /** Checks the top-level values. */
@@ -244,6 +258,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("controller_steps", controller.steps());
     m.put("derive_every", derive.every());
     m.put("derive_samples", derive.samples());
+    m.put("derive_random", derive.random());
     m.put("seed", Math.abs(seed) <= EXACT ? (Object) seed : Long.toString(seed));
     return m;
   }
@@ -268,7 +283,8 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
         new Child(i(m, "batch"), i(m, "epochs"),
             new CosineSchedule(d(m, "lr_max"), d(m, "lr_min"), i(m, "lr_t0"), i(m, "lr_tmul")),
             d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch")),
-        new Controller(c, r, i(m, "controller_steps")), new Derive(i(m, "derive_every"), i(m, "derive_samples")),
+        new Controller(c, r, i(m, "controller_steps")), new Derive(i(m, "derive_every"), i(m, "derive_samples"),
+            m.get("derive_random") == null ? Derive.LEGACY_RANDOM : i(m, "derive_random")),
         seed(m.get("seed")));
   }
 

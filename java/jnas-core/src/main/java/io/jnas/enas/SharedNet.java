@@ -89,6 +89,9 @@ abstract class SharedNet implements AutoCloseable {
   /** A uniformly random architecture (the yardstick of a derivation). */
   abstract int[] sample(RandomGenerator rng);
 
+  /** The space whose decision vectors its architectures are (for from-scratch training by the proxy trainer). */
+  abstract io.jnas.space.SearchSpace<?> space();
+
   /** The architecture's JSON form (a search's {@code final_arch.json} starts with it). */
   abstract Map<String, Object> toMap(int[] arc);
 
@@ -171,6 +174,11 @@ abstract class SharedNet implements AutoCloseable {
     @Override
     int[] sample(RandomGenerator rng) {
       return new EnasMicroSpace(nodes).sample(rng);
+    }
+
+    @Override
+    io.jnas.space.SearchSpace<?> space() {
+      return new EnasMicroSpace(nodes);
     }
 
     @Override
@@ -272,6 +280,11 @@ abstract class SharedNet implements AutoCloseable {
     @Override
     int[] sample(RandomGenerator rng) {
       return new EnasMacroSpace(layers).sample(rng);
+    }
+
+    @Override
+    io.jnas.space.SearchSpace<?> space() {
+      return new EnasMacroSpace(layers);
     }
 
     @Override

@@ -1,0 +1,87 @@
+package io.jnas.cli;
+
+import static io.jnas.cli.CliRun.bad;
+import static io.jnas.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jnas.util.Json;
+import io.jnas.util.Ranks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jnas search --verify K --check-ranking N} end to end on a tiny configuration: the
+ * derived cell's rank among random cells in result.json, verify.json and ranking.json written and
+ * consistent with their own rows (the rank and τ recomputed here from the rows).
+ */
+class SearchVerifyTest {
+  private static final String[] SEARCH = {"search", "--data", "synthetic:train=320,val=96,test=32", "--validation", "96",
+      "--preset", "quick", "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2",
+      "--controller-steps", "1", "--controller-aggregate", "2", "--derive-samples", "3", "--derive-random", "7", "--seed", "2"};
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void verifyAndCheckRankingEndToEnd(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    String[] args = concat(SEARCH, "--out", out.toString(), "--verify", "2", "--check-ranking", "4", "--proxy-epochs", "1");
+    CliRun r = run(args);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("rank among the 7 random cells and itself: "), r.out());
+    assertTrue(r.out().contains("from scratch (1 epochs"), r.out());
+    assertTrue(r.out().contains("ranking: Kendall tau "), r.out());
+
+    Map<String, Object> result = Json.parseObject(Files.readString(out.resolve("result.json")));
+    Map<String, Object> found = (Map<String, Object>) result.get("found");
+    assertEquals(7.0, found.get("random_cells"));
+    int rank = ((Number) found.get("rank_among_random")).intValue();
+    assertTrue(rank >= 1 && rank <= 8, "rank " + rank);
+
+    Map<String, Object> v = Json.parseObject(Files.readString(out.resolve("verify.json")));
+    assertEquals(found.get("arc"), v.get("derived_arc"));
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) v.get("random");
+    assertEquals(2, rows.size());
+    double[] acc = rows.stream().mapToDouble(m -> ((Number) m.get("accuracy")).doubleValue()).toArray();
+    double derived = ((Number) v.get("derived_accuracy")).doubleValue();
+    assertEquals(Ranks.rankAmong(derived, acc), ((Number) v.get("rank_among_random")).intValue());
+    assertEquals((acc[0] + acc[1]) / 2, ((Number) v.get("random_mean_accuracy")).doubleValue(), 1e-12);
+    for (double a : acc) assertTrue(a >= 0 && a <= 1);
+
+    Map<String, Object> k = Json.parseObject(Files.readString(out.resolve("ranking.json")));
+    List<Map<String, Object>> kr = (List<Map<String, Object>>) k.get("rows");
+    assertEquals(4, kr.size());
+    double[] sw = kr.stream().mapToDouble(m -> ((Number) m.get("shared_weight_accuracy")).doubleValue()).toArray();
+    double[] sc = kr.stream().mapToDouble(m -> ((Number) m.get("scratch_accuracy")).doubleValue()).toArray();
+    double tau = Ranks.kendallTau(sw, sc);
+    if (Double.isNaN(tau)) assertEquals(null, k.get("kendall_tau"));
+    else assertEquals(tau, ((Number) k.get("kendall_tau")).doubleValue(), 1e-12);
+
+    // the from-scratch numbers do not depend on when they are computed: --verify on the finished run gives the same
+    Path v1 = tmp.resolve("verify1.json");
+    Files.copy(out.resolve("verify.json"), v1);
+    CliRun again = run("search", "--resume", out.toString(), "--verify", "2", "--proxy-epochs", "1");
+    assertEquals(0, again.code(), again.err());
+    assertEquals(Files.readString(v1), Files.readString(out.resolve("verify.json")));
+  }
+
+  @Test
+  void badValuesAreRefusedBeforeAnythingRuns(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    bad("--verify", concat(SEARCH, "--out", out.toString(), "--verify", "0"));
+    bad("--check-ranking", concat(SEARCH, "--out", out.toString(), "--check-ranking", "2"));
+    bad("--proxy-epochs needs --verify or --check-ranking", concat(SEARCH, "--out", out.toString(), "--proxy-epochs", "2"));
+    bad("enas-micro", concat(new String[] {"search", "--space", "enas-macro", "--out", out.toString()}, "--verify", "2"));
+    bad("--derive-random", concat(SEARCH, "--out", out.toString(), "--derive-random", "0"));
+    assertTrue(!Files.exists(out) || Files.list(out).findAny().isEmpty(), "a refused search leaves no run behind");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}
