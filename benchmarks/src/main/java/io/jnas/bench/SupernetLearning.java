@@ -27,13 +27,15 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Usage: {@code SupernetLearning --mode uniform --steps 500 [--data synthetic:train=3000,val=1000]
- * [--lr 0.1] [--batch 64] [--layers 2] [--channels 12] [--nodes 3] [--eval 100] [--eval-images 512] [--seed 0]}
+ * [--lr 0.1] [--batch 64] [--layers 2] [--channels 12] [--nodes 3] [--eval 100] [--eval-images 512] [--seed 0]
+ * [--resolution R: images resampled to R x R, as the proxy trainer does]}
  */
 public final class SupernetLearning {
   private SupernetLearning() {}
 
   public static void main(String[] args) throws Exception {
     String mode = "uniform", data = "synthetic:train=3000,val=1000,test=1000";
+    int resolution = 0;
     int steps = 500, batch = 64, layers = 2, channels = 12, nodes = 3, evalN = 100, evalImages = 512, every = 50, val = 1000;
     double lr = 0.1, keep = 0.9;
     long seed = 0;
@@ -54,12 +56,14 @@ public final class SupernetLearning {
         case "--lr" -> lr = Double.parseDouble(v);
         case "--keep" -> keep = Double.parseDouble(v);
         case "--seed" -> seed = Long.parseLong(v);
+        case "--resolution" -> resolution = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown flag " + k);
       }
     }
     DataSource src = Datasets.open(data);
     Splits sp = src.splits(val);
-    var d = sp.train();
+    var d = resolution > 0 ? sp.train().resized(resolution, resolution) : sp.train();
+    var valid = resolution > 0 ? sp.validation().resized(resolution, resolution) : sp.validation();
     SplittableRandom rng = new SplittableRandom(seed);
     int[][] fixedArc = {arc(rng, nodes, false), arc(rng, nodes, false)};
     int warm = mode.startsWith("warm:") ? Integer.parseInt(mode.substring(5)) : -1;
@@ -97,7 +101,7 @@ public final class SupernetLearning {
       if (it != null) it.close();
       // held-out: evalN uniformly random architectures on the same evalImages validation images
       double[] acc = new double[evalN];
-      try (BatchLoader v = BatchLoader.builder(sp.validation()).batchSize(batch).shuffle(false).augmentation(src.evalAugmentation())
+      try (BatchLoader v = BatchLoader.builder(valid).batchSize(batch).shuffle(false).augmentation(src.evalAugmentation())
           .workers(0).dropLast(true).build();
           BatchLoader.Epoch e = v.epoch(0)) {
         int batches = Math.min(evalImages / batch, v.batchesPerEpoch());

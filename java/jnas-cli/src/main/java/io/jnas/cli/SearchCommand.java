@@ -39,6 +39,8 @@ final class SearchCommand implements Command {
         .value("epochs", "N", null, "search epochs (enas: 150)")
         .value("steps-per-epoch", "N", null, "cap child training steps per epoch, 0 = a whole pass (default 0)")
         .value("batch", "N", null, "minibatch size (enas: 160)")
+        .value("warmup-epochs", "N", null, "first epochs train the shared weights on chain-input cells with random ops, controller idle"
+            + " (quick: half the epochs; enas: 0)")
         .value("layers", "N", null, "normal layers L; two reduction layers are added (enas: 6); enas-macro: the space's layers (enas: 12)")
         .value("channels", "N", null, "channels C of the first cells, even (enas: 20)")
         .value("nodes", "N", null, "nodes B per cell (enas: 5; enas-micro only)")
@@ -96,7 +98,7 @@ final class SearchCommand implements Command {
     int proxyEpochs = a.has("proxy-epochs") ? a.integer("proxy-epochs", 1) : 4;
     if (a.has("proxy-epochs") && verify == 0 && ranking == 0) throw new UsageException("search: --proxy-epochs needs --verify or --check-ranking");
     if (a.has("resume")) {
-      for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "layers", "channels",
+      for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "warmup-epochs", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
           "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
           "derive-samples", "derive-random", "seed"}) {
@@ -184,11 +186,19 @@ final class SearchCommand implements Command {
         intOr(a, "nodes", n.nodes(), 1)));
     SearchSettings.Child c = s.child();
     CosineSchedule lr = c.lr();
-    lr = new CosineSchedule(numOr(a, "lr-max", lr.max()), numOr(a, "lr-min", lr.min()), intOr(a, "lr-t0", lr.t0(), 1),
-        intOr(a, "lr-tmul", lr.tMul(), 1));
-    s = s.withChild(new SearchSettings.Child(intOr(a, "batch", c.batch(), 2), intOr(a, "epochs", c.epochs(), 1), lr,
+    // quick is one cosine period over the whole run, whatever its --epochs
+    int t0 = preset.equals("quick") && !a.has("lr-t0") ? intOr(a, "epochs", c.epochs(), 1) : intOr(a, "lr-t0", lr.t0(), 1);
+    lr = new CosineSchedule(numOr(a, "lr-max", lr.max()), numOr(a, "lr-min", lr.min()), t0, intOr(a, "lr-tmul", lr.tMul(), 1));
+    int epochs = intOr(a, "epochs", c.epochs(), 1);
+    // the preset's warm-up keeps its share of the epochs unless given
+    int warmup = a.has("warmup-epochs") ? a.integer("warmup-epochs", 0) : (int) ((long) c.warmup() * epochs / c.epochs());
+    if (warmup >= epochs) {
+      throw new UsageException("search: --warmup-epochs " + warmup + " leaves no epoch of search in " + epochs + " epochs; expected fewer than --epochs");
+    }
+    if (warmup > 0 && macro) throw new UsageException("search: --warmup-epochs applies to enas-micro only");
+    s = s.withChild(new SearchSettings.Child(intOr(a, "batch", c.batch(), 2), epochs, lr,
         numOr(a, "momentum", c.momentum()), numOr(a, "l2", c.l2()), numOr(a, "grad-clip", c.gradClip()),
-        numOr(a, "keep-prob", c.keepProb()), intOr(a, "steps-per-epoch", c.stepsPerEpoch(), 0)));
+        numOr(a, "keep-prob", c.keepProb()), intOr(a, "steps-per-epoch", c.stepsPerEpoch(), 0), warmup));
     SearchSettings.Controller k = s.controller();
     ControllerConfig cc = k.config().withHidden(intOr(a, "controller-hidden", k.config().hidden(), 1))
         .withTemperature(numOr(a, "temperature", k.config().temperature()));

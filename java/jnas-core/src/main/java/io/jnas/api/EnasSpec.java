@@ -89,32 +89,37 @@ public record EnasSpec(SearchData data, SearchSettings settings, Path runFolder,
     /** Epochs of the search. */
     public Builder epochs(int n) {
       SearchSettings.Child c = settings.child();
-      settings = settings.withChild(new SearchSettings.Child(c.batch(), n, c.lr(), c.momentum(), c.l2(), c.gradClip(), c.keepProb(),
-          c.stepsPerEpoch()));
+      settings = settings.withChild(c.withEpochs(n));
+      return this;
+    }
+
+    /**
+     * Warm-up epochs at the start: chain-input cells with random ops, controller idle
+     * ({@link SearchSettings.Child#warmup()}; enas-micro only; 0 for ENAS's own schedule).
+     */
+    public Builder warmup(int epochs) {
+      settings = settings.withChild(settings.child().withWarmup(epochs));
       return this;
     }
 
     /** Minibatch size of the shared weights' training (and of the controller's validation batches). */
     public Builder batch(int n) {
       SearchSettings.Child c = settings.child();
-      settings = settings.withChild(new SearchSettings.Child(n, c.epochs(), c.lr(), c.momentum(), c.l2(), c.gradClip(), c.keepProb(),
-          c.stepsPerEpoch()));
+      settings = settings.withChild(c.withBatch(n));
       return this;
     }
 
     /** Cap on training steps per epoch (0: a whole pass over the training images). */
     public Builder stepsPerEpoch(int n) {
       SearchSettings.Child c = settings.child();
-      settings = settings.withChild(new SearchSettings.Child(c.batch(), c.epochs(), c.lr(), c.momentum(), c.l2(), c.gradClip(),
-          c.keepProb(), n));
+      settings = settings.withChild(c.withStepsPerEpoch(n));
       return this;
     }
 
     /** The learning-rate schedule of the shared weights. */
     public Builder lr(CosineSchedule lr) {
       SearchSettings.Child c = settings.child();
-      settings = settings.withChild(new SearchSettings.Child(c.batch(), c.epochs(), lr, c.momentum(), c.l2(), c.gradClip(),
-          c.keepProb(), c.stepsPerEpoch()));
+      settings = settings.withChild(c.withLr(lr));
       return this;
     }
 

@@ -379,7 +379,7 @@ public final class EnasSearch implements AutoCloseable {
       ev.putAll(trainController(e));
       ev.put("seconds", (System.nanoTime() - t0) / 1e9);
       log(ev);
-      if ((e + 1) % settings.derive().every() == 0 || e + 1 == epochs) derive(e);
+      if (((e + 1) % settings.derive().every() == 0 && e >= settings.child().warmup()) || e + 1 == epochs) derive(e);
       nextEpoch = e + 1;
       checkpoint();
     }
@@ -407,13 +407,15 @@ public final class EnasSearch implements AutoCloseable {
     float lr = (float) c.lr().at(e);
     int steps = childSteps();
     Progress bar = progressOut == null ? null
-        : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d child", e + 1, c.epochs()), steps, "img")
+        : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d child%s", e + 1, c.epochs(),
+            e < c.warmup() ? " (warm-up)" : ""), steps, "img")
             .run(runClock);
     double lossSum = 0, accSum = 0;
     try (BatchLoader.Epoch it = trainLoader.epoch(e)) {
       for (int k = 0; k < steps; k++) {
         it.next(x, y);
-        int[] arc = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CHILD_ARC, e, k))).actions();
+        SplitMix64 arcRng = new SplitMix64(mix(settings.seed(), STREAM_CHILD_ARC, e, k));
+        int[] arc = e < c.warmup() ? net.sampleWarmup(arcRng) : controller.sample(arcRng).actions();
         SharedNet.Step r = net.trainStep(arc, x, y, lr, (float) c.momentum(), (float) c.l2(), (float) c.gradClip(),
             (float) c.keepProb(), mix(settings.seed(), STREAM_DROPOUT, e, k));
         if (!Float.isFinite(r.loss())) throw new IllegalStateException("epoch " + e + " step " + k + ": loss is " + r.loss() + " (diverged; lower --lr-max?)");
@@ -442,6 +444,7 @@ public final class EnasSearch implements AutoCloseable {
     ev.put("train_loss", lossSum / steps);
     ev.put("train_accuracy", accSum / steps);
     ev.put("train_steps", steps);
+    if (e < c.warmup()) ev.put("warmup", true);  // absent otherwise, as in runs before warm-up existed
     ev.put("images_per_second", bar == null ? null : bar.rate());
     return ev;
   }
@@ -449,7 +452,7 @@ public final class EnasSearch implements AutoCloseable {
   // ------------------------------------------------------------- controller
 
   private Map<String, Object> trainController(int e) throws IOException {
-    int steps = settings.controller().steps();
+    int steps = e < settings.child().warmup() ? 0 : settings.controller().steps();
     int agg = settings.controller().reinforce().aggregate();
     Progress bar = progressOut == null || steps == 0 ? null
         : new Progress(progressOut, String.format(Locale.ROOT, "epoch %d/%d controller", e + 1, settings.child().epochs()),

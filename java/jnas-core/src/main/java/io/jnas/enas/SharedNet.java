@@ -89,6 +89,12 @@ abstract class SharedNet implements AutoCloseable {
   /** A uniformly random architecture (the yardstick of a derivation). */
   abstract int[] sample(RandomGenerator rng);
 
+  /**
+   * An architecture of the warm-up (micro: every node reads the two newest states, ops
+   * uniform; {@link SearchSettings.Child#warmup()}).
+   */
+  abstract int[] sampleWarmup(RandomGenerator rng);
+
   /** The space whose decision vectors its architectures are (for from-scratch training by the proxy trainer). */
   abstract io.jnas.space.SearchSpace<?> space();
 
@@ -179,6 +185,21 @@ abstract class SharedNet implements AutoCloseable {
     @Override
     io.jnas.space.SearchSpace<?> space() {
       return new EnasMicroSpace(nodes);
+    }
+
+    @Override
+    int[] sampleWarmup(RandomGenerator rng) {
+      int[] a = new int[8 * nodes];
+      for (int c = 0; c < 2; c++) {
+        for (int j = 0; j < nodes; j++) {
+          int o = 4 * (c * nodes + j);
+          a[o] = j;
+          a[o + 1] = rng.nextInt(Supernet.NUM_OPS);
+          a[o + 2] = j + 1;
+          a[o + 3] = rng.nextInt(Supernet.NUM_OPS);
+        }
+      }
+      return a;
     }
 
     @Override
@@ -285,6 +306,11 @@ abstract class SharedNet implements AutoCloseable {
     @Override
     io.jnas.space.SearchSpace<?> space() {
       return new EnasMacroSpace(layers);
+    }
+
+    @Override
+    int[] sampleWarmup(RandomGenerator rng) {
+      throw new IllegalStateException("the enas-macro space has no warm-up");
     }
 
     @Override
