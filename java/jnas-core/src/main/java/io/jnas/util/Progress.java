@@ -125,8 +125,10 @@ public final class Progress {
     double rate = secs > 0 ? unitsDone / secs : 0;
     boolean last = done >= total;
     double left = done > 0 ? secs * (total - done) / done : Double.NaN;
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %s %d/%d %.0f %s/s", label, bar(done), done, total,
-        rate, unit));
+    // below one unit a second the rate reads as seconds per unit ("6.2 s/arch", not "0 arch/s")
+    String speed = rate > 0 && rate < 0.95 ? String.format(Locale.ROOT, "%.1f s/%s", 1 / rate, unit)
+        : String.format(Locale.ROOT, "%.0f %s/s", rate, unit);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %s %d/%d %s", label, bar(done), done, total, speed));
     if (status != null && !status.isBlank()) sb.append(' ').append(status.strip());
     sb.append(last ? ", in " + time(secs) : ", left " + time(left));
     if (run != null) sb.append(", run ETA ").append(duration(run.secondsLeft()));

@@ -49,4 +49,15 @@ class ProgressTest {
     String last = buf.toString(StandardCharsets.UTF_8).substring(first.length());
     assertTrue(last.startsWith("epoch 1/150 [####################] 100/100 3 img/s loss 1.9, in 16:40, run ETA 1 d 17 h"), last);
   }
+
+  @Test
+  void slowUnitsReadAsSecondsEach() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    Progress p = new Progress(new PrintStream(buf, true, StandardCharsets.UTF_8), "verify", 9, "arch", false, 60, now::get);
+    now.set(25_000_000_000L);  // 4 architectures in 25 s
+    p.update(4, 4, "last 0.870");
+    assertTrue(buf.toString(StandardCharsets.UTF_8).startsWith("verify [########............] 4/9 6.3 s/arch last 0.870, left 0:31"),
+        buf.toString(StandardCharsets.UTF_8));
+  }
 }
