@@ -151,4 +151,13 @@ class SyntheticDatasetTest {
     assertThrows(IllegalArgumentException.class, () -> Datasets.open("synthetic:trian=5"));
     assertThrows(IllegalArgumentException.class, () -> Datasets.open("synthetic:train=x"));
   }
+
+  @Test
+  void trainingImagesAreNotMirrored() {
+    // a mirror image turns the grating at theta into 180 - theta, another class: flipping would
+    // cap every network at 0.6 training accuracy on this set
+    DataSource src = SyntheticDataset.open(20, 0, 0, 0);
+    assertTrue(!src.trainAugmentation().flip(), "the synthetic set's training transform must not flip");
+    assertTrue(src.trainAugmentation().isRandom(), "it still crops");
+  }
 }
