@@ -60,6 +60,8 @@ final class SearchCommand implements Command {
         .value("temperature", "X", null, "controller sampling temperature (default 1)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100)")
+        .value("derive-select-batches", "N", null, "validation batches each candidate is scored on (enas: 1; quick: 4)")
+        .value("derive-heldout-batches", "N", null, "validation batches after those on which the pick and the random cells are scored (enas: 4; quick: 8)")
         .value("derive-random", "N", null, "uniformly random architectures the derived one is ranked among, on held-out images (default 100)")
         .value("verify", "K", null, "after the search, train the derived architecture and K random ones from scratch (the multitrial"
             + " proxy trainer) and print both: does the pick beat random ones? (verify.json)")
@@ -101,7 +103,7 @@ final class SearchCommand implements Command {
       for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "warmup-epochs", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
           "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
-          "derive-samples", "derive-random", "seed"}) {
+          "derive-samples", "derive-random", "derive-select-batches", "derive-heldout-batches", "seed"}) {
         if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
       }
       search = EnasSearch.resume(a.path("resume"), a.has("data") ? a.string("data") : null, System.err);
@@ -207,7 +209,8 @@ final class SearchCommand implements Command {
         .withEntropyWeight(numOr(a, "entropy-weight", k.reinforce().entropyWeight()));
     s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0)));
     s = s.withDerive(new SearchSettings.Derive(intOr(a, "derive-every", s.derive().every(), 1),
-        intOr(a, "derive-samples", s.derive().samples(), 1), intOr(a, "derive-random", s.derive().random(), 1)));
+        intOr(a, "derive-samples", s.derive().samples(), 1), intOr(a, "derive-random", s.derive().random(), 1),
+        intOr(a, "derive-select-batches", s.derive().selectBatches(), 1), intOr(a, "derive-heldout-batches", s.derive().heldOutBatches(), 1)));
     if (a.has("seed")) s = s.withSeed(a.longValue("seed"));
     return s;
   }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SearchVerifyTest {
   private static final String[] SEARCH = {"search", "--data", "synthetic:train=320,val=96,test=32", "--validation", "96",
       "--preset", "quick", "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2",
-      "--controller-steps", "1", "--controller-aggregate", "2", "--derive-samples", "3", "--derive-random", "7", "--seed", "2"};
+      "--controller-steps", "1", "--controller-aggregate", "2", "--derive-samples", "3", "--derive-random", "7", "--derive-select-batches", "2", "--derive-heldout-batches", "1", "--seed", "2"};
 
   @Test
   @SuppressWarnings("unchecked")
@@ -40,6 +40,20 @@ class SearchVerifyTest {
     assertEquals(7.0, found.get("random_cells"));
     int rank = ((Number) found.get("rank_among_random")).intValue();
     assertTrue(rank >= 1 && rank <= 8, "rank " + rank);
+
+    // 96 validation images = 3 batches of 32: candidates on the first 2, the pick and the yardstick on the third
+    assertEquals(32.0, found.get("held_out_images"));
+    Map<String, Object> derive = null;
+    for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
+      if (line.contains("\"event\":\"derive\"")) derive = Json.parseObject(line);
+    }
+    double max = 0;
+    for (Object c : (List<Object>) derive.get("candidates")) {
+      double a = ((Number) c).doubleValue();
+      assertEquals(Math.rint(a * 64), a * 64, 1e-9, "a candidate's score counts hits on 64 images: " + a);
+      max = Math.max(max, a);
+    }
+    assertEquals(max, ((Number) derive.get("selection_accuracy")).doubleValue(), 0);
 
     Map<String, Object> v = Json.parseObject(Files.readString(out.resolve("verify.json")));
     assertEquals(found.get("arc"), v.get("derived_arc"));

@@ -43,10 +43,11 @@ import java.util.function.Consumer;
  * with REINFORCE for {@code controller.steps} steps, each aggregating
  * {@code reinforce.aggregate} samples whose reward is the accuracy on a validation minibatch
  * (plus the entropy bonus). Every {@code derive.every} epochs and after the last, it derives
- * the final architecture: {@code derive.samples} candidates scored on one fixed validation
- * batch, the best kept (ENAS's rule); since the best of many on one batch is biased upward,
+ * the final architecture: {@code derive.samples} candidates scored on the same first
+ * {@code derive.selectBatches} validation batches, the best kept (ENAS's rule, with one batch);
+ * since the best of many is biased upward,
  * it is then scored again, beside {@code derive.random} uniformly random architectures
- * (the yardstick), on the next {@value #RESCORE_BATCHES} validation batches, and those are the
+ * (the yardstick), on the next {@code derive.heldOutBatches} validation batches, and those are the
  * accuracies reported.
  *
  * <p><b>Randomness.</b> Every random choice derives from the settings' seed and the position
@@ -76,8 +77,6 @@ public final class EnasSearch implements AutoCloseable {
   private static final int STREAM_CHILD_ARC = 1, STREAM_DROPOUT = 2, STREAM_CONTROLLER = 3, STREAM_DERIVE = 4,
       STREAM_INIT = 5, STREAM_DATA = 6, STREAM_VERIFY = 7;
 
-  /** Validation batches after the selection batch on which the derived and random architectures are scored. */
-  static final int RESCORE_BATCHES = 4;
 
   private final SearchSettings settings;
   private final RunDir dir;
@@ -510,23 +509,35 @@ public final class EnasSearch implements AutoCloseable {
   private void derive(int e) throws IOException {
     int b = x.dim(0);
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_DERIVE, e, 0));
+    int samples = settings.derive().samples();
+    List<int[]> candidates = new ArrayList<>();
+    for (int i = 0; i < samples; i++) candidates.add(controller.sample(rng).actions());
+    // ENAS's derivation: candidates from the controller, the best on the first validation
+    // batches (ENAS: one), all candidates on the same images
+    long[] hits = new long[samples];
+    long selImages = 0;
+    try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
+      int sel = selectBatches(fixed.batchesPerEpoch());
+      Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", (long) sel * samples, "arch-batch");
+      for (int k = 0; k < sel; k++) {
+        it.next(x, y);
+        for (int i = 0; i < samples; i++) {
+          hits[i] += net.evaluate(candidates.get(i), x, y).correct();
+          if (bar != null) bar.update((long) k * samples + i + 1, (long) k * samples + i + 1, "");
+          checkStop(e);
+        }
+        selImages += b;
+      }
+    }
     int[] bestArc = null;
     double bestAcc = -1;
     List<Object> scores = new ArrayList<>();
-    try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
-      // ENAS's derivation: candidates from the controller, the best on one validation batch
-      it.next(x, y);
-      Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", settings.derive().samples(), "arch");
-      for (int i = 0; i < settings.derive().samples(); i++) {
-        int[] arc = controller.sample(rng).actions();
-        SharedNet.Step r = net.evaluate(arc, x, y);
-        scores.add(r.accuracy());
-        if (r.accuracy() > bestAcc) {
-          bestAcc = r.accuracy();
-          bestArc = arc;
-        }
-        if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "best %.3f", bestAcc));
-        checkStop(e);
+    for (int i = 0; i < samples; i++) {
+      double a = hits[i] / (double) selImages;
+      scores.add(a);
+      if (a > bestAcc) {
+        bestAcc = a;
+        bestArc = candidates.get(i);
       }
     }
     // The best of many on one batch is biased upward; the derived architecture and the
@@ -581,18 +592,26 @@ public final class EnasSearch implements AutoCloseable {
   /** Shared-weight accuracies of architectures on the same held-out images. */
   private record HeldOut(double[] accuracy, long images) {}
 
+  /** Validation batches of the selection: {@code derive.selectBatches}, leaving at least one held out where there are two or more. */
+  private int selectBatches(int batches) {
+    return Math.max(1, Math.min(settings.derive().selectBatches(), batches - 1));
+  }
+
   /**
-   * Scores {@code arcs} with the shared weights on the held-out validation batches (batches 1 to
-   * {@value #RESCORE_BATCHES} of {@link #heldOutLoader()}; batch 0 where the split has only one).
+   * Scores {@code arcs} with the shared weights on the held-out validation batches: the
+   * {@code derive.heldOutBatches} batches of {@link #heldOutLoader()} after the selection's
+   * (the selection's own batch where the split has only one).
    */
   private HeldOut heldOut(List<int[]> arcs, String label, Runnable poll) {
     int b = x.dim(0);
     long[] correct = new long[arcs.size()];
     long seen = 0;
     try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
-      int batches = Math.max(1, Math.min(RESCORE_BATCHES, fixed.batchesPerEpoch() - 1));
+      int n = fixed.batchesPerEpoch();
+      int skip = n > 1 ? selectBatches(n) : 0;
+      int batches = Math.max(1, Math.min(settings.derive().heldOutBatches(), n - skip));
       Progress bar = progressOut == null ? null : new Progress(progressOut, label, (long) batches * arcs.size(), "arch-batch");
-      if (fixed.batchesPerEpoch() > 1) it.next(x, y);  // the selection batch
+      for (int k = 0; k < skip; k++) it.next(x, y);  // the selection's batches
       for (int k = 0; k < batches && it.next(x, y) > 0; k++) {
         for (int i = 0; i < arcs.size(); i++) {
           correct[i] += net.evaluate(arcs.get(i), x, y).correct();

@@ -155,23 +155,34 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
 
   /**
    * Derivation of the final architecture: sample {@code samples} candidates from the controller,
-   * score each on the same validation batch with the shared weights, keep the best (ENAS's
-   * rule); then score it again beside {@code random} uniformly random architectures on held-out
-   * validation batches the selection never saw, for its rank among them.
+   * score each with the shared weights on the same first {@code selectBatches} validation
+   * batches, keep the best (ENAS's rule, with one batch); then score it again beside
+   * {@code random} uniformly random architectures on the next {@code heldOutBatches} validation
+   * batches, which the selection never saw, for its held-out accuracy and its rank among them.
    *
    * @param every derive every this many epochs (and always after the last)
    * @param samples candidates per derivation
    * @param random uniformly random architectures it is ranked among (the yardstick)
+   * @param selectBatches validation batches each candidate is scored on (ENAS: 1)
+   * @param heldOutBatches validation batches after those on which the pick and the yardstick
+   *     are scored
    */
-  public record Derive(int every, int samples, int random) {
+  public record Derive(int every, int samples, int random, int selectBatches, int heldOutBatches) {
     /** Checks the values. */
     public Derive {
       if (every < 1) throw new IllegalArgumentException("derive every is " + every + ", expected at least 1");
       if (samples < 1) throw new IllegalArgumentException("derive samples is " + samples + ", expected at least 1");
       if (random < 1) throw new IllegalArgumentException("derive random is " + random + ", expected at least 1");
+      if (selectBatches < 1) throw new IllegalArgumentException("derive select batches is " + selectBatches + ", expected at least 1");
+      if (heldOutBatches < 1) throw new IllegalArgumentException("derive held-out batches is " + heldOutBatches + ", expected at least 1");
     }
 
-    /** With the default yardstick of {@value #DEFAULT_RANDOM} random architectures. */
+    /** ENAS's selection on one batch, four held-out batches, with a yardstick of {@code random} cells. */
+    public Derive(int every, int samples, int random) {
+      this(every, samples, random, 1, 4);
+    }
+
+    /** ENAS's selection on one batch, with the default yardstick of {@value #DEFAULT_RANDOM} random architectures. */
     public Derive(int every, int samples) {
       this(every, samples, DEFAULT_RANDOM);
     }
@@ -203,7 +214,8 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * CPU cores: a small supernet (2 layers, 12 channels, 3 nodes), 20 epochs over 3000 images
    * (46 steps each), one cosine period from 0.1; the first 10 epochs are warm-up
    * ({@link Child#warmup()}), the controller trains in the last 10 (10 steps of 5 samples an
-   * epoch); one derivation at the end, 50 candidates, ranked among 100 random cells. Measured
+   * epoch); one derivation at the end: 50 candidates each scored on the same 4 validation
+   * batches, the best scored again beside 100 random cells on the next 8. Measured
    * on this preset (docs/search.md): 5 epochs without warm-up left the shared weights at chance;
    * 1000 steps of uniform sampling reach 0.30 held-out accuracy for random cells, with the
    * warm-up 0.55.
@@ -211,7 +223,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
   public static SearchSettings quick() {
     return new SearchSettings("synthetic:train=3000,val=1000,test=1000", 1000, new Net(2, 12, 3),
         new Child(64, 20, new CosineSchedule(0.1, 1e-3, 20, 1), 0.9, 1e-4, 5.0, 0.9, 0, 10),
-        new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5), 10), new Derive(10, 50), 0);
+        new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5), 10), new Derive(10, 50, 100, 4, 8), 0);
   }
 
   /**
@@ -313,6 +325,8 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("derive_every", derive.every());
     m.put("derive_samples", derive.samples());
     m.put("derive_random", derive.random());
+    m.put("derive_select_batches", derive.selectBatches());
+    m.put("derive_heldout_batches", derive.heldOutBatches());
     m.put("seed", Math.abs(seed) <= EXACT ? (Object) seed : Long.toString(seed));
     return m;
   }
@@ -339,7 +353,9 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
             d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch"),
             m.get("warmup_epochs") == null ? 0 : i(m, "warmup_epochs")),
         new Controller(c, r, i(m, "controller_steps")), new Derive(i(m, "derive_every"), i(m, "derive_samples"),
-            m.get("derive_random") == null ? Derive.LEGACY_RANDOM : i(m, "derive_random")),
+            m.get("derive_random") == null ? Derive.LEGACY_RANDOM : i(m, "derive_random"),
+            m.get("derive_select_batches") == null ? 1 : i(m, "derive_select_batches"),
+            m.get("derive_heldout_batches") == null ? 4 : i(m, "derive_heldout_batches")),
         seed(m.get("seed")));
   }
 

@@ -30,7 +30,11 @@ class WarmupTest {
     Map<String, Object> old = Json.parseObject(Json.pretty(q.toMap()));
     old.remove("warmup_epochs");
     old.remove("derive_random");
+    old.remove("derive_select_batches");
+    old.remove("derive_heldout_batches");
     SearchSettings o = SearchSettings.fromMap(old);
+    assertEquals(1, o.derive().selectBatches(), "ENAS's selection on one batch");
+    assertEquals(4, o.derive().heldOutBatches());
     assertEquals(0, o.child().warmup(), "runs before warm-up existed had none");
     assertEquals(20, o.derive().random(), "runs before derive_random ranked among 20");
   }
