@@ -40,7 +40,7 @@ final class SearchCommand implements Command {
         .value("steps-per-epoch", "N", null, "cap child training steps per epoch, 0 = a whole pass (default 0)")
         .value("batch", "N", null, "minibatch size (enas: 160)")
         .value("warmup-epochs", "N", null, "first epochs train the shared weights on chain-input cells with random ops, controller idle"
-            + " (quick: half the epochs; enas: 0)")
+            + " (default 0, as ENAS; it speeds the shared weights up but biases them toward chain cells)")
         .value("layers", "N", null, "normal layers L; two reduction layers are added (enas: 6); enas-macro: the space's layers (enas: 12)")
         .value("channels", "N", null, "channels C of the first cells, even (enas: 20)")
         .value("nodes", "N", null, "nodes B per cell (enas: 5; enas-micro only)")

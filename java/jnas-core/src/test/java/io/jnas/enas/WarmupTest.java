@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WarmupTest {
   @Test
   void settingsRoundTripAndOlderFilesReadAsBefore() {
-    SearchSettings q = SearchSettings.quick();
-    assertEquals(10, q.child().warmup());
+    SearchSettings q = SearchSettings.quick().withChild(SearchSettings.quick().child().withWarmup(10));
+    assertEquals(0, SearchSettings.quick().child().warmup());
     assertEquals(100, q.derive().random());
     SearchSettings back = SearchSettings.fromMap(Json.parseObject(Json.pretty(q.toMap())));
     assertEquals(q, back);
@@ -41,11 +41,11 @@ class WarmupTest {
 
   @Test
   void warmupIsChecked() {
-    SearchSettings.Child c = SearchSettings.quick().child();
+    SearchSettings.Child c = SearchSettings.quick().child().withWarmup(10);
     assertThrows(IllegalArgumentException.class, () -> c.withWarmup(-1));
     assertThrows(IllegalArgumentException.class, () -> c.withWarmup(c.epochs()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SearchSettings.quick().withNet(new SearchSettings.Net(SearchSettings.MACRO, 4, 8, 1)));
+        () -> SearchSettings.quick().withChild(c).withNet(new SearchSettings.Net(SearchSettings.MACRO, 4, 8, 1)));
     assertTrue(e.getMessage().contains("enas-macro"), e.getMessage());
     // fewer epochs: the warm-up keeps its share, one cosine period stays one period
     SearchSettings.Child four = c.withEpochs(4);
