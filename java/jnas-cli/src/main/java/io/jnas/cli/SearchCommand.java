@@ -60,7 +60,7 @@ final class SearchCommand implements Command {
         .value("temperature", "X", null, "controller sampling temperature (default 1)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100)")
-        .value("derive-select-batches", "N", null, "validation batches each candidate is scored on (enas: 1; quick: 4)")
+        .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race: all candidates on 2, the best fifth on all (enas: 1; quick: 7)")
         .value("derive-heldout-batches", "N", null, "validation batches after those on which the pick and the random cells are scored (enas: 4; quick: 8)")
         .value("derive-random", "N", null, "uniformly random architectures the derived one is ranked among, on held-out images (default 100)")
         .value("verify", "K", null, "after the search, train the derived architecture and K random ones from scratch (the multitrial"

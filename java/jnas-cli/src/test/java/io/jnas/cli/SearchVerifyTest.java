@@ -83,6 +83,33 @@ class SearchVerifyTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void overMoreThanTwoBatchesTheSelectionIsARace(@TempDir Path tmp) throws Exception {
+    // 128 validation images = 4 batches of 32: 5 candidates on batches 1-2, the best one
+    // (a fifth) on batches 1-3, the pick and the yardstick on batch 4
+    Path out = tmp.resolve("run");
+    CliRun r = run("search", "--data", "synthetic:train=320,val=128,test=32", "--validation", "128", "--preset", "quick",
+        "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
+        "--controller-aggregate", "2", "--derive-samples", "5", "--derive-random", "3", "--derive-select-batches", "3",
+        "--derive-heldout-batches", "4", "--seed", "6", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> derive = null;
+    for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
+      if (line.contains("\"event\":\"derive\"")) derive = Json.parseObject(line);
+    }
+    double picked = ((Number) derive.get("selection_accuracy")).doubleValue();
+    assertEquals(Math.rint(picked * 96), picked * 96, 1e-9, "the finalist is scored on 3 batches of 32: " + picked);
+    List<Object> scores = (List<Object>) derive.get("candidates");
+    assertEquals(5, scores.size());
+    assertTrue(scores.contains(picked), scores + " " + picked);
+    for (Object c : scores) {
+      double a = ((Number) c).doubleValue();
+      if (a != picked) assertEquals(Math.rint(a * 64), a * 64, 1e-9, "the others stop after 2 batches: " + a);
+    }
+    assertEquals(32.0, derive.get("valid_images"), "one batch is left for the held-out scores");
+  }
+
+  @Test
   void badValuesAreRefusedBeforeAnythingRuns(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
     bad("--verify", concat(SEARCH, "--out", out.toString(), "--verify", "0"));

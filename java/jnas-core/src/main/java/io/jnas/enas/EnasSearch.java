@@ -506,6 +506,9 @@ public final class EnasSearch implements AutoCloseable {
 
   // ----------------------------------------------------------------- derive
 
+  /** Batches every derivation candidate is scored on before the race keeps the best fifth. */
+  static final int RACE_FIRST = 2;
+
   private void derive(int e) throws IOException {
     int b = x.dim(0);
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_DERIVE, e, 0));
@@ -513,29 +516,44 @@ public final class EnasSearch implements AutoCloseable {
     List<int[]> candidates = new ArrayList<>();
     for (int i = 0; i < samples; i++) candidates.add(controller.sample(rng).actions());
     // ENAS's derivation: candidates from the controller, the best on the first validation
-    // batches (ENAS: one), all candidates on the same images
+    // batches (ENAS: one), all candidates on the same images. Over more than RACE_FIRST
+    // batches it is a race: every candidate on the first RACE_FIRST batches, the best fifth
+    // on all of them, so the finalists are told apart on more images for the same work.
     long[] hits = new long[samples];
-    long selImages = 0;
+    int[] batchesSeen = new int[samples];
+    boolean[] alive = new boolean[samples];
+    java.util.Arrays.fill(alive, true);
+    int sel;
     try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
-      int sel = selectBatches(fixed.batchesPerEpoch());
-      Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", (long) sel * samples, "arch-batch");
+      sel = selectBatches(fixed.batchesPerEpoch());
+      int first = Math.min(RACE_FIRST, sel), finalists = sel > first ? Math.max(1, (samples + 4) / 5) : samples;
+      Progress bar = progressOut == null ? null
+          : new Progress(progressOut, "derive", (long) first * samples + (long) (sel - first) * finalists, "arch-batch");
+      long done = 0;
       for (int k = 0; k < sel; k++) {
+        if (k == first) {  // keep the best `finalists` (ties: the earlier sample)
+          Integer[] order = new Integer[samples];
+          for (int i = 0; i < samples; i++) order[i] = i;
+          java.util.Arrays.sort(order, (p, q) -> hits[p] != hits[q] ? Long.compare(hits[q], hits[p]) : Integer.compare(p, q));
+          for (int r = finalists; r < samples; r++) alive[order[r]] = false;
+        }
         it.next(x, y);
         for (int i = 0; i < samples; i++) {
+          if (!alive[i]) continue;
           hits[i] += net.evaluate(candidates.get(i), x, y).correct();
-          if (bar != null) bar.update((long) k * samples + i + 1, (long) k * samples + i + 1, "");
+          batchesSeen[i]++;
+          if (bar != null) bar.update(++done, done, "");
           checkStop(e);
         }
-        selImages += b;
       }
     }
     int[] bestArc = null;
     double bestAcc = -1;
     List<Object> scores = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
-      double a = hits[i] / (double) selImages;
+      double a = hits[i] / (double) ((long) batchesSeen[i] * b);
       scores.add(a);
-      if (a > bestAcc) {
+      if (alive[i] && a > bestAcc) {
         bestAcc = a;
         bestArc = candidates.get(i);
       }
