@@ -193,7 +193,7 @@ final class SearchCommand implements Command {
     lr = new CosineSchedule(numOr(a, "lr-max", lr.max()), numOr(a, "lr-min", lr.min()), t0, intOr(a, "lr-tmul", lr.tMul(), 1));
     int epochs = intOr(a, "epochs", c.epochs(), 1);
     // the preset's warm-up keeps its share of the epochs unless given
-    int warmup = a.has("warmup-epochs") ? a.integer("warmup-epochs", 0) : (int) ((long) c.warmup() * epochs / c.epochs());
+    int warmup = a.has("warmup-epochs") ? a.integer("warmup-epochs", 0) : c.withEpochs(epochs).warmup();
     if (warmup >= epochs) {
       throw new UsageException("search: --warmup-epochs " + warmup + " leaves no epoch of search in " + epochs + " epochs; expected fewer than --epochs");
     }

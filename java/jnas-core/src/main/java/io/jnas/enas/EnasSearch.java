@@ -813,14 +813,15 @@ public final class EnasSearch implements AutoCloseable {
     r.put("random_mean_accuracy", mean);
     r.put("random_sd", sd);
     r.put("random_count", k);
-    r.put("rank_among_random", Ranks.rankAmong(acc[0], random));
+    int rank = Ranks.rankAmong(acc[0], random);
+    r.put("rank_among_random", rank);
     r.put("beats_random_fraction", Ranks.fractionBeaten(acc[0], random));
     List<Object> rows = new ArrayList<>();
     for (int i = 1; i < arcs.size(); i++) rows.add(Map.of("arc", net.arcString(arcs.get(i)), "accuracy", acc[i]));
     r.put("random", rows);
     r.put("proxy", proxyMap(proxy));
     r.put("summary", String.format(Locale.ROOT, "from scratch (%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)",
-        proxyWords(proxy), acc[0], mean, sd, k, Ranks.rankAmong(acc[0], random), k + 1));
+        proxyWords(proxy), acc[0], mean, sd, k, rank, k + 1));
     dir.writeString("verify.json", Json.pretty(r) + "\n");
     return r;
   }

@@ -87,7 +87,9 @@ abstract class SharedNet implements AutoCloseable {
   abstract void set(int which, float[] values);
 
   /** A uniformly random architecture (the yardstick of a derivation). */
-  abstract int[] sample(RandomGenerator rng);
+  int[] sample(RandomGenerator rng) {
+    return space().sample(rng);
+  }
 
   /**
    * An architecture of the warm-up (micro: every node reads the two newest states, ops
@@ -175,11 +177,6 @@ abstract class SharedNet implements AutoCloseable {
     @Override
     void set(int which, float[] values) {
       net.set(which == 0 ? Supernet.Buffer.WEIGHTS : Supernet.Buffer.MOMENTUM, values);
-    }
-
-    @Override
-    int[] sample(RandomGenerator rng) {
-      return new EnasMicroSpace(nodes).sample(rng);
     }
 
     @Override
@@ -296,11 +293,6 @@ abstract class SharedNet implements AutoCloseable {
     @Override
     void set(int which, float[] values) {
       net.set(which, values);
-    }
-
-    @Override
-    int[] sample(RandomGenerator rng) {
-      return new EnasMacroSpace(layers).sample(rng);
     }
 
     @Override
