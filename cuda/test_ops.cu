@@ -389,6 +389,62 @@ void test_scale(int64_t N, float sc) {
   run(t);
 }
 
+// The relaxed op's weighted sum: input 1 not computed (NULL) and no gradient for input 2.
+void test_weighted_sum(int n, int64_t N) {
+  Test t{"weighted_sum", fmt("n=%d N=%lld", n, (long long)N)};
+  std::vector<int> xs, dxs;
+  std::vector<float> w;
+  for (int i = 0; i < n; i++) {
+    xs.push_back(i == 1 ? -1 : t.add("inp" + std::to_string(i), IN, N, -1));
+    w.push_back(rnd());
+  }
+  int y = t.add("out", OUT, N, kTolElementwise), dy = t.add("dout", IN, N, -1);
+  int dw = t.add("dw", DELTA, n, kTolReduction);
+  for (int i = 0; i < n; i++) dxs.push_back(i == 1 || i == 2 ? -1 : t.add("dinp" + std::to_string(i), DELTA, N, kTolElementwise));
+  auto ptrs = [=](Test& t, bool dev, const std::vector<int>& ids) {
+    std::vector<float*> p;
+    for (int i : ids) p.push_back(i < 0 ? nullptr : dev ? t.d(i) : t.c(i));
+    return p;
+  };
+  t.cpu_fwd = [=](Test& t) {
+    auto p = ptrs(t, false, xs);
+    return jnas_cpu_weighted_sum_forward(t.c(y), (const float* const*)p.data(), w.data(), n, N);
+  };
+  t.cpu_bwd = [=](Test& t) {
+    auto d = ptrs(t, false, dxs);
+    auto p = ptrs(t, false, xs);
+    return jnas_cpu_weighted_sum_backward(d.data(), t.c(dw), t.c(dy), (const float* const*)p.data(), w.data(), n, N);
+  };
+  t.gpu_fwd = [=](Test& t, cudaStream_t s) {
+    auto p = ptrs(t, true, xs);
+    return jnas_cuda_weighted_sum_forward(t.d(y), (const float* const*)p.data(), w.data(), n, N, s);
+  };
+  t.gpu_bwd = [=](Test& t, cudaStream_t s) {
+    auto d = ptrs(t, true, dxs);
+    auto p = ptrs(t, true, xs);
+    return jnas_cuda_weighted_sum_backward(d.data(), t.d(dw), t.d(dy), (const float* const*)p.data(), w.data(), n, N, s);
+  };
+  run(t);
+}
+
+void test_fill(int64_t N, float v) {
+  Test t{"fill", fmt("N=%lld v=%g", (long long)N, v)};
+  int b = t.add("buf", OUT, N, kTolExact);
+  t.cpu_fwd = [=](Test& t) { return jnas_cpu_fill(t.c(b), N, v); };
+  t.gpu_fwd = [=](Test& t, cudaStream_t s) { return jnas_cuda_fill(t.d(b), N, v, s); };
+  run(t);
+}
+
+// NASWOT's code gram: integer counts, so exact.
+void test_binary_code_gram(int B, int64_t F) {
+  Test t{"binary_code_gram", fmt("B=%d F=%lld", B, (long long)F)};
+  int x = t.add("x", IN, (size_t)B * F, -1);
+  int K = t.add_values("K", DELTA, std::vector<float>((size_t)B * B, 3.f), kTolExact);
+  t.cpu_fwd = [=](Test& t) { return jnas_cpu_binary_code_gram(t.c(K), t.c(x), B, F); };
+  t.gpu_fwd = [=](Test& t, cudaStream_t s) { return jnas_cuda_binary_code_gram(t.d(K), t.d(x), B, F, s); };
+  run(t);
+}
+
 void test_dropout(int64_t N, float kp, uint64_t seed) {
   Test t{"dropout", fmt("N=%lld keep=%g", (long long)N, kp)};
   int x = t.add("inp", IN, N, -1), y = t.add("out", OUT, N, kTolExact), m = t.add("mask", OUT, N, kTolExact);
@@ -700,6 +756,9 @@ int main(int argc, char** argv) {
   test_concat({3, 5, 2}, 4, 49);
   test_concat({16, 16, 16, 16}, 8, 64);
   test_scale(100003, 0.9f);
+  test_weighted_sum(5, 100003);
+  test_fill(100003, 0.5f);
+  test_binary_code_gram(16, 16 * 8 * 8 + 5);
   test_dropout((1 << 18) + 3, 0.7f, 42);
   test_drop_path(8, 3 * 7 * 7 + 1, 0.6f, 7);
 

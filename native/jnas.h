@@ -234,6 +234,22 @@ int jnas_cpu_adam_update(float* param, float* m, float* v, const float* grad, in
 int jnas_cpu_global_norm(float* out, const float* const* bufs, const int64_t* sizes, int n_bufs);
 /* buf *= s */
 int jnas_cpu_scale(float* buf, int64_t N, float s);
+/* buf[i] = v (the backward seed of a sum of outputs: synflow). */
+int jnas_cpu_fill(float* buf, int64_t N, float v);
+/* The weighted sum of a relaxed op (DARTS's mixed op; GDAS): out = sum_k w[k] * inps[k],
+ * where w is HOST memory (n_inputs floats, the architecture's weights) and a NULL input is
+ * not computed (adds nothing). Backward: dinps[k] += w[k] * dout (NULL skipped); dw (n_inputs,
+ * may be NULL) += sum_i dout[i] * inps[k][i], or sum_i dout[i] where inps[k] is NULL (an op
+ * not computed counts as the constant w[k], as GDAS's code has it). (native/cpu/mixed.cpp) */
+int jnas_cpu_weighted_sum_forward(float* out, const float* const* inps, const float* w,
+                                  int n_inputs, int64_t N);
+int jnas_cpu_weighted_sum_backward(float* const* dinps, float* dw, const float* dout,
+                                   const float* const* inps, const float* w, int n_inputs,
+                                   int64_t N);
+/* NASWOT's activation-pattern kernel: K (B, B) += for each pair of samples the number of
+ * features of x (B, F) where both are > 0 or both <= 0 (F minus the Hamming distance of
+ * their binary codes). (native/cpu/probe.cpp) */
+int jnas_cpu_binary_code_gram(float* K, const float* x, int B, int64_t F);
 /* Global-norm clipping with the norm where the buffer lives: if max_norm > 0 and
  * *norm > max_norm, buf *= max_norm / *norm. norm (1). */
 int jnas_cpu_clip_by_norm(float* buf, int64_t N, const float* norm, float max_norm);
@@ -303,6 +319,25 @@ void* jnas_final_create(jnas_backend* be, const int32_t* normal, int normal_len,
 void* jnas_macro_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
                         int num_layers, int channels, const int32_t* ops, int num_ops,
                         const int32_t* arc, int arc_len, uint64_t seed);
+/* NAS-Bench-201 (native/graph/nb201_net.cpp; Dong & Yang 2020): stem, three stages of
+ * cells_per_stage cells (channels, 2x, 4x) joined by ResNet basic blocks, BN-ReLU, global
+ * pool, linear. A cell is 6 ints, one op per edge in the order of the NB201 string
+ * (1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2), ops 0 none, 1 skip_connect, 2 nor_conv_1x1,
+ * 3 nor_conv_3x3, 4 avg_pool_3x3. arch non-NULL: the network of that cell (its ops only;
+ * running statistics). arch NULL: the weight-shared search network (batch statistics): a
+ * run takes a cell in `normal`, or, with normal NULL, the relaxed cell of the weights set by
+ * jnas_nb201_set_weights (DARTS; an edge is sum_k w[e*5+k] op_k, ops of weight 0 not
+ * computed), one cell shared by all cells. flags: JNAS_NB201_NO_BN builds it without batch
+ * norm (synflow's network). */
+#define JNAS_NB201_NO_BN 1
+void* jnas_nb201_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
+                        int channels, int cells_per_stage, const int32_t* arch, int flags,
+                        uint64_t seed);
+/* The relaxed cell's weights (host, n = 30: edge-major, 5 per edge); n = 0 clears them. */
+int jnas_nb201_set_weights(void* net, const float* w, int n);
+/* After a training-mode run of the relaxed cell: d loss / d weights (host, n = 30), summed
+ * over the cells (an op not computed gets the sum of its edge's output gradient). */
+int jnas_nb201_arch_grad(void* net, float* out, int n);
 void jnas_net_destroy(void* net);
 
 /* Buffers: 0 weights, 1 gradients, 2 momentum (the same size, alignment padding
@@ -363,6 +398,14 @@ double jnas_net_flops(void* net, const int32_t* normal, const int32_t* reduce);
 /* Bytes the step's memory holds: the activation arena (its high-water mark) and the
  * pool of gradient buffers. */
 int64_t jnas_net_arena_bytes(void* net);
+/* Zero-cost probes; both run a forward with batch statistics and update nothing.
+ * relu_codes: NASWOT's K (B x B, host): the sum over every ReLU of the network (fused ones
+ * included) of its input's binary-code gram (jnas_cpu_binary_code_gram).
+ * sum_backward: buffer 1 gets d(seed * sum of all logits)/d(weights) (synflow's backward). */
+int jnas_net_relu_codes(void* net, const int32_t* normal, const int32_t* reduce,
+                        const float* images, int B, float* K);
+int jnas_net_sum_backward(void* net, const int32_t* normal, const int32_t* reduce,
+                          const float* images, int B, float seed);
 /* For tests only: reads weight[index] with a plain host load, bypassing the backend's
  * copies. On the cpu backend it answers; on the hostblind backend it faults (SIGSEGV),
  * which is how HostBlindBackendTest shows that its check can fail. */
@@ -522,6 +565,13 @@ int jnas_cuda_adam_update(float* param, float* m, float* v, const float* grad, i
 int jnas_cuda_global_norm(float* out, const float* const* bufs, const int64_t* sizes, int n_bufs,
                           void* stream);
 int jnas_cuda_scale(float* buf, int64_t N, float s, void* stream);
+int jnas_cuda_fill(float* buf, int64_t N, float v, void* stream);
+int jnas_cuda_weighted_sum_forward(float* out, const float* const* inps, const float* w,
+                                   int n_inputs, int64_t N, void* stream);
+int jnas_cuda_weighted_sum_backward(float* const* dinps, float* dw, const float* dout,
+                                    const float* const* inps, const float* w, int n_inputs,
+                                    int64_t N, void* stream);
+int jnas_cuda_binary_code_gram(float* K, const float* x, int B, int64_t F, void* stream);
 /* norm is a device pointer (1 float). */
 int jnas_cuda_clip_by_norm(float* buf, int64_t N, const float* norm, float max_norm, void* stream);
 

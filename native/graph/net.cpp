@@ -27,6 +27,7 @@ Net::~Net() {
 
 Net::BN Net::bn(const std::string& prefix, int C) {
   BN b;
+  if (!batchnorm_) return b;
   b.gamma = ps_.add(prefix + ".gamma", C, ParamStore::ONES);
   b.beta = ps_.add(prefix + ".beta", C, ParamStore::ZEROS);
   if (running_stats_) {
@@ -53,6 +54,7 @@ void Net::finalize(uint64_t seed) {
 }
 
 Act* Net::norm(Act* x, const BN& b) {
+  if (b.gamma < 0) return x;  // a network without batch norm
   BNRef r{P(b.gamma), P(b.beta), b.rs >= 0 ? rs_ + b.rs : nullptr, b.rs};
   bool training = st_.train || !running_stats_;
   bool update = st_.train && st_.update_stats && running_stats_;
@@ -108,6 +110,53 @@ void Net::run(int mode, const int32_t* normal, const int32_t* reduce, const floa
     out[JNAS_OUT_CORRECT] = (float)h;
     out[JNAS_OUT_GRAD_NORM] = mode == JNAS_RUN_TRAIN_STEP ? host[4] : std::numeric_limits<float>::quiet_NaN();
   }
+}
+
+void Net::relu_codes(const int32_t* normal, const int32_t* reduce, const float* images, int B, float* K) {
+  if (B < 1) throw std::invalid_argument("batch " + std::to_string(B) + " < 1");
+  if (!be_->dry() && (!images || !K)) throw std::invalid_argument("images or K is NULL");
+  check_arch(normal, reduce);
+  st_ = Step{};
+  st_.mode = JNAS_RUN_PREDICT;
+  st_.train = true;  // batch statistics, as an untrained network in training mode (NASWOT's)
+  st_.normal = normal;
+  st_.reduce = reduce;
+  t_ = &tape_;
+  Tape& t = tape_;
+  t.reset();
+  t.recording = false;
+  t.codes = t.arena.zalloc((int64_t)B * B);
+  try {
+    Act* x = t.input({B, in_ch_, H_, W_}, images);
+    Act* aux = nullptr;
+    forward(x, &aux);
+    be_->copy_to_host(K, t.codes, sizeof(float) * B * B);
+  } catch (...) {
+    t.codes = nullptr;
+    throw;
+  }
+  t.codes = nullptr;
+}
+
+void Net::sum_backward(const int32_t* normal, const int32_t* reduce, const float* images, int B, float seed) {
+  if (B < 1) throw std::invalid_argument("batch " + std::to_string(B) + " < 1");
+  if (!be_->dry() && !images) throw std::invalid_argument("images is NULL");
+  check_arch(normal, reduce);
+  st_ = Step{};
+  st_.mode = JNAS_RUN_FORWARD_BACKWARD;
+  st_.train = true;
+  st_.normal = normal;
+  st_.reduce = reduce;
+  t_ = &tape_;
+  Tape& t = tape_;
+  t.reset();
+  t.recording = true;
+  be_->zero(ps_.grads(), sizeof(float) * ps_.size());
+  Act* x = t.input({B, in_ch_, H_, W_}, images);
+  Act* aux = nullptr;
+  Act* y = forward(x, &aux);
+  if (be_->fill(t.grad(y), y->s.n(), seed, be_->stream) != JNAS_OK) throw std::runtime_error("fill failed");
+  t.backward();
 }
 
 void Net::trace(const int32_t* normal, const int32_t* reduce, Plan* plan, double* flops) {
@@ -225,6 +274,16 @@ double jnas_net_flops(void* net, const int32_t* normal, const int32_t* reduce) {
 int64_t jnas_net_arena_bytes(void* net) { return static_cast<Net*>(net)->arena_bytes(); }
 
 double jnas_net_last_flops(void* net) { return static_cast<Net*>(net)->last_flops(); }
+
+int jnas_net_relu_codes(void* net, const int32_t* normal, const int32_t* reduce, const float* images, int B,
+                        float* K) {
+  return jnas::guard("relu_codes", [&] { static_cast<Net*>(net)->relu_codes(normal, reduce, images, B, K); });
+}
+
+int jnas_net_sum_backward(void* net, const int32_t* normal, const int32_t* reduce, const float* images, int B,
+                          float seed) {
+  return jnas::guard("sum_backward", [&] { static_cast<Net*>(net)->sum_backward(normal, reduce, images, B, seed); });
+}
 
 int jnas_debug_host_read_weight(void* net, int64_t index, float* value) {
   auto* n = static_cast<Net*>(net);

@@ -65,6 +65,12 @@ class Net {
     if (t_->plan) t_->plan->cells.push_back(std::move(cell));
   }
 
+  // ---- probes (zero-cost proxies): a forward with batch statistics, nothing updated
+  // NASWOT: K (B x B, host) = the sum over every ReLU of its input's binary-code gram.
+  void relu_codes(const int32_t* normal, const int32_t* reduce, const float* images, int B, float* K);
+  // Leaves d(seed * sum(logits))/d(weights) in buffer 1 (synflow's backward).
+  void sum_backward(const int32_t* normal, const int32_t* reduce, const float* images, int B, float seed);
+
   // ---- the C API's work
   void run(int mode, const int32_t* normal, const int32_t* reduce, const float* images, const int32_t* labels, int B,
            const float* hyper, uint64_t seed, float* out, float* logits);
@@ -79,6 +85,9 @@ class Net {
   double last_flops() const { return tape_.flops; }
 
  protected:
+  // Without batch norm every bn() registers nothing and norm() returns its input (call before
+  // registering parameters).
+  void set_batchnorm(bool on) { batchnorm_ = on; }
   // Allocates the parameters and the running statistics (call at the end of the constructor).
   void finalize(uint64_t seed);
   // Checks the architecture a step or trace is given (the supernet's); throws invalid_argument.
@@ -90,6 +99,7 @@ class Net {
   Backend* be_;
   std::string kind_;
   bool running_stats_;
+  bool batchnorm_ = true;
   int in_ch_, H_, W_, classes_;
 
  private:

@@ -411,7 +411,13 @@ void Tape::reset() {
   arena.reset();
 }
 
+void Tape::probe_relu(Act* x) {
+  if (!codes) return;
+  ok(be->binary_code_gram(codes, x->data, x->s.B, x->s.n() / x->s.B, be->stream), "binary_code_gram");
+}
+
 Act* Tape::relu(Act* x) {
+  probe_relu(x);
   Act* y = act(x->s);
   timed("relu", [&] { ok(be->relu_forward(y->data, x->data, x->s.n(), be->stream), "relu_forward"); });
   trace("relu", {x}, y);
@@ -431,6 +437,7 @@ Act* Tape::conv(Act* x, const Param& w, int C_out, int KH, int KW, int stride, i
   Act* y = act({s.B, C_out, OH, OW});
   flops += 2.0 * y->s.n() * (s.C / groups) * KH * KW;
   int relu = relu_in ? 1 : 0;
+  if (relu_in) probe_relu(x);
   std::string pname = profiling ? "conv2d " + std::to_string(KH) + "x" + std::to_string(KW) + (stride > 1 ? " s2" : "") +
                                       (groups > 1 ? " g" : "")
                                 : std::string("conv2d");
@@ -459,6 +466,7 @@ Act* Tape::sepconv(Act* x, const Param& dw, const Param& pw, int K, int stride, 
   float* mid = nullptr;  // the depthwise output is not kept: the kernel recomputes it in backward
   flops += 2.0 * s.B * s.C * OH * OW * K * K + 2.0 * y->s.n() * s.C;
   int relu = relu_in ? 1 : 0;
+  if (relu_in) probe_relu(x);
   std::string pname = profiling ? "sepconv " + std::to_string(K) + "x" + std::to_string(K) + (stride > 1 ? " s2" : "") +
                                       (dilation > 1 ? " d2" : "")
                                 : std::string("sepconv");
@@ -684,6 +692,49 @@ Act* Tape::linear(Act* x, const Param& w, const Param* b, int OC) {
   push_timed("linear", y, [=] {
     ok(be->linear_backward(grad_or_null(x), w.g, b ? bias.g : nullptr, grad(y), x->data, w.w, s.B, IC, OC, be->stream),
        "linear_backward");
+  });
+  return y;
+}
+
+Act* Tape::mix(const std::vector<Act*>& xs, const std::vector<float>& w, float* dw, Shape s) {
+  if (xs.size() != w.size()) throw std::logic_error("mix: inputs and weights differ in number");
+  Act* y = act(s);
+  std::vector<const float*> in;  // host array of backend pointers (NULL: not computed)
+  std::vector<Act*> traced;
+  std::vector<std::pair<std::string, double>> attrs;  // the weights of the traced inputs, in order
+  for (size_t k = 0; k < xs.size(); k++) {
+    Act* x = xs[k];
+    if (x && x->s.n() != s.n()) throw std::logic_error("mix: an input's shape differs from the output's");
+    in.push_back(x ? x->data : nullptr);
+    if (!x) continue;
+    attrs.push_back({"w" + std::to_string(traced.size()), w[k]});
+    traced.push_back(x);
+  }
+  timed("mix", [&] {
+    ok(be->weighted_sum_forward(y->data, in.data(), w.data(), (int)in.size(), s.n(), be->stream), "weighted_sum_forward");
+  });
+  flops += 2.0 * s.n() * traced.size();
+  trace("mix", traced, y, {}, std::move(attrs));
+  bool any = dw != nullptr;
+  for (Act* x : xs) any |= x && x->needs_grad;
+  if (!any) {
+    y->needs_grad = false;
+    return y;
+  }
+  if (dw)
+    for (Act* x : xs)
+      if (x) keep(x);
+  std::vector<Act*> ins = xs;
+  std::vector<float> wh = w;
+  push_timed("mix", y, [=] {
+    std::vector<float*> d;
+    std::vector<const float*> x;
+    for (Act* a : ins) {
+      d.push_back(a ? grad_or_null(a) : nullptr);
+      x.push_back(a ? a->data : nullptr);
+    }
+    ok(be->weighted_sum_backward(d.data(), dw, grad(y), x.data(), wh.data(), (int)ins.size(), y->s.n(), be->stream),
+       "weighted_sum_backward");
   });
   return y;
 }

@@ -258,6 +258,13 @@ class Tape {
   // One keep/drop draw per sample, kept samples scaled by 1/keep_prob; keep_prob >= 1 returns x.
   Act* drop_path(Act* x, float keep_prob, uint64_t seed);
   Act* linear(Act* x, const Param& w, const Param* b, int OC);  // x (B, IC, 1, 1) -> (B, OC, 1, 1)
+  // A relaxed op's weighted sum (DARTS's mixed op; GDAS): y = sum_k w[k] xs[k], shape s.
+  // xs[k] NULL: op k was not computed (adds nothing). w: host weights (copied). dw: backend
+  // (xs.size()) or NULL: the backward adds dL/dw[k] there (sum of dy where xs[k] is NULL).
+  Act* mix(const std::vector<Act*>& xs, const std::vector<float>& w, float* dw, Shape s);
+  // NASWOT's probe: while set (backend memory, (codes_B, codes_B)), every ReLU's input (relu,
+  // and the ReLU fused into conv and sepconv) adds its binary-code gram there.
+  float* codes = nullptr;
   // The 'none' op: zeros shaped like x at `stride` (needs_grad = false).
   Act* zeros(Act* x, int stride);
   // Mean softmax cross-entropy of logits against labels (backend memory) into *loss (1,
@@ -277,6 +284,8 @@ class Tape {
     std::function<void()> fn;
     Act* out;
   };
+  // NASWOT's probe of a ReLU's input (a no-op unless `codes` is set).
+  void probe_relu(Act* x);
   // Marks x as read by the backward being recorded (see Act::kept).
   void keep(Act* x) {
     if (recording) x->kept = true;

@@ -523,6 +523,60 @@ public final class Kernels {
     return NativeLib.jnas_cpu_scale(buf.pointer(), N, s);
   }
 
+  /** {@code jnas_cpu_fill}: buf = v. */
+  public static int fill(Tensor buf, long N, float v) {
+    String op = "fill";
+    positive(op, N);
+    fits(op, "buf", buf, N);
+    return NativeLib.jnas_cpu_fill(buf.pointer(), N, v);
+  }
+
+  /**
+   * {@code jnas_cpu_weighted_sum_forward}: out = sum_k w[k] inps[k]; a null input is not
+   * computed (adds nothing).
+   */
+  public static int weightedSumForward(Tensor out, List<Tensor> inps, float[] w, long N) {
+    String op = "weighted_sum_forward";
+    positive(op, N, inps.size());
+    fits(op, "out", out, N);
+    if (w == null || w.length != inps.size()) throw new IllegalArgumentException("kernel " + op + ": w needs " + inps.size() + " floats");
+    for (int i = 0; i < inps.size(); i++) optional(op, "inps[" + i + "]", inps.get(i), N);
+    try (PointerPointer<FloatPointer> pp = pointers(inps); FloatPointer wp = new FloatPointer(w)) {
+      return NativeLib.jnas_cpu_weighted_sum_forward(out.pointer(), pp, wp, inps.size(), N);
+    }
+  }
+
+  /**
+   * {@code jnas_cpu_weighted_sum_backward}: dinps[k] += w[k] dout (null skipped); dw (may be
+   * null) += sum dout * inps[k], or sum dout where inps[k] is null.
+   */
+  public static int weightedSumBackward(List<Tensor> dinps, Tensor dw, Tensor dout, List<Tensor> inps, float[] w, long N) {
+    String op = "weighted_sum_backward";
+    positive(op, N, inps.size());
+    if (dinps.size() != inps.size() || w == null || w.length != inps.size()) {
+      throw new IllegalArgumentException("kernel " + op + ": dinps, inps and w differ in length");
+    }
+    fits(op, "dout", dout, N);
+    optional(op, "dw", dw, inps.size());
+    for (int i = 0; i < inps.size(); i++) {
+      optional(op, "inps[" + i + "]", inps.get(i), N);
+      optional(op, "dinps[" + i + "]", dinps.get(i), N);
+    }
+    try (PointerPointer<FloatPointer> dp = pointers(dinps); PointerPointer<FloatPointer> pp = pointers(inps);
+        FloatPointer wp = new FloatPointer(w)) {
+      return NativeLib.jnas_cpu_weighted_sum_backward(dp, p(dw), dout.pointer(), pp, wp, inps.size(), N);
+    }
+  }
+
+  /** {@code jnas_cpu_binary_code_gram}: K (B, B) += per pair the features of x (B, F) of equal sign (> 0 or not). */
+  public static int binaryCodeGram(Tensor K, Tensor x, int B, long F) {
+    String op = "binary_code_gram";
+    positive(op, B, F);
+    fits(op, "K", K, (long) B * B);
+    fits(op, "x", x, B * F);
+    return NativeLib.jnas_cpu_binary_code_gram(K.pointer(), x.pointer(), B, F);
+  }
+
   /** {@code jnas_cpu_clip_by_norm}: buf *= maxNorm / norm where norm (1) exceeds maxNorm > 0. */
   public static int clipByNorm(Tensor buf, long N, Tensor norm, float maxNorm) {
     String op = "clip_by_norm";

@@ -194,6 +194,18 @@ final class NativeLib {
   static native int jnas_cpu_clip_by_norm(FloatPointer buf, @Cast("int64_t") long N, @Const FloatPointer norm,
       float max_norm);
 
+  static native int jnas_cpu_fill(FloatPointer buf, @Cast("int64_t") long N, float v);
+
+  static native int jnas_cpu_weighted_sum_forward(FloatPointer out,
+      @Cast("const float* const*") PointerPointer<?> inps, @Const FloatPointer w, int n_inputs,
+      @Cast("int64_t") long N);
+
+  static native int jnas_cpu_weighted_sum_backward(@Cast("float* const*") PointerPointer<?> dinps, FloatPointer dw,
+      @Const FloatPointer dout, @Cast("const float* const*") PointerPointer<?> inps, @Const FloatPointer w,
+      int n_inputs, @Cast("int64_t") long N);
+
+  static native int jnas_cpu_binary_code_gram(FloatPointer K, @Const FloatPointer x, int B, @Cast("int64_t") long F);
+
   // ----------------------------------------------------------------- CUDA side
   static native int jnas_cuda_built();
 
@@ -279,6 +291,20 @@ final class NativeLib {
   static native Pointer jnas_macro_create(@Cast("jnas_backend*") Pointer be, int in_channels, int H, int W,
       int num_classes, int num_layers, int channels, @Cast("const int32_t*") IntPointer ops, int num_ops,
       @Cast("const int32_t*") IntPointer arc, int arc_len, @Cast("uint64_t") long seed);
+
+  static native Pointer jnas_nb201_create(@Cast("jnas_backend*") Pointer be, int in_channels, int H, int W,
+      int num_classes, int channels, int cells_per_stage, @Cast("const int32_t*") IntPointer arch, int flags,
+      @Cast("uint64_t") long seed);
+
+  static native int jnas_nb201_set_weights(Pointer net, @Const FloatPointer w, int n);
+
+  static native int jnas_nb201_arch_grad(Pointer net, FloatPointer out, int n);
+
+  static native int jnas_net_relu_codes(Pointer net, @Cast("const int32_t*") IntPointer normal,
+      @Cast("const int32_t*") IntPointer reduce, @Const FloatPointer images, int B, FloatPointer K);
+
+  static native int jnas_net_sum_backward(Pointer net, @Cast("const int32_t*") IntPointer normal,
+      @Cast("const int32_t*") IntPointer reduce, @Const FloatPointer images, int B, float seed);
 
   static native void jnas_net_destroy(Pointer net);
 

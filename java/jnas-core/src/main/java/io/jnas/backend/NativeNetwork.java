@@ -46,7 +46,7 @@ public abstract class NativeNetwork implements AutoCloseable {
   public record TensorInfo(String name, long offset, long size) {}
 
   /** What a network is built from: the arguments of one of jnas.h's create functions. */
-  protected sealed interface Spec permits SupernetSpec, FinalSpec, MacroSpec {
+  protected sealed interface Spec permits SupernetSpec, FinalSpec, MacroSpec, Nb201Spec {
     /** Image channels. */
     int inChannels();
 
@@ -118,6 +118,25 @@ public abstract class NativeNetwork implements AutoCloseable {
     public MacroSpec {}
   }
 
+  /**
+   * {@code jnas_nb201_create}'s arguments.
+   *
+   * @param inChannels image channels
+   * @param height image height
+   * @param width image width
+   * @param numClasses classes
+   * @param channels the first stage's channels
+   * @param cellsPerStage cells per stage N
+   * @param arch the network of one cell (6 op indices), or null for the weight-shared search network
+   * @param batchNorm false: every batch norm is an identity (synflow's network)
+   * @param seed weight-initialization seed
+   */
+  protected record Nb201Spec(int inChannels, int height, int width, int numClasses, int channels, int cellsPerStage,
+      int[] arch, boolean batchNorm, long seed) implements Spec {
+    /** The arguments as given (checked by the native create function). */
+    public Nb201Spec {}
+  }
+
   private final String what;
   private final NativeBackend backend;
   private final Spec spec;
@@ -149,6 +168,11 @@ public abstract class NativeNetwork implements AutoCloseable {
       try (IntPointer ops = new IntPointer(m.ops()); IntPointer arc = m.arc() == null ? null : new IntPointer(m.arc())) {
         h = NativeLib.jnas_macro_create(be, m.inChannels(), m.height(), m.width(), m.numClasses(), m.layers(), m.channels(),
             ops, m.ops().length, arc, m.arc() == null ? 0 : m.arc().length, m.seed());
+      }
+    } else if (spec instanceof Nb201Spec b) {
+      try (IntPointer arch = b.arch() == null ? null : new IntPointer(b.arch())) {
+        h = NativeLib.jnas_nb201_create(be, b.inChannels(), b.height(), b.width(), b.numClasses(), b.channels(),
+            b.cellsPerStage(), arch, b.batchNorm() ? 0 : 1, b.seed());
       }
     } else {
       FinalSpec f = (FinalSpec) spec;
@@ -303,6 +327,45 @@ public abstract class NativeNetwork implements AutoCloseable {
     double f = NativeLib.jnas_net_flops(handle(), arc(normal, true), arc(reduce, false));
     if (f < 0) throw failure("flops", 2);
     return f;
+  }
+
+  /** The NAS-Bench-201 search network's relaxed-cell weights ({@code jnas_nb201_set_weights}); empty clears them. */
+  protected void nb201SetWeights(float[] w) {
+    try (FloatPointer p = new FloatPointer(Math.max(1, w.length))) {
+      p.put(w);
+      int code = NativeLib.jnas_nb201_set_weights(handle(), p, w.length);
+      if (code != 0) throw failure("set_weights", code);
+    }
+  }
+
+  /** {@code jnas_nb201_arch_grad}: the relaxed-cell weights' gradient after a training-mode run. */
+  protected float[] nb201ArchGrad(int n) {
+    try (FloatPointer p = new FloatPointer(n)) {
+      int code = NativeLib.jnas_nb201_arch_grad(handle(), p, n);
+      if (code != 0) throw failure("arch_grad", code);
+      float[] g = new float[n];
+      p.get(g);
+      return g;
+    }
+  }
+
+  /** {@code jnas_net_relu_codes}: NASWOT's (B x B) activation-pattern matrix, row-major. */
+  protected float[] reluCodes(int[] normal, int[] reduce, Tensor images) {
+    int b = images.dim(0);
+    try (FloatPointer k = new FloatPointer((long) b * b)) {
+      int code = NativeLib.jnas_net_relu_codes(handle(), arc(normal, true), arc(reduce, false), images.pointer(), b, k);
+      if (code != 0) throw failure("relu_codes", code);
+      float[] out = new float[b * b];
+      k.get(out);
+      return out;
+    }
+  }
+
+  /** {@code jnas_net_sum_backward}: the gradients buffer gets d(seed * sum of the logits)/d(weights). */
+  protected void sumBackward(int[] normal, int[] reduce, Tensor images, float seed) {
+    int code = NativeLib.jnas_net_sum_backward(handle(), arc(normal, true), arc(reduce, false), images.pointer(),
+        images.dim(0), seed);
+    if (code != 0) throw failure("sum_backward", code);
   }
 
   /**
