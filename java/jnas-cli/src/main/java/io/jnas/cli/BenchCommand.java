@@ -1,6 +1,16 @@
 package io.jnas.cli;
 
+import io.jnas.data.Cifar10;
+import io.jnas.data.DataSource;
 import io.jnas.nasbench.BenchmarkReport;
+import io.jnas.nasbench.Nb201Network;
+import io.jnas.nasbench.ProxyBenchmark;
+import io.jnas.nasbench.ZeroCost;
+import io.jnas.plot.ScatterPlot;
+import io.jnas.util.AtomicFiles;
+import io.jnas.util.Json;
+import io.jnas.util.Progress;
+import java.util.Arrays;
 import io.jnas.nasbench.BenchmarkResult;
 import io.jnas.nasbench.BenchmarkRunner;
 import io.jnas.nasbench.NasBench201Table;
@@ -59,7 +69,17 @@ final class BenchCommand implements Command {
         .value("acquisition", "NAME", "thompson", "bo: thompson or ei")
         .value("ensemble", "N", "5", "bo: MLPs in the predictor ensemble")
         .value("steps", "N", "100", "bo: Adam steps per MLP per fit")
-        .value("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads (runs in parallel)");
+        .value("threads", "N", String.valueOf(Runtime.getRuntime().availableProcessors()), "worker threads (runs in parallel)")
+        .value("proxies", "LIST", null, "instead of strategies: score cells with zero-cost proxies, from: synflow, naswot, "
+            + "grad_norm, snip (or all), on real networks and a CIFAR-10 minibatch; reports each proxy's rank correlation "
+            + "with the table and what a search that trusts it finds")
+        .value("data", "DIR", "../shared/data/cifar-10-batches-bin", "proxies: the CIFAR-10 binary folder the minibatch comes from")
+        .value("sample", "N", "200", "proxies: cells scored (a uniform sample of the 15,625)")
+        .value("top", "K", "10", "proxies: the proxy's best K cells are queried in the table; the best by validation is the pick")
+        .value("batch", "B", "64", "proxies: images in the minibatch")
+        .value("channels", "C", "16", "proxies: the network's first channels (NAS-Bench-201: 16)")
+        .value("cells", "N", "5", "proxies: cells per stage (NAS-Bench-201: 5)")
+        .value("seed", "S", "0", "proxies: draws the sample, the minibatch and the initial weights");
   }
 
   @Override
@@ -69,6 +89,94 @@ final class BenchCommand implements Command {
         + "the report table). results.json and results.csv hold every run's pick (cell string) after every query.\n"
         + "Each strategy's random stream is seeded from (strategy, seed), so strategies do not share first samples;\n"
         + "± is the sample standard deviation over seeds. Progress goes to standard error, one line per run.";
+  }
+
+  /** {@code --proxies}: the zero-cost proxies' record on a sample of the table. */
+  private int runProxies(Options.Parsed a, PrintStream out) throws IOException {
+    Nb201Dataset dataset = Nb201Dataset.of(a.choice("dataset", "cifar10", "cifar100", "imagenet16"));
+    List<ZeroCost.Proxy> proxies = new ArrayList<>();
+    for (String s : a.string("proxies").split(",")) {
+      s = s.trim();
+      if (s.isEmpty()) continue;
+      if (s.equals("all")) {
+        for (ZeroCost.Proxy p : ZeroCost.Proxy.values()) if (!proxies.contains(p)) proxies.add(p);
+        continue;
+      }
+      try {
+        ZeroCost.Proxy p = ZeroCost.Proxy.of(s);
+        if (!proxies.contains(p)) proxies.add(p);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(name() + ": --proxies: " + e.getMessage() + " (or all)");
+      }
+    }
+    if (proxies.isEmpty()) throw new UsageException(name() + ": --proxies is empty");
+    int sample = a.integer("sample", 2);
+    if (sample > NasBench201Table.SIZE) {
+      throw new UsageException(name() + ": --sample is " + sample + ", expected at most " + NasBench201Table.SIZE);
+    }
+    int top = a.integer("top", 1);
+    if (top > sample) throw new UsageException(name() + ": --top is " + top + ", expected at most --sample (" + sample + ")");
+    int batch = a.integer("batch", 2);
+    int channels = a.integer("channels", 1);
+    int cells = a.integer("cells", 1);
+    long seed = a.longValue("seed");
+    Path table = a.path("table");
+    if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
+    Path data = a.path("data");
+    if (!Cifar10.recognises(data)) {
+      throw new UsageException(name() + ": --data " + data + ": no CIFAR-10 binary files there (data_batch_*.bin)");
+    }
+    Path dir = a.has("out") ? a.path("out")
+        : Path.of("runs", "bench-proxies-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    boolean existed = Files.exists(dir);
+    RunLock lock = MultiTrialCommand.lockNew(dir, name());
+    try {
+      NasBench201Table t;
+      DataSource src;
+      try {
+        t = NasBench201Table.load(table);
+        src = Cifar10.open(data);
+      } catch (IOException | RuntimeException e) {
+        MultiTrialCommand.abandon(lock, dir, existed);
+        throw e;
+      }
+      Nb201Network.Config net = new Nb201Network.Config(null, channels, cells, 10, 3, 32, 32, true, seed);
+      ProxyBenchmark.Config c = new ProxyBenchmark.Config(proxies, sample, top, batch, seed, net);
+      System.err.printf(Locale.ROOT, "jnas bench: %d proxies on %d sampled cells (C=%d, N=%d, batch %d of %s)%n", proxies.size(),
+          sample, channels, cells, batch, data);
+      Progress bar = new Progress(System.err, "jnas bench: proxies", sample, "cell");
+      ProxyBenchmark.Result r = ProxyBenchmark.run(c, t, dataset, src.train(), src.normalization(),
+          (done, all) -> bar.update(done, done, null));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("command", "bench --proxies");
+      json.put("table", table.toAbsolutePath().normalize().toString());
+      json.put("data", data.toAbsolutePath().normalize().toString());
+      json.put("version", Main.version());
+      json.putAll(ProxyBenchmark.toJson(r, c));
+      AtomicFiles.writeString(dir.resolve("proxies.json"), Json.pretty(json) + "\n");
+      String md = ProxyBenchmark.table(r, c);
+      AtomicFiles.writeString(dir.resolve("table.md"), md);
+      for (int p = 0; p < proxies.size(); p++) {
+        double[] x = new double[r.cells().size()];
+        int k = 0;
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+          if (!Double.isFinite(r.scores()[i][p])) continue;
+          x[k] = r.scores()[i][p];
+          y[k++] = r.test()[i];
+        }
+        ProxyBenchmark.ProxyResult pr = r.proxies().get(p);
+        new ScatterPlot(String.format(Locale.ROOT, "%s vs NB201 %s test accuracy (tau %.2f)", proxies.get(p).token(),
+            dataset.id(), pr.kendallTau()), proxies.get(p).token() + " score", "12-epoch test accuracy (%)")
+            .points("sampled cells", Arrays.copyOf(x, k), Arrays.copyOf(y, k))
+            .writePng(dir.resolve("proxy-" + proxies.get(p).token() + ".png"), 720, 480);
+      }
+      out.print(md);
+      out.printf(Locale.ROOT, "%nresults in %s (proxies.json, table.md, proxy-*.png)%n", dir);
+    } finally {
+      lock.close();
+    }
+    return 0;
   }
 
   /** Strategy parameters as JSON values: integers and booleans as such. */
@@ -84,6 +192,7 @@ final class BenchCommand implements Command {
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws IOException, InterruptedException {
+    if (a.has("proxies")) return runProxies(a, out);
     Nb201Dataset dataset = Nb201Dataset.of(a.choice("dataset", "cifar10", "cifar100", "imagenet16"));
     List<String> strategies = new ArrayList<>();
     for (String s : a.string("strategies").split(",")) {
