@@ -3,7 +3,10 @@ package io.jnas.cli;
 import io.jnas.data.Cifar10;
 import io.jnas.data.DataSource;
 import io.jnas.nasbench.BenchmarkReport;
+import io.jnas.data.Dataset;
 import io.jnas.nasbench.Nb201Network;
+import io.jnas.nasbench.OneShot201;
+import io.jnas.plot.LinePlot;
 import io.jnas.nasbench.ProxyBenchmark;
 import io.jnas.nasbench.ZeroCost;
 import io.jnas.plot.ScatterPlot;
@@ -79,7 +82,13 @@ final class BenchCommand implements Command {
         .value("batch", "B", "64", "proxies: images in the minibatch")
         .value("channels", "C", "16", "proxies: the network's first channels (NAS-Bench-201: 16)")
         .value("cells", "N", "5", "proxies: cells per stage (NAS-Bench-201: 5)")
-        .value("seed", "S", "0", "proxies: draws the sample, the minibatch and the initial weights");
+        .value("seed", "S", "0", "proxies, method: draws the sample, the minibatch (the data order) and the initial weights")
+        .value("method", "NAME", null, "instead of strategies: a one-shot search on the NAS-Bench-201 search network, from: "
+            + "rsps, enas, darts-v1, darts-v2, gdas (CIFAR-10 training images split in halves, as NB201 does); reports the "
+            + "derived cell's table accuracy and the shared weights' rank correlation with the table")
+        .value("epochs", "N", "10", "method: passes over the training half (NB201 publishes 50 for DARTS)")
+        .value("rank-sample", "N", "200", "method: cells whose shared-weight accuracy is compared with the table")
+        .value("train-images", "N", "0", "method: use only the first N of each half (0: all)");
   }
 
   @Override
@@ -89,6 +98,97 @@ final class BenchCommand implements Command {
         + "the report table). results.json and results.csv hold every run's pick (cell string) after every query.\n"
         + "Each strategy's random stream is seeded from (strategy, seed), so strategies do not share first samples;\n"
         + "± is the sample standard deviation over seeds. Progress goes to standard error, one line per run.";
+  }
+
+  /** {@code --method}: one one-shot search on the NB201 search network, checked against the table. */
+  private int runOneShot(Options.Parsed a, PrintStream out) throws IOException {
+    Nb201Dataset dataset = Nb201Dataset.of(a.choice("dataset", "cifar10", "cifar100", "imagenet16"));
+    if (dataset != Nb201Dataset.CIFAR10) throw new UsageException(name() + ": --method searches on CIFAR-10 only (--dataset cifar10)");
+    OneShot201.Method method;
+    try {
+      method = OneShot201.Method.of(a.string("method"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(name() + ": --method: " + e.getMessage());
+    }
+    int epochs = a.integer("epochs", 1);
+    int batch = a.integer("batch", 2);
+    int channels = a.integer("channels", 1);
+    int cells = a.integer("cells", 1);
+    int rankSample = a.integer("rank-sample", 2);
+    if (rankSample > NasBench201Table.SIZE) {
+      throw new UsageException(name() + ": --rank-sample is " + rankSample + ", expected at most " + NasBench201Table.SIZE);
+    }
+    int trainImages = a.integer("train-images");
+    if (trainImages < 0) throw new UsageException(name() + ": --train-images is " + trainImages + ", expected 0 (all) or more");
+    long seed = a.longValue("seed");
+    Path table = a.path("table");
+    if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
+    Path data = a.path("data");
+    if (!Cifar10.recognises(data)) {
+      throw new UsageException(name() + ": --data " + data + ": no CIFAR-10 binary files there (data_batch_*.bin)");
+    }
+    Path dir = a.has("out") ? a.path("out")
+        : Path.of("runs", "bench-" + method.token() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    boolean existed = Files.exists(dir);
+    RunLock lock = MultiTrialCommand.lockNew(dir, name());
+    try {
+      NasBench201Table t;
+      DataSource src;
+      try {
+        t = NasBench201Table.load(table);
+        src = Cifar10.open(data);
+      } catch (IOException | RuntimeException e) {
+        MultiTrialCommand.abandon(lock, dir, existed);
+        throw e;
+      }
+      Dataset all = src.train();
+      int half = all.size() / 2;
+      Dataset trainHalf = all.range(0, half), validHalf = all.range(half, 2 * half);
+      if (trainImages > 0) {
+        if (trainImages > half) throw new UsageException(name() + ": --train-images is " + trainImages + ", expected at most " + half);
+        trainHalf = trainHalf.range(0, trainImages);
+        validHalf = validHalf.range(0, trainImages);
+      }
+      if (trainHalf.size() < batch) throw new UsageException(name() + ": --batch " + batch + " exceeds the training half (" + trainHalf.size() + ")");
+      OneShot201.Config d = OneShot201.Config.of(method, epochs, channels, cells, seed);
+      OneShot201.Config c = new OneShot201.Config(method, epochs, batch, d.lr(), d.lrMin(), d.weightDecay(), d.archLr(),
+          d.archWeightDecay(), d.candidates(), d.controllerSteps(), rankSample, d.rankBatches(), seed, d.network());
+      System.err.printf(Locale.ROOT, "jnas bench: %s on the NB201 search network (C=%d, N=%d), %d epochs of %d + %d CIFAR-10 images, batch %d%n",
+          method.token(), channels, cells, epochs, trainHalf.size(), validHalf.size(), batch);
+      OneShot201.Result r = OneShot201.run(c, trainHalf, validHalf, src.trainAugmentation(), src.evalAugmentation(), t, dataset,
+          line -> System.err.println("jnas bench: " + line));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("command", "bench --method");
+      json.put("table", table.toAbsolutePath().normalize().toString());
+      json.put("data", data.toAbsolutePath().normalize().toString());
+      json.put("train_images", trainHalf.size());
+      json.put("valid_images", validHalf.size());
+      json.put("version", Main.version());
+      json.putAll(OneShot201.toJson(r, c));
+      AtomicFiles.writeString(dir.resolve("oneshot.json"), Json.pretty(json) + "\n");
+      String md = String.format(Locale.ROOT,
+          "| method | derived cell | 12-epoch test %% | Kendall tau (%d cells) | Spearman | wall | budget |%n|---|---|---:|---:|---:|---:|---|%n"
+              + "| %s | `%s` | %.2f | %.3f | %.3f | %.0f s | %d epochs, C=%d, N=%d, %d+%d images, batch %d |%n%n"
+              + "Random cell (mean of the rank sample): %.2f%%; best in the table: %.2f%%.%n",
+          rankSample, method.token(), r.derived(), r.derivedTest(), r.kendallTau(), r.spearman(), r.seconds(), epochs, channels, cells,
+          trainHalf.size(), validHalf.size(), batch, r.randomMean(), t.bestTest(dataset));
+      AtomicFiles.writeString(dir.resolve("table.md"), md);
+      if (method != OneShot201.Method.RSPS) {
+        double[] ex = new double[r.epochs().size()], ey = new double[ex.length];
+        for (int i = 0; i < ex.length; i++) {
+          ex[i] = r.epochs().get(i).epoch();
+          ey[i] = r.epochs().get(i).derivedTest();
+        }
+        new LinePlot(method.token() + ": the cell it would derive, after each epoch", "epoch", "12-epoch test accuracy (%)")
+            .series("derived cell", ex, ey, null, null).markers().hline("random cell (mean)", r.randomMean()).integerX()
+            .writePng(dir.resolve("derived.png"), 720, 480);
+      }
+      out.print(md);
+      out.printf(Locale.ROOT, "%nresults in %s (oneshot.json, table.md%s)%n", dir, method != OneShot201.Method.RSPS ? ", derived.png" : "");
+    } finally {
+      lock.close();
+    }
+    return 0;
   }
 
   /** {@code --proxies}: the zero-cost proxies' record on a sample of the table. */
@@ -192,7 +292,9 @@ final class BenchCommand implements Command {
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws IOException, InterruptedException {
+    if (a.has("proxies") && a.has("method")) throw new UsageException(name() + ": --proxies and --method: give one");
     if (a.has("proxies")) return runProxies(a, out);
+    if (a.has("method")) return runOneShot(a, out);
     Nb201Dataset dataset = Nb201Dataset.of(a.choice("dataset", "cifar10", "cifar100", "imagenet16"));
     List<String> strategies = new ArrayList<>();
     for (String s : a.string("strategies").split(",")) {

@@ -109,4 +109,67 @@ class BenchCommandTest {
     assertEquals(Double.parseDouble(f[5]) - 4 + 20, Double.parseDouble(f[6]), 1e-9, "report accuracy of the same cell: " + row);
     assertTrue(Files.readString(out.resolve("table.md")).contains("sample standard deviation"));
   }
+
+  /** A CIFAR-10 binary folder of n random images (labels cycle through the ten classes). */
+  static Path cifar(Path dir, int n, long seed) throws Exception {
+    Files.createDirectories(dir);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    byte[] b = new byte[n * (1 + 3 * 32 * 32)];
+    for (int i = 0; i < n; i++) {
+      int o = i * (1 + 3 * 32 * 32);
+      b[o] = (byte) (i % 10);
+      for (int k = 1; k <= 3 * 32 * 32; k++) b[o + k] = (byte) r.nextInt(256);
+    }
+    Files.write(dir.resolve("data_batch_1.bin"), b);
+    Files.write(dir.resolve("test_batch.bin"), b);
+    return dir;
+  }
+
+  @Test
+  void proxiesAndMethodsRefuseBadInputWithExitTwo(@TempDir Path dir) throws Exception {
+    String[] r = run("bench", "--proxies", "synflow,nope");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("'nope'") && r[2].contains("synflow, naswot, grad_norm, snip"), r[2]);
+    r = run("bench", "--method", "darts");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("'darts'") && r[2].contains("darts-v1"), r[2]);
+    r = run("bench", "--method", "rsps", "--proxies", "all");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("give one"), r[2]);
+    Path table = table(dir.resolve("t.csv"), "arch,cellstr,cifar10-test,cifar10-val,cifar100-test,cifar100-val,imagenet-test,imagenet-val", 0);
+    r = run("bench", "--proxies", "all", "--table", table.toString(), "--data", dir.resolve("nodata").toString());
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("--data") && r[2].contains("nodata"), r[2]);
+    r = run("bench", "--proxies", "all", "--sample", "10", "--top", "11", "--table", table.toString());
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("--top is 11"), r[2]);
+    r = run("bench", "--method", "gdas", "--dataset", "cifar100", "--table", table.toString());
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("CIFAR-10 only"), r[2]);
+  }
+
+  @Test
+  void proxiesAndAOneShotMethodRunEndToEnd(@TempDir Path dir) throws Exception {
+    Path table = table(dir.resolve("t.csv"), "arch,cellstr,cifar10-test,cifar10-val,cifar100-test,cifar100-val,imagenet-test,imagenet-val", 0);
+    Path data = cifar(dir.resolve("cifar"), 64, 1);
+    Path out = dir.resolve("p");
+    String[] r = run("bench", "--proxies", "all", "--sample", "6", "--top", "2", "--batch", "8", "--channels", "2", "--cells", "1",
+        "--table", table.toString(), "--data", data.toString(), "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("| synflow |") && r[1].contains("| random (yardstick) |"), r[1]);
+    var json = io.jnas.util.Json.parseObject(Files.readString(out.resolve("proxies.json")));
+    assertEquals(6, ((java.util.List<?>) json.get("cells")).size());
+    assertEquals(4, ((java.util.List<?>) json.get("proxies")).size());
+    assertTrue(Files.size(out.resolve("proxy-naswot.png")) > 1000);
+    out = dir.resolve("m");
+    r = run("bench", "--method", "gdas", "--epochs", "2", "--batch", "8", "--channels", "2", "--cells", "1", "--rank-sample", "5",
+        "--train-images", "16", "--table", table.toString(), "--data", data.toString(), "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("| gdas |"), r[1]);
+    json = io.jnas.util.Json.parseObject(Files.readString(out.resolve("oneshot.json")));
+    assertEquals("gdas", json.get("method"));
+    assertEquals(2, ((java.util.List<?>) json.get("history")).size());
+    assertEquals(30, ((java.util.List<?>) json.get("alpha")).size());
+    assertTrue(Files.size(out.resolve("derived.png")) > 1000);
+  }
 }
