@@ -2,7 +2,13 @@ package io.jnas.cli;
 
 import io.jnas.data.DataSource;
 import io.jnas.data.Datasets;
+import io.jnas.data.Dataset;
 import io.jnas.genotype.Genotype;
+import io.jnas.nasbench.NasBench201Table;
+import io.jnas.nasbench.Nb201Dataset;
+import io.jnas.nasbench.Nb201Trainer;
+import io.jnas.space.NasBench201Space;
+import io.jnas.space.Nb201Cell;
 import io.jnas.search.RunDir;
 import io.jnas.train.Trainer;
 import io.jnas.util.Json;
@@ -28,6 +34,12 @@ final class TrainCommand implements Command {
   public Options options() {
     Trainer.Settings d = new Trainer.Settings();
     return new Options(name())
+        .value("space", "NAME", "darts", "darts (the DARTS/ENAS cell network) or nb201 (a NAS-Bench-201 cell given as --genotype "
+            + "'|nor_conv_3x3~0|+|...|', trained with NB201's recipe: 12 epochs, batch 256, lr 0.1 cosine to 0, weight decay 5e-4, "
+            + "C 16, N 5, unless given)")
+        .value("cells", "N", "5", "nb201: cells per stage")
+        .value("table", "PATH", "../shared/data/nas-bench-201/nb201_minibench_hp12.csv", "nb201: the table whose 12-epoch "
+            + "accuracy of the cell the result shows beside its own (skipped where absent)")
         .value("genotype", "SPEC", "enas", "a published cell (" + String.join(", ", Genotype.names())
             + "), a genotype JSON file, a final_arch.txt, a search run folder, a multitrial trial RUNDIR#ID,"
             + " or an ENAS integer string")
@@ -70,6 +82,9 @@ final class TrainCommand implements Command {
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws Exception {
+    String space = a.choice("space", "darts", "nb201");
+    if (space.equals("nb201")) return runNb201(a, out);
+    if (a.has("cells") || a.has("table")) throw new UsageException("train: --cells and --table are for --space nb201");
     boolean resume = a.has("resume");
     if (resume == a.has("out")) throw new UsageException("train: give exactly one of --out DIR and --resume DIR");
     int stopAfter = a.integer("stop-after", 0);
@@ -86,6 +101,9 @@ final class TrainCommand implements Command {
       Path run = a.path("resume");
       Path cfg = run.resolve("config.json");
       if (!Files.isDirectory(run)) throw new UsageException("train: " + run + ": no such run folder");
+      if (Files.isRegularFile(cfg) && "nb201".equals(Json.parseObject(Files.readString(cfg)).get("space"))) {
+        throw new UsageException("train: " + run + " is a --space nb201 run; those cannot be resumed yet (start it anew with --out)");
+      }
       if (!Files.isRegularFile(cfg)) {
         throw new UsageException("train: " + run + " holds no config.json (no checkpoint either); not a jnas train run,"
             + " or one stopped before it began: start it anew with --out");
@@ -158,6 +176,95 @@ final class TrainCommand implements Command {
       out.println(String.format(Locale.ROOT, "%s: %d weights (no aux head), %.1f MFLOPs/image; test accuracy %.4f after %s; %.1f s",
           d.path(), o.numWeights(), o.flops() / 1e6, o.test().accuracy(),
           o.finished() ? "all " + s.epochs + " epochs" : "stopping (resume with --resume " + d.path() + ")", o.seconds()));
+    }
+    return 0;
+  }
+
+  /** {@code --space nb201}: one NAS-Bench-201 cell trained with the benchmark's recipe. */
+  private int runNb201(Options.Parsed a, PrintStream out) throws Exception {
+    if (a.has("resume")) throw new UsageException("train: --space nb201 runs cannot be resumed yet; start anew with --out");
+    if (!a.has("out")) throw new UsageException("train: --space nb201 needs --out DIR");
+    for (String f : new String[] {"layers", "lr-t0", "lr-tmul", "grad-clip", "drop-path-keep", "dropout-keep", "cutout", "no-aux",
+        "stop-after"}) {
+      if (a.has(f)) throw new UsageException("train: --" + f + " is not a setting of --space nb201 (NB201's recipe has none)");
+    }
+    if (!a.has("genotype")) throw new UsageException("train: --space nb201 needs --genotype '|op~0|+|op~0|op~1|+|op~0|op~1|op~2|'");
+    Nb201Cell cell;
+    try {
+      cell = Nb201Cell.parse(a.string("genotype"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("train: --genotype: " + e.getMessage());
+    }
+    Nb201Trainer.Settings d = Nb201Trainer.Settings.hp12(1);
+    Nb201Trainer.Settings s = new Nb201Trainer.Settings(a.has("epochs") ? a.integer("epochs", 1) : d.epochs(),
+        a.has("batch") ? a.integer("batch", 2) : d.batch(), a.has("lr-max") ? a.number("lr-max", 1e-9, 10) : d.lr(),
+        a.has("lr-min") ? a.number("lr-min", 0, 10) : d.lrMin(), a.has("weight-decay") ? a.number("weight-decay", 0, 1) : d.weightDecay(),
+        a.has("momentum") ? a.number("momentum", 0, 0.999) : d.momentum(), a.has("channels") ? a.integer("channels", 1) : d.channels(),
+        a.integer("cells", 1), a.longValue("seed"));
+    if (s.lrMin() > s.lr()) throw new UsageException("train: --lr-min " + s.lrMin() + " exceeds --lr-max " + s.lr());
+    String spec = RunDir.portableData(a.has("data") ? a.string("data") : "../shared/data/cifar-10-batches-bin");
+    DataSource src = Datasets.open(spec);
+    Dataset train = src.train();
+    if (a.integer("train-subset", 0) > 0) {
+      int n = a.integer("train-subset", 0);
+      if (n > train.size()) throw new UsageException("train: --train-subset " + n + " exceeds the " + train.size() + " training images");
+      train = train.subset(n / (double) train.size(), s.seed());
+    }
+    Dataset test = src.test() != null ? src.test() : src.splits().validation();
+    if (a.integer("test-subset", 0) > 0) {
+      int n = a.integer("test-subset", 0);
+      if (n > test.size()) throw new UsageException("train: --test-subset " + n + " exceeds the " + test.size() + " test images");
+      test = test.subset(n / (double) test.size(), s.seed());
+    }
+    if (train.size() < s.batch()) throw new UsageException("train: --batch " + s.batch() + " exceeds the " + train.size() + " training images");
+    Path tablePath = a.path("table");
+    Double tableTest = null;
+    if (Files.isRegularFile(tablePath) && train.numClasses() == 10 && train.height() == 32) {
+      NasBench201Table t = NasBench201Table.load(tablePath);
+      tableTest = t.test(Nb201Dataset.CIFAR10, new NasBench201Space().encode(cell));
+    }
+    try (RunDir dir = RunDir.create(a.path("out"), "train", System.err)) {
+      Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+      cfg.put("space", "nb201");
+      cfg.put("genotype", cell.toString());
+      cfg.put("data", spec);
+      cfg.put("train_images", train.size());
+      cfg.put("test_images", test.size());
+      cfg.put("epochs", s.epochs());
+      cfg.put("batch", s.batch());
+      cfg.put("lr", s.lr());
+      cfg.put("lr_min", s.lrMin());
+      cfg.put("weight_decay", s.weightDecay());
+      cfg.put("momentum", s.momentum());
+      cfg.put("channels", s.channels());
+      cfg.put("cells_per_stage", s.cellsPerStage());
+      cfg.put("seed", s.seed());
+      dir.writeString("config.json", Json.pretty(cfg));
+      Nb201Trainer.Outcome o = Nb201Trainer.train(cell, s, train, test, src.trainAugmentation(), src.evalAugmentation(), System.err, e -> {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("epoch", e.epoch());
+        m.put("lr", e.lr());
+        m.put("train_loss", e.trainLoss());
+        m.put("train_accuracy", e.trainAccuracy());
+        m.put("seconds", e.seconds());
+        try {
+          dir.log(m);
+        } catch (java.io.IOException x) {
+          throw new java.io.UncheckedIOException(x);
+        }
+      });
+      Map<String, Object> res = new java.util.LinkedHashMap<>();
+      res.put("genotype", cell.toString());
+      res.put("test_accuracy", o.testAccuracy());
+      res.put("test_loss", o.testLoss());
+      res.put("weights", o.numWeights());
+      res.put("flops", o.flops());
+      res.put("seconds", o.seconds());
+      res.put("table_12_epoch_test", tableTest);
+      dir.writeString("result.json", Json.pretty(res));
+      out.println(String.format(Locale.ROOT, "%s: %s, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %d epochs on %d images%s; %.1f s",
+          dir.path(), cell, o.numWeights(), o.flops() / 1e6, o.testAccuracy(), s.epochs(), train.size(),
+          tableTest == null ? "" : String.format(Locale.ROOT, " (the table, 12 epochs on 50,000 images: %.2f%%)", tableTest), o.seconds()));
     }
     return 0;
   }

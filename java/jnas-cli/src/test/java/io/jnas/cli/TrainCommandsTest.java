@@ -65,4 +65,32 @@ class TrainCommandsTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\"num_weights\":"), r.out());
   }
+
+  @Test
+  void nb201CellTrainsAndShowsTheTablesNumber(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path table = BenchCommandTest.table(dir.resolve("t.csv"),
+        "arch,cellstr,cifar10-test,cifar10-val,cifar100-test,cifar100-val,imagenet-test,imagenet-val", 0);
+    java.nio.file.Path data = BenchCommandTest.cifar(dir.resolve("cifar"), 40, 2);
+    String cell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+    CliRun r = run("train", "--space", "nb201", "--genotype", cell, "--epochs", "2", "--batch", "8", "--channels", "2", "--cells", "1",
+        "--data", data.toString(), "--table", table.toString(), "--out", dir.resolve("run").toString());
+    assertEquals(0, r.code(), r.err());
+    // the test table: validation 70 + 2 per nor_conv_3x3 edge (3 here), test 4 more
+    assertTrue(r.out().contains("12 epochs on 50,000 images: 80.00%"), r.out());
+    var res = io.jnas.util.Json.parseObject(java.nio.file.Files.readString(dir.resolve("run/result.json")));
+    assertEquals(cell, res.get("genotype"));
+    assertEquals(2, java.nio.file.Files.readAllLines(dir.resolve("run/log.jsonl")).size());
+    r = run("train", "--space", "nb201", "--genotype", "|conv~0|", "--out", dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--genotype") && r.err().contains("'conv'"), r.err());
+    r = run("train", "--space", "nb201", "--genotype", cell, "--drop-path-keep", "0.5", "--out", dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--drop-path-keep is not a setting of --space nb201"), r.err());
+    r = run("train", "--space", "nb201", "--genotype", cell, "--resume", dir.resolve("run").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("cannot be resumed yet"), r.err());
+    r = run("train", "--cells", "3", "--out", dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--space nb201"), r.err());
+  }
 }

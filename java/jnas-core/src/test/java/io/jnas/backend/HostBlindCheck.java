@@ -37,6 +37,7 @@ public final class HostBlindCheck {
       supernet();
       finalNetwork();
       macro();
+      nb201();
       System.out.println(failures == 0 ? "host-blind: all equal" : "host-blind: " + failures + " mismatches");
       System.exit(failures == 0 ? 0 : 1);
     } else if (args.length == 2 && args[0].equals("poke")) {
@@ -111,6 +112,38 @@ public final class HostBlindCheck {
       }
       same("macro supernet evaluate", a.evaluate(arch, x, y).toString(), b.evaluate(arch, x, y).toString());
       same("macro supernet weights", a.get(0), b.get(0));
+    }
+  }
+
+  /** NAS-Bench-201: the network of one cell, the search network's discrete and relaxed steps, the probes. */
+  private static void nb201() {
+    io.jnas.space.Nb201Cell cell = io.jnas.space.Nb201Cell.parse(
+        "|nor_conv_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|");
+    io.jnas.nasbench.Nb201Network.Config cfg = new io.jnas.nasbench.Nb201Network.Config(cell, 2, 1, 5, 3, 8, 8, true, 3);
+    io.jnas.nasbench.Nb201Network.Hyper h = new io.jnas.nasbench.Nb201Network.Hyper(0.05f, 0.9f, 1e-4f, 0.5f);
+    SplittableRandom r = new SplittableRandom(6);
+    try (Backend hb = Backends.hostBlind(); var a = new io.jnas.nasbench.Nb201Network(cfg, Backends.cpu());
+        var b = new io.jnas.nasbench.Nb201Network(cfg, hb); Tensor x = Tensor.randn(r, 1f, 4, 3, 8, 8); IntTensor y = labels(r, 4, 5)) {
+      for (int s = 0; s < 2; s++) same("nb201 train_step " + s, a.trainStep(null, x, y, h, s).toString(), b.trainStep(null, x, y, h, s).toString());
+      same("nb201 predict", a.predict(null, x), b.predict(null, x));
+      same("nb201 running stats", a.runningStats(), b.runningStats());
+    }
+    var sc = cfg.withCell(null);
+    float[] w = new float[30];
+    for (int i = 0; i < w.length; i++) w[i] = (float) r.nextDouble();
+    try (Backend hb = Backends.hostBlind(); var a = new io.jnas.nasbench.Nb201Network(sc, Backends.cpu());
+        var b = new io.jnas.nasbench.Nb201Network(sc, hb); Tensor x = Tensor.randn(r, 1f, 4, 3, 8, 8); IntTensor y = labels(r, 4, 5)) {
+      same("nb201 search discrete step", a.trainStep(cell, x, y, h, 0).toString(), b.trainStep(cell, x, y, h, 0).toString());
+      a.setArchWeights(w);
+      b.setArchWeights(w);
+      same("nb201 search relaxed step", a.trainStep(null, x, y, h, 1).toString(), b.trainStep(null, x, y, h, 1).toString());
+      same("nb201 arch gradient", a.archGradient(), b.archGradient());
+      same("nb201 weights", a.weights(), b.weights());
+      double[][] ka = a.activationPatternKernel(cell, x), kb = b.activationPatternKernel(cell, x);
+      same("nb201 relu codes", java.util.Arrays.deepToString(ka), java.util.Arrays.deepToString(kb));
+      a.sumOfLogitsBackward(cell, x, 0.5f);
+      b.sumOfLogitsBackward(cell, x, 0.5f);
+      same("nb201 sum backward", a.gradients(), b.gradients());
     }
   }
 
