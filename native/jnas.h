@@ -326,18 +326,24 @@ void* jnas_macro_create(jnas_backend* be, int in_channels, int H, int W, int num
  * 3 nor_conv_3x3, 4 avg_pool_3x3. arch non-NULL: the network of that cell (its ops only;
  * running statistics). arch NULL: the weight-shared search network (batch statistics): a
  * run takes a cell in `normal`, or, with normal NULL, the relaxed cell of the weights set by
- * jnas_nb201_set_weights (DARTS; an edge is sum_k w[e*5+k] op_k, ops of weight 0 not
- * computed), one cell shared by all cells. flags: JNAS_NB201_NO_BN builds it without batch
+ * jnas_net_set_arch_weights (DARTS; an edge is sum_k w[e*5+k] op_k, ops of weight 0
+ * not computed; 30 floats), one cell shared by all cells. flags: JNAS_NB201_NO_BN builds it without batch
  * norm (synflow's network). */
 #define JNAS_NB201_NO_BN 1
 void* jnas_nb201_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
                         int channels, int cells_per_stage, const int32_t* arch, int flags,
                         uint64_t seed);
-/* The relaxed cell's weights (host, n = 30: edge-major, 5 per edge); n = 0 clears them. */
-int jnas_nb201_set_weights(void* net, const float* w, int n);
-/* After a training-mode run of the relaxed cell: d loss / d weights (host, n = 30), summed
- * over the cells (an op not computed gets the sum of its edge's output gradient). */
-int jnas_nb201_arch_grad(void* net, float* out, int n);
+/* The DARTS search network (native/graph/darts_net.cpp; Liu et al. 2019): stem (3C), layers
+ * cells (reductions at L/3 and 2L/3), each node the sum over all earlier states of the
+ * mixed op sum_k w_k op_k (ops: num_ops registry ids; DARTS's are 0 none, 3 max_pool_3x3,
+ * 2 avg_pool_3x3, 1 skip_connect, 4 sep_conv_3x3, 5 sep_conv_5x5, 7 dil_conv_3x3,
+ * 8 dil_conv_5x5), the cell output the concat of its `steps` nodes; global pool, linear.
+ * Runs the relaxed cells only (normal NULL): the weights come from
+ * jnas_net_set_arch_weights, 2 x steps(steps+3)/2 x num_ops floats (normal cells' edges, then
+ * the reduction cells'). Batch statistics always. */
+void* jnas_darts_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
+                        int channels, int layers, int steps, const int32_t* ops, int num_ops,
+                        uint64_t seed);
 void jnas_net_destroy(void* net);
 
 /* Buffers: 0 weights, 1 gradients, 2 momentum (the same size, alignment padding
@@ -398,6 +404,14 @@ double jnas_net_flops(void* net, const int32_t* normal, const int32_t* reduce);
 /* Bytes the step's memory holds: the activation arena (its high-water mark) and the
  * pool of gradient buffers. */
 int64_t jnas_net_arena_bytes(void* net);
+/* Relaxed architectures (DARTS, GDAS) of the networks that have them (the NAS-Bench-201
+ * and DARTS search networks; 0 floats elsewhere): arch_size floats of host weights, set
+ * before a run with normal NULL (n = 0 clears them); after a training-mode run, arch_grad
+ * gives d loss / d weights (host, n = arch_size). An op of weight 0 is not computed; its
+ * weight's gradient is the sum of its edge's output gradient (GDAS's constant). */
+int jnas_net_arch_size(void* net);
+int jnas_net_set_arch_weights(void* net, const float* w, int n);
+int jnas_net_arch_grad(void* net, float* out, int n);
 /* Zero-cost probes; both run a forward with batch statistics and update nothing.
  * relu_codes: NASWOT's K (B x B, host): the sum over every ReLU of the network (fused ones
  * included) of its input's binary-code gram (jnas_cpu_binary_code_gram).

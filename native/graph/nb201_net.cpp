@@ -7,7 +7,7 @@
 //     NB201 search model); a step runs either a discrete cell (jnas_net_run's `normal`: ENAS,
 //     random sampling with weight sharing, GDAS's forward) or the relaxed cell of DARTS
 //     (normal NULL: each edge the weighted sum of its ops with the weights set by
-//     jnas_nb201_set_weights; an op of weight 0 is not computed, and its weight's gradient is
+//     jnas_net_set_arch_weights; an op of weight 0 is not computed, and its weight's gradient is
 //     the sum of the edge's output gradient, as GDAS's code has it). Batch statistics always.
 //
 // Structure:
@@ -23,7 +23,7 @@
 //   ResNet basic block (NB201's ResNetBasicblock): ReLU, conv 3x3 stride 2, BN; ReLU, conv 3x3,
 //     BN; plus the shortcut avg pool 2x2 stride 2 then conv 1x1 (no BN).
 // The relaxed cell's architecture is shared by all cells (as in the NB201 search model): its
-// gradient (jnas_nb201_arch_grad) sums over the 3N cells.
+// gradient (jnas_net_arch_grad) sums over the 3N cells.
 // JNAS_NB201_NO_BN builds the network without batch norm (every BN an identity): synflow's
 // network. Differences from the reference: weights start He-normal (PyTorch's default is
 // Kaiming-uniform with a = sqrt(5)); BN layers are all affine (the search model's are not).
@@ -102,7 +102,9 @@ class Nb201Net : public Net {
     if (dw_) be_->free(dw_, sizeof(float) * kEdges * kOps);
   }
 
-  void set_weights(const float* w, int n) {
+  int arch_size() const override { return fixed_ ? 0 : kEdges * kOps; }
+
+  void set_arch_weights(const float* w, int n) override {
     if (fixed_) throw std::invalid_argument("the network of one cell has no architecture weights");
     if (n == 0) {
       mix_.clear();
@@ -116,7 +118,7 @@ class Nb201Net : public Net {
     mix_.assign(w, w + n);
   }
 
-  void arch_grad(float* out, int n) {
+  void arch_grad(float* out, int n) override {
     if (fixed_) throw std::invalid_argument("the network of one cell has no architecture weights");
     if (n != kEdges * kOps)
       throw std::invalid_argument("room for " + std::to_string(n) + " floats, expected " + std::to_string(kEdges * kOps));
@@ -130,7 +132,7 @@ class Nb201Net : public Net {
       return;
     }
     if (mix_.empty())
-      throw std::invalid_argument("the NAS-Bench-201 search network needs a cell (normal) or weights (jnas_nb201_set_weights)");
+      throw std::invalid_argument("the NAS-Bench-201 search network needs a cell (normal) or weights (jnas_net_set_arch_weights)");
   }
 
   static void validate(const int32_t* a) {
@@ -223,12 +225,6 @@ class Nb201Net : public Net {
   std::vector<Res> res_;
 };
 
-Nb201Net* as_nb201(void* net) {
-  auto* n = dynamic_cast<Nb201Net*>(static_cast<Net*>(net));
-  if (!n) throw std::invalid_argument("not a NAS-Bench-201 network");
-  return n;
-}
-
 }  // namespace
 }  // namespace jnas
 
@@ -242,14 +238,6 @@ void* jnas_nb201_create(jnas_backend* be, int in_channels, int H, int W, int num
                              flags, seed);
   });
   return rc == JNAS_OK ? net : nullptr;
-}
-
-int jnas_nb201_set_weights(void* net, const float* w, int n) {
-  return jnas::guard("set_weights", [&] { jnas::as_nb201(net)->set_weights(w, n); });
-}
-
-int jnas_nb201_arch_grad(void* net, float* out, int n) {
-  return jnas::guard("arch_grad", [&] { jnas::as_nb201(net)->arch_grad(out, n); });
 }
 
 }  // extern "C"

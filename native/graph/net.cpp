@@ -112,6 +112,12 @@ void Net::run(int mode, const int32_t* normal, const int32_t* reduce, const floa
   }
 }
 
+void Net::set_arch_weights(const float*, int) {
+  throw std::invalid_argument("the " + kind_ + " network has no architecture weights");
+}
+
+void Net::arch_grad(float*, int) { throw std::invalid_argument("the " + kind_ + " network has no architecture weights"); }
+
 void Net::relu_codes(const int32_t* normal, const int32_t* reduce, const float* images, int B, float* K) {
   if (B < 1) throw std::invalid_argument("batch " + std::to_string(B) + " < 1");
   if (!be_->dry() && (!images || !K)) throw std::invalid_argument("images or K is NULL");
@@ -274,6 +280,16 @@ double jnas_net_flops(void* net, const int32_t* normal, const int32_t* reduce) {
 int64_t jnas_net_arena_bytes(void* net) { return static_cast<Net*>(net)->arena_bytes(); }
 
 double jnas_net_last_flops(void* net) { return static_cast<Net*>(net)->last_flops(); }
+
+int jnas_net_arch_size(void* net) { return static_cast<Net*>(net)->arch_size(); }
+
+int jnas_net_set_arch_weights(void* net, const float* w, int n) {
+  return jnas::guard("set_arch_weights", [&] { static_cast<Net*>(net)->set_arch_weights(w, n); });
+}
+
+int jnas_net_arch_grad(void* net, float* out, int n) {
+  return jnas::guard("arch_grad", [&] { static_cast<Net*>(net)->arch_grad(out, n); });
+}
 
 int jnas_net_relu_codes(void* net, const int32_t* normal, const int32_t* reduce, const float* images, int B,
                         float* K) {

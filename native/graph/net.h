@@ -65,6 +65,14 @@ class Net {
     if (t_->plan) t_->plan->cells.push_back(std::move(cell));
   }
 
+  // ---- relaxed architectures (DARTS, GDAS): the networks that have them override these
+  // Floats of the architecture weights (0: none).
+  virtual int arch_size() const { return 0; }
+  // Sets them (host, n = arch_size()); n = 0 clears them. Throws where the network has none.
+  virtual void set_arch_weights(const float* w, int n);
+  // After a training-mode run of the relaxed architecture: d loss / d weights (host, n floats).
+  virtual void arch_grad(float* out, int n);
+
   // ---- probes (zero-cost proxies): a forward with batch statistics, nothing updated
   // NASWOT: K (B x B, host) = the sum over every ReLU of its input's binary-code gram.
   void relu_codes(const int32_t* normal, const int32_t* reduce, const float* images, int B, float* K);

@@ -296,9 +296,15 @@ final class NativeLib {
       int num_classes, int channels, int cells_per_stage, @Cast("const int32_t*") IntPointer arch, int flags,
       @Cast("uint64_t") long seed);
 
-  static native int jnas_nb201_set_weights(Pointer net, @Const FloatPointer w, int n);
+  static native Pointer jnas_darts_create(@Cast("jnas_backend*") Pointer be, int in_channels, int H, int W,
+      int num_classes, int channels, int layers, int steps, @Cast("const int32_t*") IntPointer ops, int num_ops,
+      @Cast("uint64_t") long seed);
 
-  static native int jnas_nb201_arch_grad(Pointer net, FloatPointer out, int n);
+  static native int jnas_net_arch_size(Pointer net);
+
+  static native int jnas_net_set_arch_weights(Pointer net, @Const FloatPointer w, int n);
+
+  static native int jnas_net_arch_grad(Pointer net, FloatPointer out, int n);
 
   static native int jnas_net_relu_codes(Pointer net, @Cast("const int32_t*") IntPointer normal,
       @Cast("const int32_t*") IntPointer reduce, @Const FloatPointer images, int B, FloatPointer K);

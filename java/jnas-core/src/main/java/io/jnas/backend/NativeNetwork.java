@@ -46,7 +46,7 @@ public abstract class NativeNetwork implements AutoCloseable {
   public record TensorInfo(String name, long offset, long size) {}
 
   /** What a network is built from: the arguments of one of jnas.h's create functions. */
-  protected sealed interface Spec permits SupernetSpec, FinalSpec, MacroSpec, Nb201Spec {
+  protected sealed interface Spec permits SupernetSpec, FinalSpec, MacroSpec, Nb201Spec, DartsSpec {
     /** Image channels. */
     int inChannels();
 
@@ -137,6 +137,25 @@ public abstract class NativeNetwork implements AutoCloseable {
     public Nb201Spec {}
   }
 
+  /**
+   * {@code jnas_darts_create}'s arguments.
+   *
+   * @param inChannels image channels
+   * @param height image height
+   * @param width image width
+   * @param numClasses classes
+   * @param channels the first cells' channels
+   * @param layers cells
+   * @param steps nodes per cell
+   * @param ops candidate ops, registry ids
+   * @param seed weight-initialization seed
+   */
+  protected record DartsSpec(int inChannels, int height, int width, int numClasses, int channels, int layers, int steps,
+      int[] ops, long seed) implements Spec {
+    /** The arguments as given (checked by the native create function). */
+    public DartsSpec {}
+  }
+
   private final String what;
   private final NativeBackend backend;
   private final Spec spec;
@@ -168,6 +187,11 @@ public abstract class NativeNetwork implements AutoCloseable {
       try (IntPointer ops = new IntPointer(m.ops()); IntPointer arc = m.arc() == null ? null : new IntPointer(m.arc())) {
         h = NativeLib.jnas_macro_create(be, m.inChannels(), m.height(), m.width(), m.numClasses(), m.layers(), m.channels(),
             ops, m.ops().length, arc, m.arc() == null ? 0 : m.arc().length, m.seed());
+      }
+    } else if (spec instanceof DartsSpec d) {
+      try (IntPointer ops = new IntPointer(d.ops())) {
+        h = NativeLib.jnas_darts_create(be, d.inChannels(), d.height(), d.width(), d.numClasses(), d.channels(), d.layers(),
+            d.steps(), ops, d.ops().length, d.seed());
       }
     } else if (spec instanceof Nb201Spec b) {
       try (IntPointer arch = b.arch() == null ? null : new IntPointer(b.arch())) {
@@ -329,19 +353,24 @@ public abstract class NativeNetwork implements AutoCloseable {
     return f;
   }
 
-  /** The NAS-Bench-201 search network's relaxed-cell weights ({@code jnas_nb201_set_weights}); empty clears them. */
-  protected void nb201SetWeights(float[] w) {
+  /** Floats of the relaxed architecture's weights ({@code jnas_net_arch_size}; 0: none). */
+  protected int archSize() {
+    return NativeLib.jnas_net_arch_size(handle());
+  }
+
+  /** The relaxed architecture's weights ({@code jnas_net_set_arch_weights}); empty clears them. */
+  protected void setRelaxedWeights(float[] w) {
     try (FloatPointer p = new FloatPointer(Math.max(1, w.length))) {
       p.put(w);
-      int code = NativeLib.jnas_nb201_set_weights(handle(), p, w.length);
+      int code = NativeLib.jnas_net_set_arch_weights(handle(), p, w.length);
       if (code != 0) throw failure("set_weights", code);
     }
   }
 
-  /** {@code jnas_nb201_arch_grad}: the relaxed-cell weights' gradient after a training-mode run. */
-  protected float[] nb201ArchGrad(int n) {
+  /** {@code jnas_net_arch_grad}: the relaxed architecture weights' gradient after a training-mode run. */
+  protected float[] relaxedGradient(int n) {
     try (FloatPointer p = new FloatPointer(n)) {
-      int code = NativeLib.jnas_nb201_arch_grad(handle(), p, n);
+      int code = NativeLib.jnas_net_arch_grad(handle(), p, n);
       if (code != 0) throw failure("arch_grad", code);
       float[] g = new float[n];
       p.get(g);

@@ -28,7 +28,7 @@ import java.util.Objects;
  * the network synflow scores. Every argument is checked here before native code. Not
  * thread-safe.
  */
-public final class Nb201Network extends NativeNetwork {
+public final class Nb201Network extends NativeNetwork implements io.jnas.darts.RelaxedNetwork {
   /** Architecture weights of the relaxed cell: 6 edges x 5 ops. */
   public static final int ARCH_WEIGHTS = Nb201Cell.EDGES * Nb201Op.values().length;
 
@@ -180,6 +180,7 @@ public final class Nb201Network extends NativeNetwork {
    * Sets the relaxed cell's weights (the search network): {@link #ARCH_WEIGHTS} floats, edge
    * after edge, in {@link Nb201Op} order; an op of weight 0 is not computed.
    */
+  @Override
   public void setArchWeights(float[] w) {
     if (!isSearchNetwork()) throw new IllegalStateException("nb201 network: only the search network has architecture weights");
     Objects.requireNonNull(w, "w");
@@ -189,7 +190,7 @@ public final class Nb201Network extends NativeNetwork {
     for (int i = 0; i < w.length; i++) {
       if (!Float.isFinite(w[i])) throw new IllegalArgumentException("nb201 network: architecture weight " + i + " is " + w[i]);
     }
-    nb201SetWeights(w);
+    setRelaxedWeights(w);
     archWeightsSet = true;
   }
 
@@ -198,9 +199,10 @@ public final class Nb201Network extends NativeNetwork {
    * weights, summed over the cells ({@link #ARCH_WEIGHTS} floats). An op not computed (weight
    * 0) gets the sum of its edge's output gradient, as GDAS's straight-through code has it.
    */
+  @Override
   public float[] archGradient() {
     if (!isSearchNetwork()) throw new IllegalStateException("nb201 network: only the search network has architecture weights");
-    return nb201ArchGrad(ARCH_WEIGHTS);
+    return relaxedGradient(ARCH_WEIGHTS);
   }
 
   /**
@@ -258,17 +260,43 @@ public final class Nb201Network extends NativeNetwork {
     sumBackward(arch(cell, "sum_backward"), null, images, seed);
   }
 
+  @Override
+  public int opsPerEdge() {
+    return Nb201Op.values().length;
+  }
+
+  @Override
+  public int archSize() {
+    return isSearchNetwork() ? ARCH_WEIGHTS : 0;
+  }
+
+  /** The relaxed cell's loss and gradients ({@link #forwardBackward} with no cell). */
+  @Override
+  public float lossAndGradients(Tensor images, IntTensor labels) {
+    return forwardBackward(null, images, labels).loss();
+  }
+
+  /** A training step of the relaxed cell: {loss, hits}. */
+  @Override
+  public float[] trainStep(Tensor images, IntTensor labels, float lr, float momentum, float weightDecay, float gradClip, long seed) {
+    Result r = trainStep(null, images, labels, new Hyper(lr, momentum, weightDecay, gradClip), seed);
+    return new float[] {r.loss(), r.correct()};
+  }
+
   /** A copy of the weights. */
+  @Override
   public float[] weights() {
     return getBuffer(BUF_WEIGHTS);
   }
 
   /** Overwrites the weights (as many floats as {@link #weights()} returns). */
+  @Override
   public void setWeights(float[] w) {
     setBuffer(BUF_WEIGHTS, "weights", w);
   }
 
   /** A copy of the gradients (after a forward/backward). */
+  @Override
   public float[] gradients() {
     return getBuffer(BUF_GRADIENTS);
   }

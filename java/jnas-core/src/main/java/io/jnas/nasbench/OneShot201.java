@@ -8,6 +8,7 @@ import io.jnas.controller.ReinforceConfig;
 import io.jnas.data.Augmentation;
 import io.jnas.data.BatchLoader;
 import io.jnas.data.Dataset;
+import io.jnas.darts.Relaxation;
 import io.jnas.space.NasBench201Space;
 import io.jnas.space.Nb201Cell;
 import io.jnas.space.Nb201Op;
@@ -191,10 +192,11 @@ public final class OneShot201 {
     NasBench201Space space = new NasBench201Space();
     Nb201Network.Config nc = c.network().withCell(null).withSeed(rng.nextLong());
     int B = c.batch();
+    final int K = Nb201Op.values().length;
     List<Epoch> epochs = new ArrayList<>();
     double[] alpha = new double[Nb201Network.ARCH_WEIGHTS];
     for (int i = 0; i < alpha.length; i++) alpha[i] = 1e-3 * rng.nextGaussian();  // NB201: 1e-3 * randn
-    Adam adam = new Adam(alpha.length, c.archLr(), 0.5, 0.999, 1e-8, c.archWeightDecay());
+    Relaxation.Adam adam = new Relaxation.Adam(alpha.length, c.archLr(), 0.5, 0.999, 1e-8, c.archWeightDecay());
     LstmController controller = null;
     Reinforce reinforce = null;
     if (c.method() == Method.ENAS) {
@@ -231,16 +233,16 @@ public final class OneShot201 {
               case ENAS -> r = net.trainStep(space.decode(controller.sample(sampler).actions()), x, y, h, step);
               case DARTS_V1, DARTS_V2 -> {
                 validCycle.next(vx, vy);
-                double[] g = c.method() == Method.DARTS_V1 ? dartsFirstOrder(net, alpha, vx, vy)
-                    : dartsSecondOrder(net, alpha, x, y, vx, vy, lr, c.weightDecay());
+                double[] g = c.method() == Method.DARTS_V1 ? Relaxation.firstOrder(net, alpha, vx, vy)
+                    : Relaxation.secondOrder(net, alpha, x, y, vx, vy, lr, c.weightDecay());
                 adam.step(alpha, g);
-                net.setArchWeights(softmax(alpha, 1));
+                net.setArchWeights(Relaxation.softmax(alpha, 1, K));
                 r = net.trainStep(null, x, y, h, step);
               }
               case GDAS -> {
                 validCycle.next(vx, vy);
-                adam.step(alpha, gdasGradient(net, alpha, tau, vx, vy, sampler));
-                Gumbel gs = Gumbel.sample(alpha, tau, sampler);
+                adam.step(alpha, Relaxation.gdas(net, alpha, tau, vx, vy, sampler));
+                Relaxation.Gumbel gs = Relaxation.Gumbel.sample(alpha, tau, K, sampler);
                 net.setArchWeights(gs.hard());
                 r = net.trainStep(null, x, y, h, step);
               }
@@ -342,148 +344,7 @@ public final class OneShot201 {
 
   /** Per edge the op of the largest alpha (none included). */
   public static Nb201Cell argmax(double[] alpha, NasBench201Space space) {
-    int n = Nb201Op.values().length;
-    int[] d = new int[Nb201Cell.EDGES];
-    for (int e = 0; e < d.length; e++) {
-      int best = 0;
-      for (int k = 1; k < n; k++) if (alpha[e * n + k] > alpha[e * n + best]) best = k;
-      d[e] = best;
-    }
-    return space.decode(d);
-  }
-
-  /** Per edge softmax(alpha / t), as floats. */
-  public static float[] softmax(double[] alpha, double t) {
-    int n = Nb201Op.values().length;
-    float[] w = new float[alpha.length];
-    for (int e = 0; e < alpha.length / n; e++) {
-      double mx = Double.NEGATIVE_INFINITY, z = 0;
-      for (int k = 0; k < n; k++) mx = Math.max(mx, alpha[e * n + k] / t);
-      double[] v = new double[n];
-      for (int k = 0; k < n; k++) z += v[k] = Math.exp(alpha[e * n + k] / t - mx);
-      for (int k = 0; k < n; k++) w[e * n + k] = (float) (v[k] / z);
-    }
-    return w;
-  }
-
-  /** d/d alpha of a loss whose gradient with respect to w = softmax(alpha / t) (per edge) is g. */
-  public static double[] softmaxBackward(float[] w, float[] g, double t) {
-    int n = Nb201Op.values().length;
-    double[] d = new double[w.length];
-    for (int e = 0; e < w.length / n; e++) {
-      double dot = 0;
-      for (int k = 0; k < n; k++) dot += (double) w[e * n + k] * g[e * n + k];
-      for (int k = 0; k < n; k++) d[e * n + k] = w[e * n + k] * (g[e * n + k] - dot) / t;
-    }
-    return d;
-  }
-
-  /** DARTS first order: d L_val / d alpha at the current weights. */
-  static double[] dartsFirstOrder(Nb201Network net, double[] alpha, Tensor vx, IntTensor vy) {
-    float[] w = softmax(alpha, 1);
-    net.setArchWeights(w);
-    net.forwardBackward(null, vx, vy);
-    return softmaxBackward(w, net.archGradient(), 1);
-  }
-
-  /**
-   * DARTS second order (the unrolled model): d/d alpha of L_val(w - xi (grad_w L_train(w) + wd w), alpha),
-   * with the second-order term by finite differences. The weights are the same afterwards.
-   */
-  static double[] dartsSecondOrder(Nb201Network net, double[] alpha, Tensor x, IntTensor y, Tensor vx, IntTensor vy, double xi,
-      double wd) {
-    float[] sw = softmax(alpha, 1);
-    net.setArchWeights(sw);
-    float[] w0 = net.weights();
-    net.forwardBackward(null, x, y);
-    float[] g = net.gradients();
-    float[] w1 = new float[w0.length];
-    for (int i = 0; i < w0.length; i++) w1[i] = (float) (w0[i] - xi * (g[i] + wd * w0[i]));
-    net.setWeights(w1);
-    net.forwardBackward(null, vx, vy);
-    float[] dAlphaVal = net.archGradient();
-    float[] dw = net.gradients();
-    double norm = 0;
-    for (float v : dw) norm += (double) v * v;
-    norm = Math.sqrt(norm);
-    float[] dAlpha = dAlphaVal.clone();
-    if (norm > 0) {
-      double eps = 0.01 / norm;
-      float[] wp = new float[w0.length];
-      for (int i = 0; i < w0.length; i++) wp[i] = (float) (w0[i] + eps * dw[i]);
-      net.setWeights(wp);
-      net.forwardBackward(null, x, y);
-      float[] gp = net.archGradient();
-      for (int i = 0; i < w0.length; i++) wp[i] = (float) (w0[i] - eps * dw[i]);
-      net.setWeights(wp);
-      net.forwardBackward(null, x, y);
-      float[] gm = net.archGradient();
-      for (int i = 0; i < dAlpha.length; i++) dAlpha[i] = (float) (dAlphaVal[i] - xi * (gp[i] - gm[i]) / (2 * eps));
-    }
-    net.setWeights(w0);
-    return softmaxBackward(sw, dAlpha, 1);
-  }
-
-  /** GDAS: the straight-through gradient of the validation loss for alpha, one Gumbel draw. */
-  static double[] gdasGradient(Nb201Network net, double[] alpha, double tau, Tensor vx, IntTensor vy, SplittableRandom r) {
-    Gumbel gs = Gumbel.sample(alpha, tau, r);
-    net.setArchWeights(gs.hard());
-    net.forwardBackward(null, vx, vy);
-    // hard = onehot - soft.detach() + soft: d/d soft = d/d hard; soft = softmax((alpha + g) / tau)
-    return softmaxBackward(gs.soft(), net.archGradient(), tau);
-  }
-
-  /**
-   * One Gumbel-softmax draw per edge.
-   *
-   * @param soft softmax((alpha + g) / tau)
-   * @param hard its one-hot argmax (the op computed)
-   */
-  record Gumbel(float[] soft, float[] hard) {
-    static Gumbel sample(double[] alpha, double tau, SplittableRandom r) {
-      int n = Nb201Op.values().length;
-      double[] z = new double[alpha.length];
-      for (int i = 0; i < z.length; i++) {
-        double u = Math.max(1e-20, r.nextDouble());
-        z[i] = alpha[i] - Math.log(-Math.log(u));
-      }
-      float[] soft = softmax(z, tau);
-      float[] hard = new float[alpha.length];
-      for (int e = 0; e < alpha.length / n; e++) {
-        int best = 0;
-        for (int k = 1; k < n; k++) if (soft[e * n + k] > soft[e * n + best]) best = k;
-        hard[e * n + best] = 1f;
-      }
-      return new Gumbel(soft, hard);
-    }
-  }
-
-  /** Adam with L2 weight decay added to the gradient (PyTorch's Adam(weight_decay=...)). */
-  static final class Adam {
-    private final double lr, b1, b2, eps, wd;
-    private final double[] m, v;
-    private int t;
-
-    Adam(int n, double lr, double b1, double b2, double eps, double wd) {
-      this.lr = lr;
-      this.b1 = b1;
-      this.b2 = b2;
-      this.eps = eps;
-      this.wd = wd;
-      m = new double[n];
-      v = new double[n];
-    }
-
-    void step(double[] p, double[] g) {
-      t++;
-      double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
-      for (int i = 0; i < p.length; i++) {
-        double gi = g[i] + wd * p[i];
-        m[i] = b1 * m[i] + (1 - b1) * gi;
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-        p[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);
-      }
-    }
+    return space.decode(Relaxation.argmax(alpha, Nb201Op.values().length, -1));
   }
 
   /** Batches of a loader, epoch after epoch. */

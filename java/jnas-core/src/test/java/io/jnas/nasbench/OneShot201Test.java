@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jnas.darts.Relaxation;
 import io.jnas.space.NasBench201Space;
 import io.jnas.space.Nb201Cell;
 import io.jnas.tensor.IntTensor;
@@ -33,7 +34,7 @@ class OneShot201Test {
   private static double unrolledLoss(Nb201Network net, double[] alpha, Tensor x, IntTensor y, Tensor vx, IntTensor vy,
       double xi, double wd) {
     float[] w0 = net.weights();
-    net.setArchWeights(OneShot201.softmax(alpha, 1));
+    net.setArchWeights(Relaxation.softmax(alpha, 1, 5));
     net.forwardBackward(null, x, y);
     float[] g = net.gradients();
     float[] w1 = new float[w0.length];
@@ -60,9 +61,9 @@ class OneShot201Test {
       double[] alpha = new double[Nb201Network.ARCH_WEIGHTS];
       for (int i = 0; i < alpha.length; i++) alpha[i] = 0.5 * r.nextGaussian();
       float[] w0 = net.weights();
-      double[] g2 = OneShot201.dartsSecondOrder(net, alpha, x, y, vx, vy, xi, wd);
+      double[] g2 = Relaxation.secondOrder(net, alpha, x, y, vx, vy, xi, wd);
       assertEquals(0, java.util.Arrays.compare(w0, net.weights()), "the weights are restored");
-      double[] g1 = OneShot201.dartsFirstOrder(net, alpha, vx, vy);
+      double[] g1 = Relaxation.firstOrder(net, alpha, vx, vy);
       double h = 1e-3, diff12 = 0, norm = 0;
       StringBuilder bad = new StringBuilder();
       for (int i = 0; i < alpha.length; i++) {
@@ -93,7 +94,7 @@ class OneShot201Test {
         IntTensor vy = IntTensor.of(new int[] {2, 2, 1, 0, 0, 1}, 6)) {
       double[] alpha = new double[Nb201Network.ARCH_WEIGHTS];
       for (int i = 0; i < alpha.length; i++) alpha[i] = r.nextGaussian();
-      OneShot201.Gumbel gs = OneShot201.Gumbel.sample(alpha, 2.0, r);
+      Relaxation.Gumbel gs = Relaxation.Gumbel.sample(alpha, 2.0, 5, r);
       float[] hard = gs.hard();
       net.setArchWeights(hard);
       net.forwardBackward(null, vx, vy);
@@ -116,13 +117,13 @@ class OneShot201Test {
       float[] c = new float[alpha.length];
       for (int i = 0; i < c.length; i++) c[i] = (float) r.nextGaussian();
       double tau = 2.0;
-      double[] d = OneShot201.softmaxBackward(OneShot201.softmax(alpha, tau), c, tau);
+      double[] d = Relaxation.softmaxBackward(Relaxation.softmax(alpha, tau, 5), c, tau, 5);
       for (int i = 0; i < alpha.length; i++) {
         double a = alpha[i];
         alpha[i] = a + 1e-4;
-        double fp = dot(OneShot201.softmax(alpha, tau), c);
+        double fp = dot(Relaxation.softmax(alpha, tau, 5), c);
         alpha[i] = a - 1e-4;
-        double fm = dot(OneShot201.softmax(alpha, tau), c);
+        double fm = dot(Relaxation.softmax(alpha, tau, 5), c);
         alpha[i] = a;
         assertEquals((fp - fm) / 2e-4, d[i], 1e-3, "alpha " + i);
       }
