@@ -2,7 +2,13 @@ package io.jnas.cli;
 
 import io.jnas.controller.ControllerConfig;
 import io.jnas.controller.ReinforceConfig;
+import io.jnas.darts.DartsSearch;
+import io.jnas.darts.DartsSearchNetwork;
+import io.jnas.data.DataSource;
+import io.jnas.data.Dataset;
+import io.jnas.data.Datasets;
 import io.jnas.enas.EnasSearch;
+import io.jnas.search.RunDir;
 import io.jnas.enas.SearchSettings;
 import io.jnas.train.CosineSchedule;
 import java.io.PrintStream;
@@ -21,7 +27,7 @@ final class SearchCommand implements Command {
 
   @Override
   public String summary() {
-    return "run an ENAS search (micro or macro space): weight-shared supernet, LSTM controller, REINFORCE";
+    return "run a weight-sharing search: ENAS (micro or macro space; LSTM controller, REINFORCE) or DARTS/GDAS (--space darts)";
   }
 
   @Override
@@ -29,7 +35,11 @@ final class SearchCommand implements Command {
     return new Options(name())
         .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S];"
             + " none: the built-in synthetic set; with --resume: where the run's data set is now, if it moved")
-        .value("space", "S", null, "enas-micro (default: two cells) or enas-macro (a chain of layers with skip connections)")
+        .value("space", "S", null, "enas-micro (default: two cells), enas-macro (a chain of layers with skip connections), or darts "
+            + "(DARTS's cell space: 8 ops on every edge, relaxed; with --method; without --data a quick run: 512 + 512 synthetic "
+            + "images, C 4, 3 cells, 5 epochs; with --data DARTS's settings: C 16, 8 cells, 50 epochs, batch 64)")
+        .value("method", "NAME", null, "--space darts: darts-v1 (first order; default), darts-v2 (second order) or gdas")
+        .value("arch-lr", "X", null, "--space darts: Adam step of the architecture parameters (DARTS: 3e-4)")
         .value("preset", "NAME", null, "enas (the official ENAS micro search settings; default with --data) or quick (a few minutes on 2 CPU cores; default without --data)")
         .value("out", "DIR", null, "run folder, must be new or empty (default: runs/search-<time>)")
         .value("resume", "DIR", null, "continue the run in DIR from its last checkpoint (other flags but --stop-after and --data"
@@ -94,6 +104,8 @@ final class SearchCommand implements Command {
   @Override
   public int run(Options.Parsed a, PrintStream out) throws Exception {
     io.jnas.backend.Backends.info();  // applies -Djnas.threads, logs the backend once
+    if ("darts".equals(a.string("space"))) return runDarts(a, out);
+    if (a.has("method") || a.has("arch-lr")) throw new UsageException("search: --method and --arch-lr are for --space darts");
     EnasSearch search;
     Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
     int verify = a.has("verify") ? a.integer("verify", 1) : 0, ranking = a.has("check-ranking") ? a.integer("check-ranking", 3) : 0;
@@ -127,6 +139,75 @@ final class SearchCommand implements Command {
         out.println(s.verify(verify, s.proxySettings(proxyEpochs)).get("summary"));
       }
       if (ranking > 0) out.println(s.checkRanking(ranking, s.proxySettings(proxyEpochs)).get("summary"));
+    }
+    return 0;
+  }
+
+  /** {@code --space darts}: DARTS (first or second order) or GDAS on DARTS's cell space, ending in a genotype. */
+  private static int runDarts(Options.Parsed a, PrintStream out) throws Exception {
+    for (String k : new String[] {"preset", "resume", "stop-after", "steps-per-epoch", "warmup-epochs", "lr-t0", "lr-tmul", "keep-prob",
+        "controller-steps", "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
+        "derive-samples", "derive-select-batches", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
+        "validation"}) {
+      if (a.has(k)) throw new UsageException("search: --" + k + " is not a setting of --space darts");
+    }
+    DartsSearch.Method method;
+    try {
+      method = DartsSearch.Method.of(a.has("method") ? a.string("method") : "darts-v1");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("search: --method: " + e.getMessage());
+    }
+    boolean quick = !a.has("data");
+    String spec = RunDir.portableData(quick ? "synthetic" : a.string("data"));
+    DataSource src = Datasets.open(spec);
+    Dataset all = src.train();
+    int half = all.size() / 2;
+    if (quick) half = Math.min(half, 512);  // quick: a few minutes on 2 cores
+    Dataset train = all.range(0, half), valid = all.range(half, 2 * half);
+    int epochs = a.has("epochs") ? a.integer("epochs", 1) : quick ? 5 : 50;
+    int batch = a.has("batch") ? a.integer("batch", 2) : quick ? 32 : 64;
+    int channels = a.has("channels") ? a.integer("channels", 2) : quick ? 4 : 16;
+    int layers = a.has("layers") ? a.integer("layers", 1) : quick ? 3 : 8;
+    int nodes = a.has("nodes") ? a.integer("nodes", 1) : 4;
+    long seed = a.has("seed") ? a.longValue("seed") : 0;
+    if (channels % 2 != 0) throw new UsageException("search: --channels " + channels + ", expected an even number");
+    if (nodes > 8) throw new UsageException("search: --nodes " + nodes + ", expected at most 8");
+    if (train.size() < batch) throw new UsageException("search: --batch " + batch + " exceeds the training half (" + train.size() + " images)");
+    DartsSearch.Config d = DartsSearch.Config.darts(method, epochs, batch, channels, layers, all.numClasses(), all.channels(), all.height(),
+        all.width(), seed);
+    DartsSearch.Config c = new DartsSearch.Config(method, epochs, batch, a.has("lr-max") ? a.number("lr-max", 1e-9, 10) : d.lr(),
+        a.has("lr-min") ? a.number("lr-min", 0, 10) : d.lrMin(), a.has("momentum") ? a.number("momentum", 0, 0.999) : d.momentum(),
+        a.has("l2") ? a.number("l2", 0, 1) : d.weightDecay(), a.has("grad-clip") ? a.number("grad-clip", 0, 1e9) : d.gradClip(),
+        a.has("arch-lr") ? a.number("arch-lr", 1e-9, 10) : d.archLr(), d.archWeightDecay(), seed,
+        new DartsSearchNetwork.Config(channels, layers, nodes, DartsSearchNetwork.DARTS_OPS, all.numClasses(), all.channels(),
+            all.height(), all.width(), seed));
+    if (c.lrMin() > c.lr()) throw new UsageException("search: --lr-min " + c.lrMin() + " exceeds --lr-max " + c.lr());
+    Path outDir = a.has("out") ? a.path("out")
+        : Path.of("runs", "search-" + method.token() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    try (RunDir dir = RunDir.create(outDir, "search", System.err)) {
+      out.println("jnas search: run folder " + outDir);
+      System.err.printf(Locale.ROOT, "jnas search: %s on DARTS's cell space (C=%d, %d cells, %d nodes), %d epochs of %d + %d images (%s), batch %d%n",
+          method.token(), channels, layers, nodes, epochs, train.size(), valid.size(), spec, batch);
+      DartsSearch.Result r = DartsSearch.run(c, train, valid, src.trainAugmentation(), line -> {
+        System.err.println("jnas search: " + line);
+      });
+      Map<String, Object> json = new java.util.LinkedHashMap<>();
+      json.put("command", "search --space darts");
+      json.put("data", spec);
+      json.put("train_images", train.size());
+      json.put("valid_images", valid.size());
+      json.put("version", Main.version());
+      json.putAll(DartsSearch.toJson(r, c));
+      dir.writeString("search.json", io.jnas.util.Json.pretty(json));
+      dir.writeString("genotype.json", r.genotype().toJson());
+      io.jnas.plot.CellPicture.writePng(io.jnas.enas.CellDiagram.graph(r.genotype(), false, method.token() + ": normal cell"),
+          dir.file("normal.png"));
+      io.jnas.plot.CellPicture.writePng(io.jnas.enas.CellDiagram.graph(r.genotype(), true, method.token() + ": reduction cell"),
+          dir.file("reduce.png"));
+      out.println("jnas search: " + method.token() + " found (DARTS genotype): " + r.genotype());
+      out.printf(Locale.ROOT, "jnas search: %.0f s; results in %s (genotype.json, search.json, normal.png, reduce.png)%n", r.seconds(), outDir);
+      out.println("next: jnas train --genotype " + outDir.resolve("genotype.json") + (quick ? "" : " --data " + spec) + " --out runs/train-"
+          + method.token());
     }
     return 0;
   }
