@@ -88,7 +88,8 @@ final class BenchCommand implements Command {
             + "derived cell's table accuracy and the shared weights' rank correlation with the table")
         .value("epochs", "N", "10", "method: passes over the training half (NB201 publishes 50 for DARTS)")
         .value("rank-sample", "N", "200", "method: cells whose shared-weight accuracy is compared with the table")
-        .value("train-images", "N", "0", "method: use only the first N of each half (0: all)");
+        .value("train-images", "N", "0", "method: use only the first N of each half (0: all)")
+        .value("rank-batches", "N", "2", "method: validation batches each rank-sample cell is scored on with the shared weights");
   }
 
   @Override
@@ -152,7 +153,7 @@ final class BenchCommand implements Command {
       if (trainHalf.size() < batch) throw new UsageException(name() + ": --batch " + batch + " exceeds the training half (" + trainHalf.size() + ")");
       OneShot201.Config d = OneShot201.Config.of(method, epochs, channels, cells, seed);
       OneShot201.Config c = new OneShot201.Config(method, epochs, batch, d.lr(), d.lrMin(), d.weightDecay(), d.archLr(),
-          d.archWeightDecay(), d.candidates(), d.controllerSteps(), rankSample, d.rankBatches(), seed, d.network());
+          d.archWeightDecay(), d.candidates(), d.controllerSteps(), rankSample, a.integer("rank-batches", 1), seed, d.network());
       System.err.printf(Locale.ROOT, "jnas bench: %s on the NB201 search network (C=%d, N=%d), %d epochs of %d + %d CIFAR-10 images, batch %d%n",
           method.token(), channels, cells, epochs, trainHalf.size(), validHalf.size(), batch);
       OneShot201.Result r = OneShot201.run(c, trainHalf, validHalf, src.trainAugmentation(), src.evalAugmentation(), t, dataset,
