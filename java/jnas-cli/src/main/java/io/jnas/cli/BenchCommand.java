@@ -130,6 +130,7 @@ final class BenchCommand implements Command {
     }
     Path dir = a.has("out") ? a.path("out")
         : Path.of("runs", "bench-" + method.token() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    ReportTable report = reportTable(a, dataset);
     boolean existed = Files.exists(dir);
     RunLock lock = MultiTrialCommand.lockNew(dir, name());
     try {
@@ -173,6 +174,15 @@ final class BenchCommand implements Command {
               + "Random cell (mean of the rank sample): %.2f%%; best in the table: %.2f%%.%n",
           rankSample, method.token(), r.derived(), r.derivedTest(), r.kendallTau(), r.spearman(), r.seconds(), epochs, channels, cells,
           trainHalf.size(), validHalf.size(), batch, r.randomMean(), t.bestTest(dataset));
+      if (report != null) {
+        double rt = report.test(r.derived().toString());
+        json.put("report_table", a.path("report-table").toAbsolutePath().normalize().toString());
+        json.put("report_derived_test", Double.isNaN(rt) ? null : rt);
+        json.put("report_best_test", report.bestTest());
+        md += String.format(Locale.ROOT, "In the report table (%s): the derived cell %s; best %.2f%%.%n", a.path("report-table"),
+            Double.isNaN(rt) ? "is missing" : String.format(Locale.ROOT, "%.2f%%", rt), report.bestTest());
+        AtomicFiles.writeString(dir.resolve("oneshot.json"), Json.pretty(json) + "\n");
+      }
       AtomicFiles.writeString(dir.resolve("table.md"), md);
       if (method != OneShot201.Method.RSPS) {
         double[] ex = new double[r.epochs().size()], ey = new double[ex.length];
@@ -190,6 +200,14 @@ final class BenchCommand implements Command {
       lock.close();
     }
     return 0;
+  }
+
+  /** {@code --report-table}, loaded, or null where not given (a missing file: exit 2). */
+  private ReportTable reportTable(Options.Parsed a, Nb201Dataset dataset) throws IOException {
+    if (!a.has("report-table")) return null;
+    Path p = a.path("report-table");
+    if (!Files.isRegularFile(p)) throw new UsageException(name() + ": --report-table " + p + ": no such file");
+    return ReportTable.load(p, dataset);
   }
 
   /** {@code --proxies}: the zero-cost proxies' record on a sample of the table. */
@@ -229,6 +247,7 @@ final class BenchCommand implements Command {
     }
     Path dir = a.has("out") ? a.path("out")
         : Path.of("runs", "bench-proxies-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    ReportTable report = reportTable(a, dataset);
     boolean existed = Files.exists(dir);
     RunLock lock = MultiTrialCommand.lockNew(dir, name());
     try {
@@ -256,6 +275,40 @@ final class BenchCommand implements Command {
       json.putAll(ProxyBenchmark.toJson(r, c));
       AtomicFiles.writeString(dir.resolve("proxies.json"), Json.pretty(json) + "\n");
       String md = ProxyBenchmark.table(r, c);
+      if (report != null) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nIn the report table (%s; best %.2f%%):%n%n"
+            + "| proxy | Kendall tau | Spearman rho | top-1 cell test %% | best of top-%d test %% |%n|---|---:|---:|---:|---:|%n",
+            a.path("report-table"), report.bestTest(), top));
+        List<Object> rj = new ArrayList<>();
+        for (int p = 0; p < proxies.size(); p++) {
+          List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+          for (int i = 0; i < r.cells().size(); i++) {
+            double v = report.test(r.cells().get(i).toString());
+            if (Double.isNaN(v)) continue;
+            double sc = r.scores()[i][p];
+            xs.add(sc == Double.NEGATIVE_INFINITY ? -Double.MAX_VALUE : sc);
+            ys.add(v);
+          }
+          double[] xa = xs.stream().mapToDouble(Double::doubleValue).toArray(), ya = ys.stream().mapToDouble(Double::doubleValue).toArray();
+          ProxyBenchmark.ProxyResult pr = r.proxies().get(p);
+          double tau = xa.length > 1 ? io.jnas.util.Ranks.kendallTau(xa, ya) : Double.NaN;
+          double rho = xa.length > 1 ? io.jnas.util.Ranks.spearman(xa, ya) : Double.NaN;
+          double t1 = report.test(pr.top1().toString()), tk = report.test(pr.topK().toString());
+          sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.2f | %.2f |%n", proxies.get(p).token(), tau, rho, t1, tk));
+          Map<String, Object> q = new LinkedHashMap<>();
+          q.put("proxy", proxies.get(p).token());
+          q.put("cells", xa.length);
+          q.put("kendall_tau", Double.isFinite(tau) ? tau : null);
+          q.put("spearman", Double.isFinite(rho) ? rho : null);
+          q.put("top1_test", Double.isNaN(t1) ? null : t1);
+          q.put("top_k_test", Double.isNaN(tk) ? null : tk);
+          rj.add(q);
+        }
+        md += sb;
+        json.put("report_table", a.path("report-table").toAbsolutePath().normalize().toString());
+        json.put("report", rj);
+        AtomicFiles.writeString(dir.resolve("proxies.json"), Json.pretty(json) + "\n");
+      }
       AtomicFiles.writeString(dir.resolve("table.md"), md);
       for (int p = 0; p < proxies.size(); p++) {
         double[] x = new double[r.cells().size()];

@@ -161,6 +161,13 @@ class BenchCommandTest {
     assertEquals(6, ((java.util.List<?>) json.get("cells")).size());
     assertEquals(4, ((java.util.List<?>) json.get("proxies")).size());
     assertTrue(Files.size(out.resolve("proxy-naswot.png")) > 1000);
+    // a report table (cell string, test accuracy) joins by cell
+    Path rep = table(dir.resolve("r.csv"), "cellstr,cifar10-test", 10);
+    r = run("bench", "--proxies", "naswot", "--sample", "4", "--top", "2", "--batch", "4", "--channels", "2", "--cells", "1",
+        "--table", table.toString(), "--report-table", rep.toString(), "--data", data.toString(), "--out", dir.resolve("p2").toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("In the report table"), r[1]);
+    assertEquals(1, ((java.util.List<?>) io.jnas.util.Json.parseObject(Files.readString(dir.resolve("p2/proxies.json"))).get("report")).size());
     out = dir.resolve("m");
     r = run("bench", "--method", "gdas", "--epochs", "2", "--batch", "8", "--channels", "2", "--cells", "1", "--rank-sample", "5",
         "--train-images", "16", "--table", table.toString(), "--data", data.toString(), "--out", out.toString());
@@ -171,5 +178,18 @@ class BenchCommandTest {
     assertEquals(2, ((java.util.List<?>) json.get("history")).size());
     assertEquals(30, ((java.util.List<?>) json.get("alpha")).size());
     assertTrue(Files.size(out.resolve("derived.png")) > 1000);
+    r = run("bench", "--method", "rsps", "--epochs", "1", "--batch", "8", "--channels", "2", "--cells", "1", "--rank-sample", "4",
+        "--train-images", "16", "--table", table.toString(), "--report-table", rep.toString(), "--data", data.toString(), "--out",
+        dir.resolve("m2").toString());
+    assertEquals("0", r[0], r[2]);
+    json = io.jnas.util.Json.parseObject(Files.readString(dir.resolve("m2/oneshot.json")));
+    // the test report table: validation 70 + 2 per nor_conv_3x3 edge, +10
+    double cells3 = 0;
+    for (String e : ((String) json.get("derived")).split("\\|")) if (e.startsWith("nor_conv_3x3")) cells3++;
+    assertEquals(80 + 2 * cells3, ((Number) json.get("report_derived_test")).doubleValue(), 1e-9);
+    r = run("bench", "--method", "rsps", "--table", table.toString(), "--report-table", dir.resolve("absent.csv").toString(),
+        "--data", data.toString(), "--out", dir.resolve("m3").toString());
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("absent.csv") && !Files.exists(dir.resolve("m3")), r[2]);
   }
 }
