@@ -169,10 +169,12 @@ final class BenchCommand implements Command {
       json.putAll(OneShot201.toJson(r, c));
       AtomicFiles.writeString(dir.resolve("oneshot.json"), Json.pretty(json) + "\n");
       String md = String.format(Locale.ROOT,
-          "| method | derived cell | 12-epoch test %% | Kendall tau (%d cells) | Spearman | wall | budget |%n|---|---|---:|---:|---:|---:|---|%n"
-              + "| %s | `%s` | %.2f | %.3f | %.3f | %.0f s | %d epochs, C=%d, N=%d, %d+%d images, batch %d |%n%n"
+          "| method | derived cell | 12-epoch test %% | Kendall tau, shared weights (%d cells) | Spearman | Kendall tau, the method's own probabilities | wall | budget |%n"
+              + "|---|---|---:|---:|---:|---:|---:|---|%n"
+              + "| %s | `%s` | %.2f | %.3f | %.3f | %s | %.0f s | %d epochs, C=%d, N=%d, %d+%d images, batch %d |%n%n"
               + "Random cell (mean of the rank sample): %.2f%%; best in the table: %.2f%%.%n",
-          rankSample, method.token(), r.derived(), r.derivedTest(), r.kendallTau(), r.spearman(), r.seconds(), epochs, channels, cells,
+          rankSample, method.token(), r.derived(), r.derivedTest(), r.kendallTau(), r.spearman(),
+          Double.isFinite(r.policyTau()) ? String.format(Locale.ROOT, "%.3f", r.policyTau()) : "-", r.seconds(), epochs, channels, cells,
           trainHalf.size(), validHalf.size(), batch, r.randomMean(), t.bestTest(dataset));
       if (report != null) {
         double rt = report.test(r.derived().toString());

@@ -167,13 +167,15 @@ public final class OneShot201 {
    * @param derivedValidation its validation accuracy in the table (percent)
    * @param kendallTau tau-b between the shared weights' accuracy and the table's test accuracy over the sample
    * @param spearman Spearman's rho, likewise
+   * @param policyTau tau-b between the method's own log-probability of each sampled cell (alpha's softmax,
+   *     or the controller) and the table's test accuracy; NaN for rsps
    * @param alpha relaxed methods: the final alpha (6 x 5), else null
    * @param epochs per-epoch records
    * @param seconds wall time
    * @param randomMean the mean test accuracy of the rank sample (a random cell)
    */
   public record Result(Method method, Nb201Cell derived, double derivedTest, double derivedValidation, double kendallTau,
-      double spearman, double[] alpha, List<Epoch> epochs, double seconds, double randomMean) {}
+      double spearman, double policyTau, double[] alpha, List<Epoch> epochs, double seconds, double randomMean) {}
 
   /**
    * Runs a search.
@@ -314,8 +316,23 @@ public final class OneShot201 {
             test[i] = table.test(dataset, space.encode(sample.get(i)));
           }
           double tauK = Ranks.kendallTau(shared, test), rho = Ranks.spearman(shared, test);
+          // the method's own preference over the same cells: log-probability under alpha or the controller
+          double policyTau = Double.NaN;
+          if (c.method() != Method.RSPS) {
+            double[] lp = new double[sample.size()];
+            float[] pw = c.method().relaxed() ? Relaxation.softmax(alpha, 1, K) : null;
+            for (int i = 0; i < sample.size(); i++) {
+              int[] a = space.encode(sample.get(i));
+              if (pw != null) {
+                for (int e = 0; e < a.length; e++) lp[i] += Math.log(Math.max(1e-30, pw[e * K + a[e]]));
+              } else {
+                lp[i] = controller.score(a).logProb();
+              }
+            }
+            policyTau = Ranks.kendallTau(lp, test);
+          }
           int[] d = space.encode(derived);
-          return new Result(c.method(), derived, table.test(dataset, d), table.validation(dataset, d), tauK, rho,
+          return new Result(c.method(), derived, table.test(dataset, d), table.validation(dataset, d), tauK, rho, policyTau,
               c.method().relaxed() ? alpha.clone() : null, epochs, (System.nanoTime() - t0) / 1e9,
               Arrays.stream(test).average().orElse(Double.NaN));
         } finally {
@@ -382,7 +399,9 @@ public final class OneShot201 {
     m.put("derived_validation", r.derivedValidation());
     m.put("kendall_tau", r.kendallTau());
     m.put("spearman", r.spearman());
+    m.put("policy_kendall_tau", Double.isFinite(r.policyTau()) ? r.policyTau() : null);
     m.put("rank_sample", c.rankSample());
+    m.put("rank_batches", c.rankBatches());
     m.put("random_mean_test", r.randomMean());
     m.put("seconds", r.seconds());
     if (r.alpha() != null) {
