@@ -169,7 +169,7 @@ final class BenchCommand implements Command {
       json.putAll(OneShot201.toJson(r, c));
       AtomicFiles.writeString(dir.resolve("oneshot.json"), Json.pretty(json) + "\n");
       String md = String.format(Locale.ROOT,
-          "| method | derived cell | 12-epoch test %% | Kendall tau, shared weights (%d cells) | Spearman | Kendall tau, the method's own probabilities | wall | budget |%n"
+          "| method | derived cell | 12-epoch test %% | Kendall tau, shared weights (%d cells) | Spearman | Kendall tau, the method's own probabilities (all cells) | wall | budget |%n"
               + "|---|---|---:|---:|---:|---:|---:|---|%n"
               + "| %s | `%s` | %.2f | %.3f | %.3f | %s | %.0f s | %d epochs, C=%d, N=%d, %d+%d images, batch %d |%n%n"
               + "Random cell (mean of the rank sample): %.2f%%; best in the table: %.2f%%.%n",

@@ -167,8 +167,8 @@ public final class OneShot201 {
    * @param derivedValidation its validation accuracy in the table (percent)
    * @param kendallTau tau-b between the shared weights' accuracy and the table's test accuracy over the sample
    * @param spearman Spearman's rho, likewise
-   * @param policyTau tau-b between the method's own log-probability of each sampled cell (alpha's softmax,
-   *     or the controller) and the table's test accuracy; NaN for rsps
+   * @param policyTau tau-b between the method's own log-probability of each of the table's cells (alpha's
+   *     softmax, or the controller) and their test accuracy; NaN for rsps
    * @param alpha relaxed methods: the final alpha (6 x 5), else null
    * @param epochs per-epoch records
    * @param seconds wall time
@@ -316,21 +316,8 @@ public final class OneShot201 {
             test[i] = table.test(dataset, space.encode(sample.get(i)));
           }
           double tauK = Ranks.kendallTau(shared, test), rho = Ranks.spearman(shared, test);
-          // the method's own preference over the same cells: log-probability under alpha or the controller
-          double policyTau = Double.NaN;
-          if (c.method() != Method.RSPS) {
-            double[] lp = new double[sample.size()];
-            float[] pw = c.method().relaxed() ? Relaxation.softmax(alpha, 1, K) : null;
-            for (int i = 0; i < sample.size(); i++) {
-              int[] a = space.encode(sample.get(i));
-              if (pw != null) {
-                for (int e = 0; e < a.length; e++) lp[i] += Math.log(Math.max(1e-30, pw[e * K + a[e]]));
-              } else {
-                lp[i] = controller.score(a).logProb();
-              }
-            }
-            policyTau = Ranks.kendallTau(lp, test);
-          }
+          // the method's own preference over every cell of the table: log-probability under alpha or the controller
+          double policyTau = c.method() == Method.RSPS ? Double.NaN : policyTau(c.method(), alpha, controller, table, dataset);
           int[] d = space.encode(derived);
           return new Result(c.method(), derived, table.test(dataset, d), table.validation(dataset, d), tauK, rho, policyTau,
               c.method().relaxed() ? alpha.clone() : null, epochs, (System.nanoTime() - t0) / 1e9,
@@ -341,6 +328,27 @@ public final class OneShot201 {
         }
       }
     }
+  }
+
+  /**
+   * Kendall tau-b between a method's log-probability of each of the 15,625 cells (alpha's
+   * per-edge softmax, or the controller's) and the table's test accuracy.
+   */
+  static double policyTau(Method m, double[] alpha, LstmController controller, NasBench201Table table, Nb201Dataset dataset) {
+    int K = Nb201Op.values().length;
+    float[] pw = m.relaxed() ? Relaxation.softmax(alpha, 1, K) : null;
+    double[] lp = new double[NasBench201Table.SIZE], test = new double[NasBench201Table.SIZE];
+    int[] a = new int[Nb201Cell.EDGES];
+    for (int id = 0; id < lp.length; id++) {
+      for (int e = a.length - 1, x = id; e >= 0; e--, x /= K) a[e] = x % K;
+      if (pw != null) {
+        for (int e = 0; e < a.length; e++) lp[id] += Math.log(Math.max(1e-30, pw[e * K + a[e]]));
+      } else {
+        lp[id] = controller.score(a).logProb();
+      }
+      test[id] = table.test(dataset, a);
+    }
+    return Ranks.kendallTau(lp, test);
   }
 
   /** The cell a method would derive now (rsps: none). */
