@@ -76,12 +76,12 @@ final class BenchCommand implements Command {
         .value("proxies", "LIST", null, "instead of strategies: score cells with zero-cost proxies, from: synflow, naswot, "
             + "grad_norm, snip (or all), on real networks and a CIFAR-10 minibatch; reports each proxy's rank correlation "
             + "with the table and what a search that trusts it finds")
-        .value("data", "DIR", "../shared/data/cifar-10-batches-bin", "proxies: the CIFAR-10 binary folder the minibatch comes from")
+        .value("data", "DIR", "../shared/data/cifar-10-batches-bin", "proxies, method: the CIFAR-10 binary folder (the proxies' minibatch; the method's training images)")
         .value("sample", "N", "200", "proxies: cells scored (a uniform sample of the 15,625)")
         .value("top", "K", "10", "proxies: the proxy's best K cells are queried in the table; the best by validation is the pick")
-        .value("batch", "B", "64", "proxies: images in the minibatch")
-        .value("channels", "C", "16", "proxies: the network's first channels (NAS-Bench-201: 16)")
-        .value("cells", "N", "5", "proxies: cells per stage (NAS-Bench-201: 5)")
+        .value("batch", "B", "64", "proxies: images in the minibatch; method: images per step")
+        .value("channels", "C", "16", "proxies, method: the network's first channels (NAS-Bench-201: 16)")
+        .value("cells", "N", "5", "proxies, method: cells per stage (NAS-Bench-201: 5)")
         .value("seed", "S", "0", "proxies, method: draws the sample, the minibatch (the data order) and the initial weights")
         .value("method", "NAME", null, "instead of strategies: a one-shot search on the NAS-Bench-201 search network, from: "
             + "rsps, enas, darts-v1, darts-v2, gdas (CIFAR-10 training images split in halves, as NB201 does); reports the "
@@ -98,7 +98,15 @@ final class BenchCommand implements Command {
         + "with the best validation accuracy found so far (and, with --report-table, that architecture's test accuracy in\n"
         + "the report table). results.json and results.csv hold every run's pick (cell string) after every query.\n"
         + "Each strategy's random stream is seeded from (strategy, seed), so strategies do not share first samples;\n"
-        + "± is the sample standard deviation over seeds. Progress goes to standard error, one line per run.";
+        + "± is the sample standard deviation over seeds. Progress goes to standard error, one line per run.\n\n"
+        + "--proxies and --method replace the strategies: --proxies writes proxies.json (every sampled cell's scores and\n"
+        + "accuracies, each proxy's Kendall tau and Spearman rho with the table, its picks), table.md and proxy-*.png;\n"
+        + "--method writes oneshot.json (settings, the derived cell and its table accuracies, the rank correlations, alpha,\n"
+        + "per-epoch history), table.md and derived.png. See docs/oneshot.md.\n\n"
+        + "Examples:\n"
+        + "  jnas bench --strategies random,evolution --queries 300 --seeds 20\n"
+        + "  jnas bench --proxies all --sample 1000\n"
+        + "  jnas bench --method darts-v1 --epochs 10 --train-images 5000 --channels 8 --cells 2";
   }
 
   /** {@code --method}: one one-shot search on the NB201 search network, checked against the table. */
