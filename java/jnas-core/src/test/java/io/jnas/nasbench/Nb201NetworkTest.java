@@ -255,6 +255,37 @@ class Nb201NetworkTest {
   }
 
   @Test
+  void gradNormAndSnipAreTheirDefinitionsOverTheConvolutionAndLinearWeights() {
+    // by hand from the same network's weights and gradients: sum over the conv/linear weight
+    // tensors of |g|_2, and of |theta * g|; batch-norm and bias tensors excluded
+    SplittableRandom r = new SplittableRandom(9);
+    Nb201Network.Config cfg = tiny(null, true).withSeed(77);
+    try (Tensor x = images(r, 6); IntTensor y = IntTensor.of(new int[] {0, 1, 2, 0, 1, 2}, 6);
+        ZeroCost zc = new ZeroCost(cfg, x, y); Nb201Network net = Nb201Network.searchNetwork(cfg)) {
+      ZeroCost.Scores s = zc.score(EVERY_OP);
+      net.forwardBackward(EVERY_OP, x, y);
+      float[] g = net.gradients(), w = net.weights();
+      double gn = 0, snip = 0;
+      int tensors = 0;
+      for (TensorInfo t : net.tensors()) {
+        boolean conv = t.name().endsWith(".w");
+        assertEquals(conv, !t.name().endsWith(".gamma") && !t.name().endsWith(".beta") && !t.name().equals("fc.b"), t.name());
+        if (!conv) continue;
+        tensors++;
+        double sq = 0;
+        for (long i = t.offset(); i < t.offset() + t.size(); i++) {
+          sq += (double) g[(int) i] * g[(int) i];
+          snip += Math.abs((double) g[(int) i] * w[(int) i]);
+        }
+        gn += Math.sqrt(sq);
+      }
+      assertTrue(tensors > 10);
+      assertEquals(gn, s.gradNorm(), 1e-9 * gn);
+      assertEquals(snip, s.snip(), 1e-9 * snip);
+    }
+  }
+
+  @Test
   void badArgumentsAreNamed() {
     try (Nb201Network net = Nb201Network.searchNetwork(tiny(null, true)); Tensor x = images(new SplittableRandom(1), 2)) {
       IllegalStateException s = assertThrows(IllegalStateException.class, () -> net.predict(null, x));
