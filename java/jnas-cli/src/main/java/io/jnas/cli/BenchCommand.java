@@ -8,6 +8,7 @@ import io.jnas.nasbench.Nb201Network;
 import io.jnas.nasbench.OneShot201;
 import io.jnas.plot.LinePlot;
 import io.jnas.nasbench.ProxyBenchmark;
+import io.jnas.nasbench.ProxySearch;
 import io.jnas.nasbench.ZeroCost;
 import io.jnas.plot.ScatterPlot;
 import io.jnas.util.AtomicFiles;
@@ -83,6 +84,9 @@ final class BenchCommand implements Command {
         .value("channels", "C", "16", "proxies, method: the network's first channels (NAS-Bench-201: 16)")
         .value("cells", "N", "5", "proxies, method: cells per stage (NAS-Bench-201: 5)")
         .value("seed", "S", "0", "proxies, method: draws the sample, the minibatch (the data order) and the initial weights")
+        .flag("proxy-search", "instead of strategies: a training-free search: synflow on --sample cells (default: all 15,625), "
+            + "NASWOT on the best --prefilter, the best --top by their vote queried in the table")
+        .value("prefilter", "P", "500", "proxy-search: the best cells by synflow that NASWOT scores")
         .value("method", "NAME", null, "instead of strategies: a one-shot search on the NAS-Bench-201 search network, from: "
             + "rsps, enas, darts-v1, darts-v2, gdas (CIFAR-10 training images split in halves, as NB201 does); reports the "
             + "derived cell's table accuracy and the shared weights' rank correlation with the table")
@@ -206,6 +210,84 @@ final class BenchCommand implements Command {
       }
       out.print(md);
       out.printf(Locale.ROOT, "%nresults in %s (oneshot.json, table.md%s)%n", dir, method != OneShot201.Method.RSPS ? ", derived.png" : "");
+    } finally {
+      lock.close();
+    }
+    return 0;
+  }
+
+  /** {@code --proxy-search}: synflow on many cells, NASWOT on the best, the vote's best queried. */
+  private int runProxySearch(Options.Parsed a, PrintStream out) throws IOException {
+    Nb201Dataset dataset = Nb201Dataset.of(a.choice("dataset", "cifar10", "cifar100", "imagenet16"));
+    int cells = a.has("sample") ? a.integer("sample", 2) : NasBench201Table.SIZE;
+    if (cells > NasBench201Table.SIZE) throw new UsageException(name() + ": --sample is " + cells + ", expected at most " + NasBench201Table.SIZE);
+    int prefilter = a.integer("prefilter", 1);
+    if (prefilter > cells) throw new UsageException(name() + ": --prefilter is " + prefilter + ", expected at most --sample (" + cells + ")");
+    int top = a.integer("top", 1);
+    if (top > prefilter) throw new UsageException(name() + ": --top is " + top + ", expected at most --prefilter (" + prefilter + ")");
+    int batch = a.integer("batch", 2);
+    int channels = a.integer("channels", 1);
+    int cellsPerStage = a.integer("cells", 1);
+    long seed = a.longValue("seed");
+    Path table = a.path("table");
+    if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
+    Path data = a.path("data");
+    if (!Cifar10.recognises(data)) throw new UsageException(name() + ": --data " + data + ": no CIFAR-10 binary files there (data_batch_*.bin)");
+    Path dir = a.has("out") ? a.path("out")
+        : Path.of("runs", "bench-proxy-search-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    ReportTable report = reportTable(a, dataset);
+    boolean existed = Files.exists(dir);
+    RunLock lock = MultiTrialCommand.lockNew(dir, name());
+    try {
+      NasBench201Table t;
+      DataSource src;
+      try {
+        t = NasBench201Table.load(table);
+        src = Cifar10.open(data);
+      } catch (IOException | RuntimeException e) {
+        MultiTrialCommand.abandon(lock, dir, existed);
+        throw e;
+      }
+      ProxySearch.Config c = new ProxySearch.Config(cells, prefilter, top, batch, seed,
+          new Nb201Network.Config(null, channels, cellsPerStage, 10, 3, 32, 32, true, seed));
+      Progress s1 = new Progress(System.err, "jnas bench: synflow", cells, "cell");
+      Progress s2 = new Progress(System.err, "jnas bench: naswot", prefilter, "cell");
+      ProxySearch.Result r = ProxySearch.run(c, t, dataset, src.train(), src.normalization(),
+          (stage, done, of) -> (stage == 1 ? s1 : s2).update(done, done, null));
+      String md = ProxySearch.summary(r, c);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("command", "bench --proxy-search");
+      json.put("table", table.toAbsolutePath().normalize().toString());
+      json.put("data", data.toAbsolutePath().normalize().toString());
+      json.put("dataset", dataset.id());
+      json.put("cells", cells);
+      json.put("prefilter", prefilter);
+      json.put("top", top);
+      json.put("batch", batch);
+      json.put("channels", channels);
+      json.put("cells_per_stage", cellsPerStage);
+      json.put("seed", seed);
+      json.put("pick", r.pick().toString());
+      json.put("pick_test", r.pickTest());
+      json.put("pick_validation", r.pickValidation());
+      json.put("synflow_seconds", r.synflowSeconds());
+      json.put("naswot_seconds", r.naswotSeconds());
+      json.put("random_top_k_test", r.randomTopK());
+      json.put("random_top_k_test_sd", r.randomTopKSd());
+      json.put("table_best_test", r.tableBestTest());
+      json.put("reachable_test", r.reachableTest());
+      if (report != null) {
+        double rt = report.test(r.pick().toString());
+        json.put("report_pick_test", Double.isNaN(rt) ? null : rt);
+        md += String.format(Locale.ROOT, "In the report table (%s): the pick %s; best %.2f%%.%n", a.path("report-table"),
+            Double.isNaN(rt) ? "is missing" : String.format(Locale.ROOT, "%.2f%%", rt), report.bestTest());
+      }
+      json.put("queried", r.queried());
+      json.put("version", Main.version());
+      AtomicFiles.writeString(dir.resolve("search.json"), Json.pretty(json) + "\n");
+      AtomicFiles.writeString(dir.resolve("summary.md"), md);
+      out.print(md);
+      out.printf(Locale.ROOT, "results in %s (search.json, summary.md)%n", dir);
     } finally {
       lock.close();
     }
@@ -357,6 +439,8 @@ final class BenchCommand implements Command {
   @Override
   public int run(Options.Parsed a, PrintStream out) throws IOException, InterruptedException {
     if (a.has("proxies") && a.has("method")) throw new UsageException(name() + ": --proxies and --method: give one");
+    if (a.flag("proxy-search") && (a.has("proxies") || a.has("method"))) throw new UsageException(name() + ": --proxy-search stands alone (no --proxies, --method)");
+    if (a.flag("proxy-search")) return runProxySearch(a, out);
     if (a.has("proxies")) return runProxies(a, out);
     if (a.has("method")) return runOneShot(a, out);
     Nb201Dataset dataset = Nb201Dataset.of(a.choice("dataset", "cifar10", "cifar100", "imagenet16"));

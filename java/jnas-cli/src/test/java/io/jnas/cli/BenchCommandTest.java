@@ -168,6 +168,15 @@ class BenchCommandTest {
     assertEquals("0", r[0], r[2]);
     assertTrue(r[1].contains("In the report table"), r[1]);
     assertEquals(1, ((java.util.List<?>) io.jnas.util.Json.parseObject(Files.readString(dir.resolve("p2/proxies.json"))).get("report")).size());
+    r = run("bench", "--proxy-search", "--sample", "8", "--prefilter", "4", "--top", "2", "--batch", "4", "--channels", "2", "--cells", "1",
+        "--table", table.toString(), "--data", data.toString(), "--out", dir.resolve("ps").toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("Training-free search: synflow on 8 cells"), r[1]);
+    json = io.jnas.util.Json.parseObject(Files.readString(dir.resolve("ps/search.json")));
+    assertEquals(2, ((java.util.List<?>) json.get("queried")).size());
+    r = run("bench", "--proxy-search", "--sample", "8", "--prefilter", "9", "--table", table.toString(), "--data", data.toString());
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("--prefilter is 9"), r[2]);
     out = dir.resolve("m");
     r = run("bench", "--method", "gdas", "--epochs", "2", "--batch", "8", "--channels", "2", "--cells", "1", "--rank-sample", "5",
         "--train-images", "16", "--table", table.toString(), "--data", data.toString(), "--out", out.toString());
