@@ -204,8 +204,10 @@ final class BenchCommand implements Command {
           ex[i] = r.epochs().get(i).epoch();
           ey[i] = r.epochs().get(i).derivedTest();
         }
-        new LinePlot(method.token() + ": the cell it would derive, after each epoch", "epoch", "12-epoch test accuracy (%)")
-            .series("derived cell", ex, ey, null, null).markers().hline("random cell (mean)", r.randomMean()).integerX()
+        String what = method == OneShot201.Method.ENAS ? "the controller's most likely cell" : "per edge the op of the largest alpha";
+        new LinePlot(method.token() + ": " + what + ", after each epoch", "epoch", "12-epoch test accuracy (%)")
+            .series(method == OneShot201.Method.ENAS ? "controller's mode" : "argmax alpha", ex, ey, null, null).markers()
+            .hline("final pick", r.derivedTest()).hline("random cell (mean)", r.randomMean()).integerX()
             .writePng(dir.resolve("derived.png"), 720, 480);
       }
       out.print(md);
