@@ -252,10 +252,11 @@ final class BenchCommand implements Command {
       }
       ProxySearch.Config c = new ProxySearch.Config(cells, prefilter, top, batch, seed,
           new Nb201Network.Config(null, channels, cellsPerStage, 10, 3, 32, 32, true, seed));
-      Progress s1 = new Progress(System.err, "jnas bench: synflow", cells, "cell");
-      Progress s2 = new Progress(System.err, "jnas bench: naswot", prefilter, "cell");
-      ProxySearch.Result r = ProxySearch.run(c, t, dataset, src.train(), src.normalization(),
-          (stage, done, of) -> (stage == 1 ? s1 : s2).update(done, done, null));
+      Progress[] bars = {new Progress(System.err, "jnas bench: synflow", cells, "cell"), null};
+      ProxySearch.Result r = ProxySearch.run(c, t, dataset, src.train(), src.normalization(), (stage, done, of) -> {
+        if (stage == 2 && bars[1] == null) bars[1] = new Progress(System.err, "jnas bench: naswot", prefilter, "cell");  // its own clock
+        bars[stage - 1].update(done, done, null);
+      });
       String md = ProxySearch.summary(r, c);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("command", "bench --proxy-search");
