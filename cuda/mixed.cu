@@ -8,7 +8,7 @@
 
 namespace {
 
-constexpr int kMaxInputs = 16;
+constexpr int kMaxInputs = JNAS_MIX_MAX_INPUTS;
 constexpr int kDotThreads = 256;
 constexpr int kDotBlocks = 256;
 

@@ -240,7 +240,9 @@ int jnas_cpu_fill(float* buf, int64_t N, float v);
  * where w is HOST memory (n_inputs floats, the architecture's weights) and a NULL input is
  * not computed (adds nothing). Backward: dinps[k] += w[k] * dout (NULL skipped); dw (n_inputs,
  * may be NULL) += sum_i dout[i] * inps[k][i], or sum_i dout[i] where inps[k] is NULL (an op
- * not computed counts as the constant w[k], as GDAS's code has it). (native/cpu/mixed.cpp) */
+ * not computed counts as the constant w[k], as GDAS's code has it). At most
+ * JNAS_MIX_MAX_INPUTS inputs (JNAS_E_ARG beyond). (native/cpu/mixed.cpp) */
+#define JNAS_MIX_MAX_INPUTS 16
 int jnas_cpu_weighted_sum_forward(float* out, const float* const* inps, const float* w,
                                   int n_inputs, int64_t N);
 int jnas_cpu_weighted_sum_backward(float* const* dinps, float* dw, const float* dout,

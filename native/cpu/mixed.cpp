@@ -10,6 +10,7 @@
 // w is HOST memory (n floats: the architecture, like a cell's op ids); dw lives with the
 // other buffers (backend memory). The dot products are summed per thread chunk in double and
 // the chunks added in chunk order, so dw depends only on the thread count.
+// At most JNAS_MIX_MAX_INPUTS (16) inputs, as the CUDA twin passes them by value with the launch.
 // fill: buf[i] = v (the backward seed of a sum of outputs, as synflow uses).
 #include <algorithm>
 #include <vector>
@@ -23,7 +24,7 @@ int jnas_cpu_weighted_sum_forward(float* out,                // (N)
                                   const float* const* inps,  // n_inputs pointers, each (N) or NULL
                                   const float* w,            // (n_inputs) host
                                   int n_inputs, int64_t N) {
-  if (n_inputs < 0 || N < 0 || (n_inputs > 0 && (!inps || !w))) return JNAS_E_ARG;
+  if (n_inputs < 0 || n_inputs > JNAS_MIX_MAX_INPUTS || N < 0 || (n_inputs > 0 && (!inps || !w))) return JNAS_E_ARG;
   jnas::parallel_for(N, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) out[i] = 0.f;
     for (int k = 0; k < n_inputs; k++) {
@@ -42,7 +43,7 @@ int jnas_cpu_weighted_sum_backward(float* const* dinps,        // n_inputs point
                                    const float* const* inps,   // n_inputs pointers, each (N) or NULL
                                    const float* w,             // (n_inputs) host
                                    int n_inputs, int64_t N) {
-  if (n_inputs < 0 || N < 0 || (n_inputs > 0 && (!dinps || !inps || !w))) return JNAS_E_ARG;
+  if (n_inputs < 0 || n_inputs > JNAS_MIX_MAX_INPUTS || N < 0 || (n_inputs > 0 && (!dinps || !inps || !w))) return JNAS_E_ARG;
   jnas::parallel_for(N, [&](int64_t b, int64_t e) {
     for (int k = 0; k < n_inputs; k++) {
       float* dx = dinps[k];

@@ -39,7 +39,7 @@ class DartsNet : public Net {
       : Net(be, "darts_search", false, in_ch, H, W, classes), C_(C), L_(L), steps_(steps) {
     if (in_ch < 1 || H < 4 || W < 4 || classes < 2 || C < 2 || C % 2 || L < 1 || steps < 1 || steps > 8)
       throw std::invalid_argument("bad DARTS search network shape");
-    if (!ops || n_ops < 1 || n_ops > 16) throw std::invalid_argument("expected 1 to 16 candidate ops");
+    if (!ops || n_ops < 1 || n_ops > JNAS_MIX_MAX_INPUTS) throw std::invalid_argument("expected 1 to " + std::to_string(JNAS_MIX_MAX_INPUTS) + " candidate ops");
     for (int k = 0; k < n_ops; k++) {
       op_def(ops[k]);
       for (int j = 0; j < k; j++)

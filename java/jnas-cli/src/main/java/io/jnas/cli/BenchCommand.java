@@ -134,27 +134,12 @@ final class BenchCommand implements Command {
     int trainImages = a.integer("train-images");
     if (trainImages < 0) throw new UsageException(name() + ": --train-images is " + trainImages + ", expected 0 (all) or more");
     long seed = a.longValue("seed");
-    Path table = a.path("table");
-    if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
-    Path data = a.path("data");
-    if (!Cifar10.recognises(data)) {
-      throw new UsageException(name() + ": --data " + data + ": no CIFAR-10 binary files there (data_batch_*.bin)");
-    }
-    Path dir = a.has("out") ? a.path("out")
-        : Path.of("runs", "bench-" + method.token() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    ReportTable report = reportTable(a, dataset);
-    boolean existed = Files.exists(dir);
-    RunLock lock = MultiTrialCommand.lockNew(dir, name());
+    Nb201Run run = openNb201Run(a, dataset, "bench-" + method.token() + "-");
+    Path table = run.tablePath(), data = run.data(), dir = run.dir();
+    NasBench201Table t = run.table();
+    DataSource src = run.src();
+    ReportTable report = run.report();
     try {
-      NasBench201Table t;
-      DataSource src;
-      try {
-        t = NasBench201Table.load(table);
-        src = Cifar10.open(data);
-      } catch (IOException | RuntimeException e) {
-        MultiTrialCommand.abandon(lock, dir, existed);
-        throw e;
-      }
       Dataset all = src.train();
       int half = all.size() / 2;
       Dataset trainHalf = all.range(0, half), validHalf = all.range(half, 2 * half);
@@ -213,7 +198,7 @@ final class BenchCommand implements Command {
       out.print(md);
       out.printf(Locale.ROOT, "%nresults in %s (oneshot.json, table.md%s)%n", dir, method != OneShot201.Method.RSPS ? ", derived.png" : "");
     } finally {
-      lock.close();
+      run.lock().close();
     }
     return 0;
   }
@@ -231,25 +216,12 @@ final class BenchCommand implements Command {
     int channels = a.integer("channels", 1);
     int cellsPerStage = a.integer("cells", 1);
     long seed = a.longValue("seed");
-    Path table = a.path("table");
-    if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
-    Path data = a.path("data");
-    if (!Cifar10.recognises(data)) throw new UsageException(name() + ": --data " + data + ": no CIFAR-10 binary files there (data_batch_*.bin)");
-    Path dir = a.has("out") ? a.path("out")
-        : Path.of("runs", "bench-proxy-search-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    ReportTable report = reportTable(a, dataset);
-    boolean existed = Files.exists(dir);
-    RunLock lock = MultiTrialCommand.lockNew(dir, name());
+    Nb201Run run = openNb201Run(a, dataset, "bench-proxy-search-");
+    Path table = run.tablePath(), data = run.data(), dir = run.dir();
+    NasBench201Table t = run.table();
+    DataSource src = run.src();
+    ReportTable report = run.report();
     try {
-      NasBench201Table t;
-      DataSource src;
-      try {
-        t = NasBench201Table.load(table);
-        src = Cifar10.open(data);
-      } catch (IOException | RuntimeException e) {
-        MultiTrialCommand.abandon(lock, dir, existed);
-        throw e;
-      }
       ProxySearch.Config c = new ProxySearch.Config(cells, prefilter, top, batch, seed,
           new Nb201Network.Config(null, channels, cellsPerStage, 10, 3, 32, 32, true, seed));
       Progress[] bars = {new Progress(System.err, "jnas bench: synflow", cells, "cell"), null};
@@ -292,9 +264,39 @@ final class BenchCommand implements Command {
       out.print(md);
       out.printf(Locale.ROOT, "results in %s (search.json, summary.md)%n", dir);
     } finally {
-      lock.close();
+      run.lock().close();
     }
     return 0;
+  }
+
+  /**
+   * What the table-checked modes (--method, --proxies, --proxy-search) start from: the checked
+   * --table and --data, the locked run folder, the loaded table, data and report table.
+   */
+  private record Nb201Run(Path tablePath, Path data, Path dir, RunLock lock, NasBench201Table table, DataSource src, ReportTable report) {}
+
+  /**
+   * Checks --table, --data and --report-table, locks the run folder (--out, or runs/PREFIX-time)
+   * and loads the table and the data; a failure leaves no folder behind.
+   */
+  private Nb201Run openNb201Run(Options.Parsed a, Nb201Dataset dataset, String prefix) throws IOException {
+    Path table = a.path("table");
+    if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
+    Path data = a.path("data");
+    if (!Cifar10.recognises(data)) {
+      throw new UsageException(name() + ": --data " + data + ": no CIFAR-10 binary files there (data_batch_*.bin)");
+    }
+    Path dir = a.has("out") ? a.path("out")
+        : Path.of("runs", prefix + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    ReportTable report = reportTable(a, dataset);
+    boolean existed = Files.exists(dir);
+    RunLock lock = MultiTrialCommand.lockNew(dir, name());
+    try {
+      return new Nb201Run(table, data, dir, lock, NasBench201Table.load(table), Cifar10.open(data), report);
+    } catch (IOException | RuntimeException e) {
+      MultiTrialCommand.abandon(lock, dir, existed);
+      throw e;
+    }
   }
 
   /** {@code --report-table}, loaded, or null where not given (a missing file: exit 2). */
@@ -334,27 +336,12 @@ final class BenchCommand implements Command {
     int channels = a.integer("channels", 1);
     int cells = a.integer("cells", 1);
     long seed = a.longValue("seed");
-    Path table = a.path("table");
-    if (!Files.isRegularFile(table)) throw new UsageException(name() + ": --table " + table + ": no such file");
-    Path data = a.path("data");
-    if (!Cifar10.recognises(data)) {
-      throw new UsageException(name() + ": --data " + data + ": no CIFAR-10 binary files there (data_batch_*.bin)");
-    }
-    Path dir = a.has("out") ? a.path("out")
-        : Path.of("runs", "bench-proxies-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    ReportTable report = reportTable(a, dataset);
-    boolean existed = Files.exists(dir);
-    RunLock lock = MultiTrialCommand.lockNew(dir, name());
+    Nb201Run run = openNb201Run(a, dataset, "bench-proxies-");
+    Path table = run.tablePath(), data = run.data(), dir = run.dir();
+    NasBench201Table t = run.table();
+    DataSource src = run.src();
+    ReportTable report = run.report();
     try {
-      NasBench201Table t;
-      DataSource src;
-      try {
-        t = NasBench201Table.load(table);
-        src = Cifar10.open(data);
-      } catch (IOException | RuntimeException e) {
-        MultiTrialCommand.abandon(lock, dir, existed);
-        throw e;
-      }
       Nb201Network.Config net = new Nb201Network.Config(null, channels, cells, 10, 3, 32, 32, true, seed);
       ProxyBenchmark.Config c = new ProxyBenchmark.Config(proxies, sample, top, batch, seed, net);
       System.err.printf(Locale.ROOT, "jnas bench: %d proxies on %d sampled cells (C=%d, N=%d, batch %d of %s)%n", proxies.size(),
@@ -423,7 +410,7 @@ final class BenchCommand implements Command {
       out.print(md);
       out.printf(Locale.ROOT, "%nresults in %s (proxies.json, table.md, proxy-*.png)%n", dir);
     } finally {
-      lock.close();
+      run.lock().close();
     }
     return 0;
   }

@@ -8,6 +8,7 @@ import io.jnas.genotype.Genotype;
 import io.jnas.genotype.Op;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
+import io.jnas.train.CosineSchedule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -132,52 +133,43 @@ public final class DartsSearch {
         BatchLoader tl = BatchLoader.builder(train).batchSize(B).seed(rng.nextLong()).augmentation(augmentation).dropLast(true).workers(1).build();
         BatchLoader vl = BatchLoader.builder(valid).batchSize(B).seed(rng.nextLong()).augmentation(augmentation).dropLast(true).workers(1).build();
         Tensor x = Tensor.zeros(B, train.channels(), train.height(), train.width()); IntTensor y = IntTensor.zeros(B);
-        Tensor vx = Tensor.zeros(B, train.channels(), train.height(), train.width()); IntTensor vy = IntTensor.zeros(B)) {
+        Tensor vx = Tensor.zeros(B, train.channels(), train.height(), train.width()); IntTensor vy = IntTensor.zeros(B);
+        BatchLoader.Cycle validCycle = vl.cycle()) {
       int steps = tl.batchesPerEpoch();
       long total = (long) steps * c.epochs();
-      int vEpoch = 0;
-      BatchLoader.Epoch vit = null;
-      try {
-        for (int e = 0; e < c.epochs(); e++) {
-          double tau = 10 - (10 - 0.1) * e / Math.max(1, c.epochs() - 1);
-          double loss = 0, acc = 0, vacc = 0;
-          try (BatchLoader.Epoch it = tl.epoch(e)) {
-            for (int k = 0; k < steps; k++) {
-              it.next(x, y);
-              if (vit == null || !vit.hasNext()) {
-                if (vit != null) vit.close();
-                vit = vl.epoch(vEpoch++);
-              }
-              vit.next(vx, vy);
-              long step = (long) e * steps + k;
-              double lr = c.lrMin() + (c.lr() - c.lrMin()) * 0.5 * (1 + Math.cos(Math.PI * step / total));
-              double[] g = switch (c.method()) {
-                case DARTS_V1 -> Relaxation.firstOrder(net, alpha, vx, vy);
-                case DARTS_V2 -> Relaxation.secondOrder(net, alpha, x, y, vx, vy, lr, c.weightDecay());
-                case GDAS -> Relaxation.gdas(net, alpha, tau, vx, vy, gumbel);
-              };
-              adam.step(alpha, g);
-              if (c.method() == Method.GDAS) net.setArchWeights(Relaxation.Gumbel.sample(alpha, tau, K, gumbel).hard());
-              else net.setArchWeights(Relaxation.softmax(alpha, 1, K));
-              vacc += net.evaluate(vx, vy)[1] / B;
-              float[] r = net.trainStep(x, y, (float) lr, (float) c.momentum(), (float) c.weightDecay(), (float) c.gradClip(), step);
-              if (!Float.isFinite(r[0])) {
-                throw new IllegalStateException(c.method().token() + ": epoch " + (e + 1) + " step " + (k + 1) + ": loss is " + r[0] + " (diverged)");
-              }
-              loss += r[0];
-              acc += r[1] / B;
+      for (int e = 0; e < c.epochs(); e++) {
+        double tau = 10 - (10 - 0.1) * e / Math.max(1, c.epochs() - 1);
+        double loss = 0, acc = 0, vacc = 0;
+        try (BatchLoader.Epoch it = tl.epoch(e)) {
+          for (int k = 0; k < steps; k++) {
+            it.next(x, y);
+            validCycle.next(vx, vy);
+            long step = (long) e * steps + k;
+            double lr = CosineSchedule.annealed(c.lr(), c.lrMin(), step, total);
+            double[] g = switch (c.method()) {
+              case DARTS_V1 -> Relaxation.firstOrder(net, alpha, vx, vy);
+              case DARTS_V2 -> Relaxation.secondOrder(net, alpha, x, y, vx, vy, lr, c.weightDecay());
+              case GDAS -> Relaxation.gdas(net, alpha, tau, vx, vy, gumbel);
+            };
+            adam.step(alpha, g);
+            if (c.method() == Method.GDAS) net.setArchWeights(Relaxation.Gumbel.sample(alpha, tau, K, gumbel).hard());
+            else net.setArchWeights(Relaxation.softmax(alpha, 1, K));
+            vacc += net.evaluate(vx, vy)[1] / B;
+            float[] r = net.trainStep(x, y, (float) lr, (float) c.momentum(), (float) c.weightDecay(), (float) c.gradClip(), step);
+            if (!Float.isFinite(r[0])) {
+              throw new IllegalStateException(c.method().token() + ": epoch " + (e + 1) + " step " + (k + 1) + ": loss is " + r[0] + " (diverged)");
             }
-          }
-          Genotype now = genotype(alpha, nc);
-          Epoch ep = new Epoch(e + 1, loss / steps, acc / steps, vacc / steps, now, (System.nanoTime() - t0) / 1e9);
-          epochs.add(ep);
-          if (log != null) {
-            log.accept(String.format(Locale.ROOT, "%s epoch %d/%d: train loss %.3f acc %.3f, valid acc %.3f (%.0f s)", c.method().token(),
-                e + 1, c.epochs(), ep.trainLoss(), ep.trainAccuracy(), ep.validAccuracy(), ep.seconds()));
+            loss += r[0];
+            acc += r[1] / B;
           }
         }
-      } finally {
-        if (vit != null) vit.close();
+        Genotype now = genotype(alpha, nc);
+        Epoch ep = new Epoch(e + 1, loss / steps, acc / steps, vacc / steps, now, (System.nanoTime() - t0) / 1e9);
+        epochs.add(ep);
+        if (log != null) {
+          log.accept(String.format(Locale.ROOT, "%s epoch %d/%d: train loss %.3f acc %.3f, valid acc %.3f (%.0f s)", c.method().token(),
+              e + 1, c.epochs(), ep.trainLoss(), ep.trainAccuracy(), ep.validAccuracy(), ep.seconds()));
+        }
       }
     }
     return new Result(genotype(alpha, nc), alpha.clone(), epochs, (System.nanoTime() - t0) / 1e9);

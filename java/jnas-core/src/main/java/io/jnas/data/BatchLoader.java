@@ -227,6 +227,36 @@ public final class BatchLoader implements AutoCloseable {
     return Dataset.permutation(data.size(), new SplittableRandom(Seeds.mix(seed, 0x5F1L, epoch)));
   }
 
+  /**
+   * Batches epoch after epoch, without end (epoch 0, 1, ... in turn): the validation stream of a
+   * search that takes one validation batch per training step. Close it when done.
+   */
+  public Cycle cycle() {
+    return new Cycle();
+  }
+
+  /** See {@link #cycle()}. */
+  public final class Cycle implements AutoCloseable {
+    private Epoch it;
+    private int epoch;
+
+    private Cycle() {}
+
+    /** Fills {@code x} and {@code y} with the next batch, starting the next epoch where one ends. */
+    public void next(Tensor x, IntTensor y) {
+      if (it == null || !it.hasNext()) {
+        if (it != null) it.close();
+        it = epoch(epoch++);
+      }
+      it.next(x, y);
+    }
+
+    @Override
+    public void close() {
+      if (it != null) it.close();
+    }
+  }
+
   /** Iterates epoch {@code epoch} from its first batch. */
   public Epoch epoch(int epoch) {
     return epoch(epoch, 0);

@@ -94,8 +94,7 @@ public final class NasBench201Table {
       if (!seen[k]) {
         int missing = 0;
         for (boolean s : seen) if (!s) missing++;
-        int[] d = new int[Nb201Cell.EDGES];
-        for (int e = d.length - 1, x = k; e >= 0; e--, x /= 5) d[e] = x % 5;
+        int[] d = NasBench201Space.decisions(k);
         throw new IllegalArgumentException(file + ": " + missing + " of " + SIZE + " cells are missing, e.g. " + space.decode(d));
       }
     }
@@ -149,9 +148,12 @@ public final class NasBench201Table {
     double[] v = val[d.ordinal()];
     int arg = 0;
     for (int k = 1; k < v.length; k++) if (v[k] > v[arg]) arg = k;
-    int[] out = new int[Nb201Cell.EDGES];
-    for (int e = out.length - 1, x = arg; e >= 0; e--, x /= 5) out[e] = x % 5;
-    return out;
+    return NasBench201Space.decisions(arg);
+  }
+
+  /** The test accuracies of every cell, by index (a copy). */
+  public double[] testColumn(Nb201Dataset d) {
+    return Arrays.copyOf(test[d.ordinal()], SIZE);
   }
 
   /** The validation accuracies of every cell, by index (a copy). */

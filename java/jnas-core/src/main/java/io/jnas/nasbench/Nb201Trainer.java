@@ -6,6 +6,7 @@ import io.jnas.data.Dataset;
 import io.jnas.space.Nb201Cell;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
+import io.jnas.train.CosineSchedule;
 import io.jnas.util.Progress;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class Nb201Trainer {
           for (int k = 0; k < steps; k++) {
             it.next(x, y);
             long step = (long) e * steps + k;
-            double lr = s.lrMin() + (s.lr() - s.lrMin()) * 0.5 * (1 + Math.cos(Math.PI * step / total));
+            double lr = CosineSchedule.annealed(s.lr(), s.lrMin(), step, total);
             if (k == 0) lr0 = lr;
             Nb201Network.Result r = net.trainStep(null, x, y,
                 new Nb201Network.Hyper((float) lr, (float) s.momentum(), (float) s.weightDecay(), 5f), step);

@@ -14,6 +14,7 @@ import io.jnas.space.Nb201Cell;
 import io.jnas.space.Nb201Op;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
+import io.jnas.train.CosineSchedule;
 import io.jnas.util.Ranks;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -216,8 +217,8 @@ public final class OneShot201 {
         Tensor x = Tensor.zeros(B, train.channels(), train.height(), train.width());
         IntTensor y = IntTensor.zeros(B);
         Tensor vx = Tensor.zeros(B, train.channels(), train.height(), train.width());
-        IntTensor vy = IntTensor.zeros(B)) {
-      Cycle validCycle = new Cycle(validLoader);
+        IntTensor vy = IntTensor.zeros(B);
+        BatchLoader.Cycle validCycle = validLoader.cycle()) {
       int steps = trainLoader.batchesPerEpoch();
       long total = (long) steps * c.epochs();
       for (int e = 0; e < c.epochs(); e++) {
@@ -227,7 +228,7 @@ public final class OneShot201 {
           for (int k = 0; k < steps; k++) {
             it.next(x, y);
             long step = (long) e * steps + k;
-            double lr = c.lrMin() + (c.lr() - c.lrMin()) * 0.5 * (1 + Math.cos(Math.PI * step / total));
+            double lr = CosineSchedule.annealed(c.lr(), c.lrMin(), step, total);
             Nb201Network.Hyper h = new Nb201Network.Hyper((float) lr, 0.9f, (float) c.weightDecay(), 5f);
             Nb201Network.Result r;
             switch (c.method()) {
@@ -337,18 +338,16 @@ public final class OneShot201 {
   static double policyTau(Method m, double[] alpha, LstmController controller, NasBench201Table table, Nb201Dataset dataset) {
     int K = Nb201Op.values().length;
     float[] pw = m.relaxed() ? Relaxation.softmax(alpha, 1, K) : null;
-    double[] lp = new double[NasBench201Table.SIZE], test = new double[NasBench201Table.SIZE];
-    int[] a = new int[Nb201Cell.EDGES];
+    double[] lp = new double[NasBench201Table.SIZE];
     for (int id = 0; id < lp.length; id++) {
-      for (int e = a.length - 1, x = id; e >= 0; e--, x /= K) a[e] = x % K;
+      int[] a = NasBench201Space.decisions(id);
       if (pw != null) {
         for (int e = 0; e < a.length; e++) lp[id] += Math.log(Math.max(1e-30, pw[e * K + a[e]]));
       } else {
         lp[id] = controller.score(a).logProb();
       }
-      test[id] = table.test(dataset, a);
     }
-    return Ranks.kendallTau(lp, test);
+    return Ranks.kendallTau(lp, table.testColumn(dataset));
   }
 
   /** The cell a method would derive now (rsps: none). */
@@ -370,25 +369,6 @@ public final class OneShot201 {
   /** Per edge the op of the largest alpha (none included). */
   public static Nb201Cell argmax(double[] alpha, NasBench201Space space) {
     return space.decode(Relaxation.argmax(alpha, Nb201Op.values().length, -1));
-  }
-
-  /** Batches of a loader, epoch after epoch. */
-  private static final class Cycle {
-    private final BatchLoader loader;
-    private BatchLoader.Epoch it;
-    private int epoch;
-
-    Cycle(BatchLoader loader) {
-      this.loader = loader;
-    }
-
-    void next(Tensor x, IntTensor y) {
-      if (it == null || !it.hasNext()) {
-        if (it != null) it.close();
-        it = loader.epoch(epoch++);
-      }
-      it.next(x, y);
-    }
   }
 
   /** The record as JSON-ready maps. */

@@ -9,6 +9,7 @@ import io.jnas.tensor.Tensor;
 import io.jnas.util.Ranks;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -98,39 +99,18 @@ public final class ProxyBenchmark {
   public static Result run(Config c, NasBench201Table table, Nb201Dataset dataset, Dataset images, Normalization normalization,
       BiConsumer<Integer, Integer> progress) {
     Nb201Network.Config net = c.network();
-    if (images.channels() != net.inChannels() || images.height() != net.height() || images.width() != net.width()) {
-      throw new IllegalArgumentException("proxy benchmark: images are " + images.channels() + "x" + images.height() + "x"
-          + images.width() + ", the network takes " + net.inChannels() + "x" + net.height() + "x" + net.width());
-    }
-    if (images.size() < c.batch()) {
-      throw new IllegalArgumentException("proxy benchmark: " + images.size() + " images, the batch needs " + c.batch());
-    }
     SplittableRandom rng = new SplittableRandom(c.seed());
     NasBench201Space space = new NasBench201Space();
     List<Nb201Cell> cells = sample(space, c.sample(), rng.split());
-    SplittableRandom pick = rng.split();
-    int n = images.imageSize();
-    float[] px = new float[c.batch() * n];
-    int[] lab = new int[c.batch()];
-    int[] idx = pick.ints(0, images.size()).distinct().limit(c.batch()).toArray();
-    int hw = images.height() * images.width();
-    for (int b = 0; b < c.batch(); b++) {
-      images.readImage(idx[b], px, b * n);
-      lab[b] = images.label(idx[b]);
-      for (int ch = 0; ch < images.channels(); ch++) {
-        float m = normalization.mean()[ch], s = normalization.std()[ch];
-        for (int k = 0; k < hw; k++) px[b * n + ch * hw + k] = (px[b * n + ch * hw + k] - m) / s;
-      }
-    }
+    EnumSet<ZeroCost.Proxy> wanted = EnumSet.copyOf(c.proxies());
     double[][] scores = new double[cells.size()][c.proxies().size()];
     double[] test = new double[cells.size()], val = new double[cells.size()];
     long t0 = System.nanoTime();
-    try (Tensor x = Tensor.of(px, c.batch(), images.channels(), images.height(), images.width());
-        IntTensor y = IntTensor.of(lab, c.batch());
-        ZeroCost zc = new ZeroCost(net.withCell(null).withSeed(rng.nextLong()), x, y)) {
+    try (Minibatch mb = minibatch(images, normalization, c.batch(), net, rng.split());
+        ZeroCost zc = new ZeroCost(net.withCell(null).withSeed(rng.nextLong()), mb.images(), mb.labels())) {
       for (int i = 0; i < cells.size(); i++) {
         Nb201Cell cell = cells.get(i);
-        ZeroCost.Scores s = zc.score(cell);
+        ZeroCost.Scores s = zc.score(cell, wanted);
         for (int p = 0; p < c.proxies().size(); p++) scores[i][p] = s.get(c.proxies().get(p));
         int[] d = space.encode(cell);
         test[i] = table.test(dataset, d);
@@ -156,8 +136,43 @@ public final class ProxyBenchmark {
     return new Result(dataset, cells, scores, test, val, results, mean, draws[0], draws[1], best, table.bestTest(dataset), seconds);
   }
 
+  /**
+   * One minibatch of {@code batch} images drawn without replacement by {@code r}, normalized.
+   *
+   * @throws IllegalArgumentException where the images do not fit the network or are too few
+   */
+  static Minibatch minibatch(Dataset images, Normalization normalization, int batch, Nb201Network.Config net, SplittableRandom r) {
+    if (images.channels() != net.inChannels() || images.height() != net.height() || images.width() != net.width()) {
+      throw new IllegalArgumentException("zero-cost proxies: images are " + images.channels() + "x" + images.height() + "x"
+          + images.width() + ", the network takes " + net.inChannels() + "x" + net.height() + "x" + net.width());
+    }
+    if (images.size() < batch) throw new IllegalArgumentException("zero-cost proxies: " + images.size() + " images, the batch needs " + batch);
+    int n = images.imageSize(), hw = images.height() * images.width();
+    float[] px = new float[batch * n];
+    int[] lab = new int[batch];
+    int[] idx = r.ints(0, images.size()).distinct().limit(batch).toArray();
+    for (int b = 0; b < batch; b++) {
+      images.readImage(idx[b], px, b * n);
+      lab[b] = images.label(idx[b]);
+      for (int ch = 0; ch < images.channels(); ch++) {
+        float m = normalization.mean()[ch], s = normalization.std()[ch];
+        for (int k = 0; k < hw; k++) px[b * n + ch * hw + k] = (px[b * n + ch * hw + k] - m) / s;
+      }
+    }
+    return new Minibatch(Tensor.of(px, batch, images.channels(), images.height(), images.width()), IntTensor.of(lab, batch));
+  }
+
+  /** A minibatch's images and labels; closing frees both. */
+  record Minibatch(Tensor images, IntTensor labels) implements AutoCloseable {
+    @Override
+    public void close() {
+      images.close();
+      labels.close();
+    }
+  }
+
   /** -infinity (no path) as the lowest finite value, so a rank statistic sees a tie at the bottom. */
-  private static double finite(double v) {
+  static double finite(double v) {
     return v == Double.NEGATIVE_INFINITY ? -Double.MAX_VALUE : v;
   }
 
@@ -194,11 +209,7 @@ public final class ProxyBenchmark {
   static List<Nb201Cell> sample(NasBench201Space space, int n, SplittableRandom r) {
     int[] ids = r.ints(0, NasBench201Table.SIZE).distinct().limit(n).toArray();
     List<Nb201Cell> cells = new ArrayList<>(n);
-    for (int id : ids) {
-      int[] d = new int[Nb201Cell.EDGES];
-      for (int e = d.length - 1, x = id; e >= 0; e--, x /= 5) d[e] = x % 5;
-      cells.add(space.decode(d));
-    }
+    for (int id : ids) cells.add(space.decode(NasBench201Space.decisions(id)));
     return cells;
   }
 

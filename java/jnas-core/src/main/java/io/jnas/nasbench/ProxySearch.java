@@ -4,8 +4,6 @@ import io.jnas.data.Dataset;
 import io.jnas.data.Normalization;
 import io.jnas.space.NasBench201Space;
 import io.jnas.space.Nb201Cell;
-import io.jnas.tensor.IntTensor;
-import io.jnas.tensor.Tensor;
 import io.jnas.util.Ranks;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.BiConsumer;
 
 /**
  * A training-free search on the NAS-Bench-201 space in two stages, as zero-cost NAS is run
@@ -71,27 +68,13 @@ public final class ProxySearch {
     SplittableRandom rng = new SplittableRandom(c.seed());
     NasBench201Space space = new NasBench201Space();
     List<Nb201Cell> cells = ProxyBenchmark.sample(space, c.cells(), rng.split());
-    int n = images.imageSize(), hw = images.height() * images.width();
-    float[] px = new float[c.batch() * n];
-    int[] lab = new int[c.batch()];
-    int[] idx = rng.split().ints(0, images.size()).distinct().limit(c.batch()).toArray();
-    for (int b = 0; b < c.batch(); b++) {
-      images.readImage(idx[b], px, b * n);
-      lab[b] = images.label(idx[b]);
-      for (int ch = 0; ch < images.channels(); ch++) {
-        for (int k = 0; k < hw; k++) {
-          int o = b * n + ch * hw + k;
-          px[o] = (px[o] - normalization.mean()[ch]) / normalization.std()[ch];
-        }
-      }
-    }
     double[] sf = new double[cells.size()];
     long t0 = System.nanoTime();
     double t1s, t2s;
     Integer[] order;
     double[] nw;
-    try (Tensor x = Tensor.of(px, c.batch(), images.channels(), images.height(), images.width()); IntTensor y = IntTensor.of(lab, c.batch());
-        ZeroCost zc = new ZeroCost(c.network().withCell(null).withSeed(rng.nextLong()), x, y)) {
+    try (ProxyBenchmark.Minibatch mb = ProxyBenchmark.minibatch(images, normalization, c.batch(), c.network(), rng.split());
+        ZeroCost zc = new ZeroCost(c.network().withCell(null).withSeed(rng.nextLong()), mb.images(), mb.labels())) {
       for (int i = 0; i < cells.size(); i++) {
         sf[i] = zc.synflow(cells.get(i));
         if (progress != null) progress.accept(1, i + 1, cells.size());
@@ -111,8 +94,8 @@ public final class ProxySearch {
     // the vote: mean rank (higher is better) of synflow and NASWOT among the prefiltered cells
     double[] s1 = new double[c.prefilter()], s2 = new double[c.prefilter()];
     for (int i = 0; i < s1.length; i++) {
-      s1[i] = finite(sf[order[i]]);
-      s2[i] = finite(nw[i]);
+      s1[i] = ProxyBenchmark.finite(sf[order[i]]);
+      s2[i] = ProxyBenchmark.finite(nw[i]);
     }
     double[] r1 = Ranks.ranks(s1), r2 = Ranks.ranks(s2), vote = new double[s1.length];
     for (int i = 0; i < vote.length; i++) vote[i] = (r1[i] + r2[i]) / 2;
@@ -139,20 +122,12 @@ public final class ProxySearch {
         pick = cell;
       }
     }
-    double[] val = table.validationColumn(dataset), test = new double[NasBench201Table.SIZE];
-    int[] a = new int[Nb201Cell.EDGES];
-    for (int id = 0; id < test.length; id++) {
-      for (int e = a.length - 1, x = id; e >= 0; e--, x /= 5) a[e] = x % 5;
-      test[id] = table.test(dataset, a);
-    }
+    double[] val = table.validationColumn(dataset), test = table.testColumn(dataset);
     double[] draws = ProxyBenchmark.randomTopK(val, test, c.top(), 4000, new SplittableRandom(c.seed() ^ 0x70D5L));
     return new Result(pick, pickTest, pickVal, queried, t1s, t2s, draws[0], draws[1], table.bestTest(dataset),
         table.testOfBestValidation(dataset));
   }
 
-  private static double finite(double v) {
-    return v == Double.NEGATIVE_INFINITY ? -Double.MAX_VALUE : v;
-  }
 
   /** Progress of a stage: (stage 1 or 2, done, of). */
   @FunctionalInterface

@@ -5,9 +5,11 @@ import io.jnas.space.Nb201Cell;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Zero-cost proxies: scores of an untrained network that predict how well it will train,
@@ -126,9 +128,15 @@ public final class ZeroCost implements AutoCloseable {
 
   /** All four scores of {@code cell}. */
   public Scores score(Nb201Cell cell) {
+    return score(cell, EnumSet.allOf(Proxy.class));
+  }
+
+  /** The scores of {@code cell} for the proxies in {@code which}; the others are NaN (not computed). */
+  public Scores score(Nb201Cell cell, Set<Proxy> which) {
     Objects.requireNonNull(cell, "cell");
-    double sf = synflow(cell);
-    double nw = naswot(cell);
+    double sf = which.contains(Proxy.SYNFLOW) ? synflow(cell) : Double.NaN;
+    double nw = which.contains(Proxy.NASWOT) ? naswot(cell) : Double.NaN;
+    if (!which.contains(Proxy.GRAD_NORM) && !which.contains(Proxy.SNIP)) return new Scores(sf, nw, Double.NaN, Double.NaN);
     net.forwardBackward(cell, images, labels);
     float[] g = net.gradients();
     double gn = 0, sn = 0;
@@ -141,7 +149,7 @@ public final class ZeroCost implements AutoCloseable {
       }
       gn += Math.sqrt(sq);
     }
-    return new Scores(sf, nw, gn, sn);
+    return new Scores(sf, nw, which.contains(Proxy.GRAD_NORM) ? gn : Double.NaN, which.contains(Proxy.SNIP) ? sn : Double.NaN);
   }
 
   /** ln(synflow) of {@code cell}; -infinity where no path carries the input to the output. */

@@ -51,6 +51,13 @@ public final class NasBench201Space implements SearchSpace<Nb201Cell> {
     return d;
   }
 
+  /** The decision vector of a dense index in {@code [0, 15625)}: the inverse of {@link #index}. */
+  public static int[] decisions(int index) {
+    int[] d = new int[Nb201Cell.EDGES];
+    for (int e = d.length - 1, x = index; e >= 0; e--, x /= OPS.length) d[e] = x % OPS.length;
+    return d;
+  }
+
   /** A dense index in {@code [0, 15625)} of a valid vector (base 5, edge 0 most significant). */
   public static int index(int[] decisions) {
     int k = 0;

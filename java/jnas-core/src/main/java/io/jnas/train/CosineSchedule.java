@@ -36,4 +36,12 @@ public record CosineSchedule(double max, double min, int t0, int tMul) {
     double tCur = epoch - start;
     return min + 0.5 * (max - min) * (1 + Math.cos(Math.PI * tCur / period));
   }
+
+  /**
+   * One cosine period over a whole run, per step (no restarts): {@code max} at step 0 down to
+   * {@code min} at step {@code total}.
+   */
+  public static double annealed(double max, double min, long step, long total) {
+    return min + (max - min) * 0.5 * (1 + Math.cos(Math.PI * step / total));
+  }
 }

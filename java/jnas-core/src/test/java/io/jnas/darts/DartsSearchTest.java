@@ -3,7 +3,6 @@ package io.jnas.darts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jnas.data.Augmentation;
 import io.jnas.data.Dataset;
@@ -11,11 +10,10 @@ import io.jnas.genotype.Genotype;
 import io.jnas.genotype.Op;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
-import io.jnas.testing.Tolerances;
+import io.jnas.testing.WeightFd;
 import io.jnas.train.FinalNetwork;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -51,32 +49,10 @@ class DartsSearchTest {
       float[] a = softmaxWeights(r, net.archSize(), 8);
       net.setArchWeights(a);
       net.lossAndGradients(x, y);
-      float[] g = net.gradients(), w = net.weights();
-      List<Integer> idx = new ArrayList<>();
-      for (int t = 0; t < 20000 && idx.size() < 100; t++) {
-        int i = r.nextInt(g.length);
-        if (g[i] != 0f && !idx.contains(i)) idx.add(i);
-      }
-      double h = Tolerances.SUPERNET_FD_STEP / 4;
-      int bad = 0;
-      StringBuilder sb = new StringBuilder();
-      for (int i : idx) {
-        float o = w[i];
-        w[i] = (float) (o + h);
+      WeightFd.check("darts weights", net.gradients(), net.weights(), w -> {
         net.setWeights(w);
-        double lp = net.lossAndGradients(x, y);
-        w[i] = (float) (o - h);
-        net.setWeights(w);
-        double lm = net.lossAndGradients(x, y);
-        w[i] = o;
-        double num = (lp - lm) / (2 * h);
-        if (Math.abs(num - g[i]) > Tolerances.FD_ATOL + Tolerances.FD_RTOL * Math.max(Math.abs(num), Math.abs(g[i]))) {
-          bad++;
-          sb.append(String.format(Locale.ROOT, " [@%d] %.5g vs %.5g;", i, g[i], num));
-        }
-      }
-      net.setWeights(w);
-      if (bad > idx.size() / 20) fail(bad + " of " + idx.size() + " weight gradients off:" + sb);
+        return net.lossAndGradients(x, y);
+      }, r, 100, 0);
       // architecture weights: with batch statistics a step of any of them moves every activation (ReLU kinks
       // scatter finite differences), so the check is direction over all 80 and closeness for most
       net.lossAndGradients(x, y);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jnas.backend.Backend;
 import io.jnas.backend.Backends;
@@ -12,10 +11,8 @@ import io.jnas.backend.NativeNetwork;
 import io.jnas.backend.NetworkPlan;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
-import io.jnas.testing.Tolerances;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -109,31 +106,7 @@ class MacroNetworkTest {
 
   private static void check(String what, MacroNetwork named, float[] grads, float[] w, ToDoubleFunction<float[]> loss,
       SplittableRandom r) {
-    List<Integer> idx = new ArrayList<>();
-    for (int tries = 0; tries < 20000 && idx.size() < 120; tries++) {
-      int i = r.nextInt(grads.length);
-      if (grads[i] != 0f && !idx.contains(i)) idx.add(i);
-    }
-    assertTrue(idx.size() >= 60, what + ": few weights with a gradient: " + idx.size());
-    double h = Tolerances.SUPERNET_FD_STEP / 4;
-    int bad = 0;
-    StringBuilder sb = new StringBuilder();
-    for (int i : idx) {
-      float orig = w[i];
-      w[i] = (float) (orig + h);
-      double lp = loss.applyAsDouble(w);
-      w[i] = (float) (orig - h);
-      double lm = loss.applyAsDouble(w);
-      w[i] = orig;
-      double numeric = (lp - lm) / (2 * h), analytic = grads[i];
-      if (Math.abs(analytic - numeric) > Tolerances.FD_ATOL + Tolerances.FD_RTOL * Math.max(Math.abs(analytic), Math.abs(numeric))) {
-        bad++;
-        sb.append(String.format(Locale.ROOT, " [@%d] analytic=%.5g numeric=%.5g;", i, analytic, numeric));
-      }
-    }
-    loss.applyAsDouble(w);
-    // ReLU and max-pool kinks can flip under a step of h for a rare weight
-    if (bad > idx.size() / 20) fail(what + ": " + bad + " of " + idx.size() + " weight gradients off:" + sb);
+    io.jnas.testing.WeightFd.check(what, grads, w, loss, r, 120, 60);
   }
 
   @Test

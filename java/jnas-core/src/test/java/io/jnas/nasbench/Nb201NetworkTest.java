@@ -11,9 +11,7 @@ import io.jnas.backend.NativeNetwork.TensorInfo;
 import io.jnas.space.Nb201Cell;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
-import io.jnas.testing.Tolerances;
-import java.util.ArrayList;
-import java.util.Arrays;
+import io.jnas.testing.WeightFd;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -309,29 +307,6 @@ class Nb201NetworkTest {
 
   private static void check(String what, float[] grads, float[] w, ToDoubleFunction<float[]> loss, SplittableRandom r,
       int want) {
-    List<Integer> idx = new ArrayList<>();
-    for (int tries = 0; tries < 20000 && idx.size() < want; tries++) {
-      int i = r.nextInt(grads.length);
-      if (grads[i] != 0f && !idx.contains(i)) idx.add(i);
-    }
-    assertTrue(idx.size() >= want / 2, what + ": few weights with a gradient: " + idx.size());
-    double h = Tolerances.SUPERNET_FD_STEP / 4;
-    int bad = 0;
-    StringBuilder sb = new StringBuilder();
-    for (int i : idx) {
-      float orig = w[i];
-      w[i] = (float) (orig + h);
-      double lp = loss.applyAsDouble(w);
-      w[i] = (float) (orig - h);
-      double lm = loss.applyAsDouble(w);
-      w[i] = orig;
-      double numeric = (lp - lm) / (2 * h), analytic = grads[i];
-      if (Math.abs(analytic - numeric) > Tolerances.FD_ATOL + Tolerances.FD_RTOL * Math.max(Math.abs(analytic), Math.abs(numeric))) {
-        bad++;
-        sb.append(String.format(Locale.ROOT, " [@%d] analytic=%.5g numeric=%.5g;", i, analytic, numeric));
-      }
-    }
-    loss.applyAsDouble(w);
-    if (bad > idx.size() / 20) fail(what + ": " + bad + " of " + idx.size() + " weight gradients off:" + sb + " " + Arrays.toString(new int[0]));
+    WeightFd.check(what, grads, w, loss, r, want, want / 2);
   }
 }
