@@ -220,6 +220,17 @@ int jnas_cuda_batchnorm_forward(float* out, float* mean, float* rstd,
   return JNAS_OK;
 }
 
+int jnas_cuda_batchnorm_apply(float* out, const float* inp, const float* mean, const float* rstd,
+                              const float* gamma, const float* beta, int B, int C, int HW, void* stream) {
+  const int64_t N = (int64_t)B * C * HW;
+  if (N <= 0) return JNAS_OK;
+  // the forward's own normalize kernel: its output again, bit for bit
+  bn_normalize_kernel<<<jnas_cuda::grid1d(N), jnas_cuda::kThreads, 0, JNAS_STREAM(stream)>>>(
+      out, inp, mean, rstd, gamma, beta, C, HW, N);
+  JNAS_LAUNCH_CHECK();
+  return JNAS_OK;
+}
+
 int jnas_cuda_batchnorm_backward(float* dinp, float* dgamma, float* dbeta,
                                  const float* dout, const float* inp,
                                  const float* mean, const float* rstd, const float* gamma,

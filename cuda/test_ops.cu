@@ -607,6 +607,23 @@ void test_batchnorm(int B, int C, int HW, bool affine, bool running, int trainin
   run(t);
 }
 
+// The forward's output rebuilt from its statistics: exact against the CPU's given the same
+// statistics (both the forward's own arithmetic, one multiply and one add or one FMA).
+void test_batchnorm_apply(int B, int C, int HW) {
+  Test t{"batchnorm_apply", fmt("B%d C%d HW%d", B, C, HW)};
+  const size_t n = (size_t)B * C * HW;
+  int x = t.add("inp", IN, n, -1), mu = t.add("mean", IN, C, -1), gm = t.add("gamma", IN, C, -1), bt = t.add("beta", IN, C, -1);
+  std::vector<float> r(C);
+  for (auto& e : r) e = 0.5f + std::fabs(rnd());
+  int rs = t.add_values("rstd", IN, r, -1);
+  int y = t.add("out", OUT, n, kTolElementwise);
+  t.cpu_fwd = [=](Test& t) { return jnas_cpu_batchnorm_apply(t.c(y), t.c(x), t.c(mu), t.c(rs), t.c(gm), t.c(bt), B, C, HW); };
+  t.gpu_fwd = [=](Test& t, cudaStream_t s) {
+    return jnas_cuda_batchnorm_apply(t.d(y), t.d(x), t.d(mu), t.d(rs), t.d(gm), t.d(bt), B, C, HW, s);
+  };
+  run(t);
+}
+
 void test_factorized_reduce(int B, int Ci, int H, int W, int Co) {
   const int OH = (H + 1) / 2, OW = (W + 1) / 2, C1 = Co / 2, C2 = Co - C1;
   Test t{"factorized_reduce", fmt("B%d %d->%d %dx%d", B, Ci, Co, H, W)};
@@ -796,6 +813,7 @@ int main(int argc, char** argv) {
   test_batchnorm(32, 20, 1024, true, true, 1, 5.f);  // 4 slices per channel, |mean| >> std
   test_batchnorm(4, 7, 9, false, false, 1, 0.f);     // affine=False, no running stats
   test_batchnorm(8, 16, 64, true, true, 0, 0.f);     // inference
+  test_batchnorm_apply(8, 36, 250);
   test_factorized_reduce(4, 16, 16, 16, 32);
   test_factorized_reduce(3, 6, 15, 13, 7);
   test_linear(64, 256, 10, true);

@@ -157,6 +157,10 @@ int jnas_cpu_batchnorm_backward(float* dinp, float* dgamma, float* dbeta,
                                 const float* dout, const float* inp,
                                 const float* mean, const float* rstd, const float* gamma,
                                 int B, int C, int HW, int training);
+/* out = gamma * (inp - mean) * rstd + beta with the statistics of a forward: its output again,
+ * bit for bit (a training forward's output rebuilt in the backward instead of stored). */
+int jnas_cpu_batchnorm_apply(float* out, const float* inp, const float* mean, const float* rstd,
+                             const float* gamma, const float* beta, int B, int C, int HW);
 
 /* ------------------------------------------------------------ elementwise */
 
@@ -534,6 +538,8 @@ int jnas_cuda_batchnorm_backward(float* dinp, float* dgamma, float* dbeta,
                                  const float* dout, const float* inp,
                                  const float* mean, const float* rstd, const float* gamma,
                                  int B, int C, int HW, int training, void* stream);
+int jnas_cuda_batchnorm_apply(float* out, const float* inp, const float* mean, const float* rstd,
+                              const float* gamma, const float* beta, int B, int C, int HW, void* stream);
 int jnas_cuda_relu_forward(float* out, const float* inp, int64_t N, void* stream);
 int jnas_cuda_relu_backward(float* dinp, const float* dout, const float* inp, int64_t N, void* stream);
 int jnas_cuda_sum_forward(float* out, const float* const* inps, int n_inputs, int64_t N, void* stream);

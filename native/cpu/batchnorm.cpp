@@ -124,6 +124,14 @@ void plane_affine(float* y, const float* u, float a, const float* v, float c, fl
   }
 }
 
+// One channel's output, y = x * scale + shift with scale = g*r and shift = bt - mean*g*r: the
+// forward's and batchnorm_apply's (the same bits).
+void normalize_channel(float* y, const float* x, float mean, float r, float g, float bt, int B, int HW,
+                       int64_t cstride) {
+  const float scale = g * r, shift = bt - mean * scale;
+  for (int b = 0; b < B; b++) plane_affine<false>(y + b * cstride, x + b * cstride, scale, nullptr, 0.f, shift, HW);
+}
+
 }  // namespace
 
 extern "C" {
@@ -164,11 +172,19 @@ int jnas_cpu_batchnorm_forward(float* out,              // (B, C, HW)
       const float r = (float)(1.0 / std::sqrt(var + (double)eps));
       mean[c] = (float)mu;
       rstd[c] = r;
-      const float g = gamma ? gamma[c] : 1.f, bt = beta ? beta[c] : 0.f;
-      // out = x * scale + shift, with scale = g*r and shift = bt - mean*g*r
-      const float scale = g * r, shift = bt - (float)mu * scale;
-      for (int b = 0; b < B; b++) plane_affine<false>(y + b * cstride, x + b * cstride, scale, nullptr, 0.f, shift, HW);
+      normalize_channel(y, x, (float)mu, r, gamma ? gamma[c] : 1.f, beta ? beta[c] : 0.f, B, HW, cstride);
     }
+  }, channel_grain(n));
+  return JNAS_OK;
+}
+
+int jnas_cpu_batchnorm_apply(float* out, const float* inp, const float* mean, const float* rstd, const float* gamma,
+                             const float* beta, int B, int C, int HW) {
+  const int64_t n = (int64_t)B * HW, cstride = (int64_t)C * HW;
+  jnas::parallel_for(C, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++)
+      normalize_channel(out + c * HW, inp + c * HW, mean[c], rstd[c], gamma ? gamma[c] : 1.f, beta ? beta[c] : 0.f, B,
+                        HW, cstride);
   }, channel_grain(n));
   return JNAS_OK;
 }

@@ -75,6 +75,19 @@ struct V {
       storen(y, _mm256_add_ps(loadn(y, n), _mm256_and_ps(v, keep)), n);
     }
   }
+  // Lane masks from bits (bit l: lane l), for the flat small-plane stencils.
+  using M = __m256i;
+  static M mbits(uint32_t b) {
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)b), bit), bit);
+  }
+  static T loadm(const float* p, M m) { return _mm256_maskload_ps(p, m); }  // masked lanes: 0, not read
+  static void storem(float* p, T v, M m) { _mm256_maskstore_ps(p, m, v); }
+  // y += v where mask > 0, lanes m only (as add_masked)
+  static void add_masked_m(float* y, T v, const float* mask, M m) {
+    T keep = _mm256_cmp_ps(loadm(mask, m), _mm256_setzero_ps(), _CMP_GT_OQ);
+    storem(y, _mm256_add_ps(loadm(y, m), _mm256_and_ps(v, keep)), m);
+  }
   static float hsum(T v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -115,6 +128,14 @@ struct V {
   static void add_masked(float* y, T v, const float* mask, int n) {
     __mmask16 keep = _mm512_mask_cmp_ps_mask(lanes(n), loadn(mask, n), _mm512_setzero_ps(), _CMP_GT_OQ);
     _mm512_mask_storeu_ps(y, keep, _mm512_add_ps(loadn(y, n), v));
+  }
+  using M = __mmask16;
+  static M mbits(uint32_t b) { return (__mmask16)b; }
+  static T loadm(const float* p, M m) { return _mm512_maskz_loadu_ps(m, p); }  // masked lanes: 0, not read
+  static void storem(float* p, T v, M m) { _mm512_mask_storeu_ps(p, m, v); }
+  static void add_masked_m(float* y, T v, const float* mask, M m) {
+    __mmask16 keep = _mm512_mask_cmp_ps_mask(m, loadm(mask, m), _mm512_setzero_ps(), _CMP_GT_OQ);
+    _mm512_mask_storeu_ps(y, keep, _mm512_add_ps(loadm(y, m), v));
   }
   static float hsum(T v) {  // halves added pairwise (the casts to 256 bits warn in GCC 12)
     alignas(64) float t[16];
@@ -197,6 +218,45 @@ int dot_group(int64_t per_sample) {
   return (int)std::max<int64_t>(1, (int64_t(1) << 18) / std::max<int64_t>(1, per_sample));
 }
 
+// The geometry of the flat stencils (conv_fast_kernels.inc) for one call: tap offsets and
+// lane masks, shared read-only by the threads. `on` where the plane is "same" (the output
+// has the input's size) and its rows are narrower than a register (8x8 and 7x7 planes on
+// AVX-512, 7x7 on AVX2): there whole-plane registers beat padded rows, which leave lanes
+// empty. At 16x16 on AVX-512 the two were even and at 32x32 the padded rows won (ConvReport,
+// 2026-12-01: docs/performance.md).
+struct FlatGeom {
+  bool on = false;
+  int HW = 0;
+  std::vector<int64_t> off;      // (KH*KW) source offset of each tap
+  std::vector<uint32_t> masks;   // (nv, KH*KW) lanes whose tap lies inside the plane
+};
+
+FlatGeom flat_geom(int lanes, int H, int W, int KH, int KW, int d, int ph, int pw) {
+  FlatGeom g;
+  if (2 * ph != d * (KH - 1) || 2 * pw != d * (KW - 1) || W >= lanes || KH * KW > 64) return g;
+  g.on = true;
+  g.HW = H * W;
+  int kk = KH * KW, nv = (g.HW + lanes - 1) / lanes;
+  g.off.resize(kk);
+  g.masks.assign((size_t)nv * kk, 0u);
+  for (int kh = 0; kh < KH; kh++)
+    for (int kw = 0; kw < KW; kw++) {
+      int t = kh * KW + kw, dr = kh * d - ph, dc = kw * d - pw;
+      g.off[t] = (int64_t)dr * W + dc;
+      for (int v = 0; v < nv; v++) {
+        uint32_t bits = 0;
+        for (int l = 0; l < lanes; l++) {
+          int i = v * lanes + l;
+          if (i >= g.HW) break;
+          int r = i / W + dr, c = i % W + dc;
+          if (r >= 0 && r < H && c >= 0 && c < W) bits |= 1u << l;
+        }
+        g.masks[(size_t)v * kk + t] = bits;
+      }
+    }
+  return g;
+}
+
 }  // namespace
 
 bool pointwise_fits(int KH, int KW, int stride, int pad_h, int pad_w, int groups) {
@@ -259,11 +319,17 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
   const ConvIsa& k = conv_isa();
   int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
   int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
+  FlatGeom fg = flat_geom(k.lanes, H, W, KH, KW, dilation, pad_h, pad_w);
   parallel_for((int64_t)B * C, [&](int64_t i0, int64_t i1) {
     thread_local std::vector<float> buf;
     float* xp = scratch(buf, (size_t)Hp * Wp);
     for (int64_t i = i0; i < i1; i++) {
       int c = (int)(i % C);
+      if (fg.on) {
+        k.stencil_flat(out + i * OH * OW, inp + i * H * W, weight + (int64_t)c * KH * KW, KH, KW, fg.off.data(), fg.HW,
+                       fg.masks.data(), bias ? bias[c] : 0.f, false, relu, nullptr);
+        continue;
+      }
       k.pad_plane(xp, inp + i * H * W, H, W, pad_h, pad_w, relu);
       k.stencil(out + i * OH * OW, xp, Wp, weight + (int64_t)c * KH * KW, KH, KW, dilation, OH, OW,
                 bias ? bias[c] : 0.f, false);
@@ -279,6 +345,7 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
   int qh = dilation * (KH - 1) - pad_h, qw = dilation * (KW - 1) - pad_w;  // >= 0 (depthwise_s1_fits)
   int Dh = OH + 2 * qh, Dw = OW + 2 * qw;                                  // = H + d(KH-1), W + d(KW-1)
   int KK = KH * KW;
+  FlatGeom fg = flat_geom(k.lanes, H, W, KH, KW, dilation, pad_h, pad_w);  // then qh = pad_h, qw = pad_w
   parallel_for(C, [&](int64_t c0, int64_t c1) {
     thread_local std::vector<float> buf;
     float* sp = scratch(buf, (size_t)std::max(Hp * Wp, Dh * Dw) + KK + (size_t)KK * k.lanes);
@@ -292,6 +359,14 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
       for (int b = 0; b < B; b++) {
         int64_t plane = (int64_t)b * C + c;
         const float* d = dout + plane * OH * OW;  // (OH, OW)
+        if (fg.on) {
+          const float* x = inp + plane * H * W;
+          if (dinp)
+            k.stencil_flat(dinp + plane * H * W, d, wf, KH, KW, fg.off.data(), fg.HW, fg.masks.data(), 0.f, true, false,
+                           relu ? x : nullptr);
+          if (dweight) k.dw_wgrad_flat(accm, d, x, KH, KW, fg.off.data(), fg.HW, fg.masks.data(), relu);
+          continue;
+        }
         if (dinp) {
           k.pad_plane(sp, d, OH, OW, qh, qw, false);
           if (relu) k.stencil_mask(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, inp + plane * H * W);
@@ -326,8 +401,14 @@ namespace {
 
 // mid (C, OH, OW) = depthwise of ReLU?(x) (C, H, W); xp: a padded-plane scratch.
 void dw_sample(const ConvIsa& k, float* mid, const float* x, const float* w_dw, int C, int H, int W, int K, int pad,
-               int d, bool relu, float* xp) {
+               int d, bool relu, float* xp, const FlatGeom& fg) {
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - d * (K - 1), OW = Wp - d * (K - 1);
+  if (fg.on) {
+    for (int c = 0; c < C; c++)
+      k.stencil_flat(mid + (int64_t)c * OH * OW, x + (int64_t)c * H * W, w_dw + (int64_t)c * K * K, K, K, fg.off.data(),
+                     fg.HW, fg.masks.data(), 0.f, false, relu, nullptr);
+    return;
+  }
   for (int c = 0; c < C; c++) {
     k.pad_plane(xp, x + (int64_t)c * H * W, H, W, pad, pad, relu);
     k.stencil(mid + (int64_t)c * OH * OW, xp, Wp, w_dw + (int64_t)c * K * K, K, K, d, OH, OW, 0.f, false);
@@ -341,12 +422,13 @@ void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, cons
   const ConvIsa& k = conv_isa();
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
   int64_t P = (int64_t)OH * OW;
+  FlatGeom fg = flat_geom(k.lanes, H, W, K, K, dilation, pad, pad);
   parallel_for(B, [&](int64_t b0, int64_t b1) {
     thread_local std::vector<float> buf;
     float* mid = scratch(buf, (size_t)C_in * P + (size_t)Hp * Wp);
     float* xp = mid + (size_t)C_in * P;
     for (int64_t b = b0; b < b1; b++) {
-      dw_sample(k, mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp);
+      dw_sample(k, mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp, fg);
       k.pw(out + b * C_out * P, w_pw, mid, nullptr, C_out, C_in, P, 0, P, false);
     }
   });
@@ -367,6 +449,7 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
   std::vector<float> wf((size_t)C_in * KK);  // flipped depthwise kernels
   for (int c = 0; c < C_in; c++)
     for (int i = 0; i < KK; i++) wf[(size_t)c * KK + i] = w_dw[(size_t)c * KK + KK - 1 - i];
+  FlatGeom fg = flat_geom(k.lanes, H, W, K, K, dilation, pad, pad);  // then qh = pad
   int chunks = parallel_chunks(B);
   size_t npw = (size_t)C_out * C_in, ndw = (size_t)C_in * KK;
   std::vector<double> part((size_t)chunks * (npw + ndw), 0.0);  // per chunk: d w_pw then d w_dw
@@ -385,7 +468,7 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
     for (int64_t b = b0; b < b1; b++) {
       const float* x = inp + b * C_in * H * W;
       const float* d = dout + b * C_out * P;
-      dw_sample(k, mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp);  // mid again, the same bits
+      dw_sample(k, mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp, fg);  // mid again, the same bits
       if (dw_pw) {
         k.pack(midt, mid, C_in, P, Np, false);
         k.dotp(gpw, d, midt, C_out, C_in, P, Np, 1);
@@ -395,6 +478,14 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
       for (int c = 0; c < C_in; c++) {
         const float* dm = dmid + (size_t)c * P;       // (OH, OW)
         const float* xc = x + (int64_t)c * H * W;     // (H, W)
+        if (fg.on) {
+          if (dinp)
+            k.stencil_flat(dinp + (b * C_in + c) * (int64_t)H * W, dm, wf.data() + (size_t)c * KK, K, K, fg.off.data(),
+                           fg.HW, fg.masks.data(), 0.f, true, false, relu ? xc : nullptr);
+          if (dw_dw)
+            k.dw_wgrad_flat(accm + (size_t)c * KK * k.lanes, dm, xc, K, K, fg.off.data(), fg.HW, fg.masks.data(), relu);
+          continue;
+        }
         if (dinp) {
           float* dx = dinp + (b * C_in + c) * (int64_t)H * W;
           k.pad_plane(sp, dm, OH, OW, qh, qh, false);

@@ -89,7 +89,7 @@ class Net {
   void set(int which, const float* src);
   ParamStore& params() { return ps_; }
   Tape& own_tape() { return tape_; }
-  int64_t arena_bytes() const { return tape_.arena.bytes_reserved() + tape_.grad_bytes() + tape_.act_bytes(); }
+  int64_t arena_bytes() const { return tape_.arena.bytes_reserved() + tape_.pool_bytes(); }
   double last_flops() const { return tape_.flops; }
 
  protected:

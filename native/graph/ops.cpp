@@ -44,7 +44,9 @@ template <int K, int D = 1>
 Act* sep_apply(Net& net, const OpParams& p, Act* x, int stride) {
   Tape& t = net.t();
   for (int k = 0; k < 2; k++) {
-    x = t.sepconv(x, net.P(p.w[2 * k]), net.P(p.w[2 * k + 1]), K, k == 0 ? stride : 1, D * (K / 2), D, true);  // ReLU fused
+    Act* in = x;
+    x = t.sepconv(in, net.P(p.w[2 * k]), net.P(p.w[2 * k + 1]), K, k == 0 ? stride : 1, D * (K / 2), D, true);  // ReLU fused
+    if (k == 1) t.release(in);  // the first BN's output: read by this conv only (its backward rebuilds it)
     x = net.norm(x, p.bn[k]);
   }
   return x;
@@ -120,10 +122,14 @@ void mconv_make(Net& net, const std::string& p, int C, int, OpParams& out) {
 template <int K, bool SEP>
 Act* mconv_apply(Net& net, const OpParams& p, Act* x, int stride) {
   Tape& t = net.t();
-  x = net.norm(t.conv(x, net.P(p.w[0]), x->s.C, 1, 1, 1, 0, 0), p.bn[0]);  // macro_in, its ReLU fused below
-  x = SEP ? t.sepconv(x, net.P(p.w[1]), net.P(p.w[2]), K, stride, K / 2, 1, true)
-          : t.conv(x, net.P(p.w[1]), x->s.C, K, K, stride, K / 2, K / 2, 1, 1, true);
-  return t.relu(net.norm(x, p.bn[1]));
+  Act* in = net.norm(t.conv(x, net.P(p.w[0]), x->s.C, 1, 1, 1, 0, 0), p.bn[0]);  // macro_in, its ReLU fused below
+  x = SEP ? t.sepconv(in, net.P(p.w[1]), net.P(p.w[2]), K, stride, K / 2, 1, true)
+          : t.conv(in, net.P(p.w[1]), in->s.C, K, K, stride, K / 2, K / 2, 1, 1, true);
+  t.release(in);  // BN outputs read by one op are released after it (the backward rebuilds them)
+  Act* n = net.norm(x, p.bn[1]);
+  Act* y = t.relu(n);
+  t.release(n);
+  return y;
 }
 template <bool MAX>
 void mpool_make(Net& net, const std::string& p, int C, int, OpParams& out) {

@@ -128,6 +128,7 @@ class Supernet : public Net {
     for (size_t l = 0; l < layers_.size(); l++) {
       const LayerDef& d = layers_[l];
       std::string name = "layer" + std::to_string(l);
+      Act* old[2] = {prev0, prev1};
       if (d.reduction) {
         t.scope = name + ".reduce";
         Act* r = fr_bn(*this, d.reduce, prev1);
@@ -137,6 +138,9 @@ class Supernet : public Net {
       Act* out = cell(d, name, d.reduction ? step().reduce : step().normal, prev0, prev1);
       prev0 = prev1;
       prev1 = out;
+      // a layer's output is read by the next two layers only (BN outputs: their backwards rebuild them)
+      for (Act* a : old)
+        if (a != prev0 && a != prev1) t.release(a);
     }
     t.scope = "head";
     x = t.relu(prev1);

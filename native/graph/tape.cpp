@@ -273,13 +273,13 @@ Act* Tape::act(Shape s) {
   Act* a = &acts_.back();
   a->s = s;
   a->id = (int)acts_.size() - 1;
-  a->data = acts_pool_.take(s.n(), false);
+  a->data = pool_.take(s.n(), false);
   return a;
 }
 
 void Tape::release(Act* a) {
   if (!a || a->kept || !a->data) return;
-  acts_pool_.release(a->data);
+  pool_.release(a->data);
   a->data = nullptr;
 }
 
@@ -301,13 +301,13 @@ int32_t* Tape::labels(const int32_t* host, int B) {
 }
 
 float* Tape::grad(Act* a) {
-  if (!a->grad) a->grad = grads_.take(a->s.n());
+  if (!a->grad) a->grad = pool_.take(a->s.n());
   return a->grad;
 }
 
 void Tape::alias_grad(Act* x, Act* y) {
   x->grad = grad(y);
-  grads_.retain(x->grad);
+  pool_.retain(x->grad);
 }
 
 // ---------------------------------------------------------------- GradPool
@@ -393,20 +393,42 @@ std::string Tape::profile_table() const {
 
 void Tape::backward() {
   for (auto it = backward_.rbegin(); it != backward_.rend(); ++it) {
+    for (Act* a : it->reads)
+      if (!a->data) rebuild(a);
     it->fn();
     // the op that made `out` has taken its gradient into account: nothing reads it again
     if (it->out && it->out->grad) {
-      grads_.release(it->out->grad);
+      pool_.release(it->out->grad);
       it->out->grad = nullptr;
     }
+    // nor the data of what no backward still to run reads: later gradients reuse the buffers
+    for (Act* a : it->reads)
+      if (--a->readers == 0 && a->data) {
+        pool_.release(a->data);
+        a->data = nullptr;
+      }
   }
+}
+
+void Tape::rebuild(Act* a) {
+  if (!a->remake) throw std::logic_error("a backward reads an activation the network released");
+  a->data = pool_.take(a->s.n(), false);
+  if (!profiling) {
+    a->remake(a->data);
+    return;
+  }
+  double t0 = now_s();
+  a->remake(a->data);
+  Prof& p = profile["batchnorm rebuild"];
+  p.bwd += now_s() - t0;
+  p.calls++;
 }
 
 void Tape::reset() {
   flops = 0;
   backward_.clear();
-  grads_.reset();
-  acts_pool_.reset();
+  reads_.clear();
+  pool_.reset();
   acts_.clear();
   arena.reset();
 }
@@ -503,7 +525,11 @@ Act* Tape::batchnorm(Act* x, const BNRef& bn, bool training, bool update_running
         {{"eps", 1e-5}, {"training", training ? 1 : 0}}, bn.running_offset);
   if (training) {
     Param g = bn.gamma, b = bn.beta;
-    keep(x);
+    keep(x, true);  // pinned: y's rebuild reads it
+    // what the consumers' backwards read is rebuilt, not stored, where the network releases y
+    y->remake = [this, x, mean, rstd, g, b, s](float* dst) {
+      ok(be->batchnorm_apply(dst, x->data, mean, rstd, g.w, b.w, s.B, s.C, s.HW(), be->stream), "batchnorm_apply");
+    };
     push_timed("batchnorm", y, [=] {
       ok(be->batchnorm_backward(grad_or_null(x), g.g, b.g, grad(y), x->data, mean, rstd, g.w, s.B, s.C, s.HW(), 1,
                                 be->stream),

@@ -97,7 +97,13 @@ struct Act {
   float* data = nullptr;  // (B, C, H, W) backend memory; NULL once released (Tape::release)
   float* grad = nullptr;  // (B, C, H, W), allocated by Tape::grad
   bool needs_grad = true;
-  bool kept = false;      // a recorded backward reads data: it lives until the step ends
+  bool kept = false;      // a recorded backward reads data: it lives until that backward has run
+  int readers = 0;        // recorded backwards that read data and have not run yet
+  // Set where the data can be rebuilt from what the tape keeps anyway (a training batch norm's
+  // output, from its input and statistics): such an activation is not kept for the backwards
+  // that read it; the network may release it, and the backward rebuilds it (once) when the
+  // first of them runs.
+  std::function<void(float*)> remake;
   int id = -1;    // value id in a plan
   int uses = 0;   // ops that read it so far (forward): a gradient with one reader may alias
 };
@@ -193,7 +199,7 @@ struct Plan {
 
 class Tape {
  public:
-  explicit Tape(Backend* be) : be(be), arena(be), grads_(be), acts_pool_(be) {}
+  explicit Tape(Backend* be) : be(be), arena(be), pool_(be) {}
   Backend* be;
   Arena arena;
   bool recording = true;
@@ -217,11 +223,13 @@ class Tape {
   void alias_grad(Act* x, Act* y);
   // Records an op's backward; `out` is the activation the op produced (its gradient is given
   // back once the closure has run), or NULL.
+  // The activations passed to keep() since the last push are the ones this closure reads.
   void push(std::function<void()> f, Act* out = nullptr) {
-    if (recording) backward_.push_back({std::move(f), out});
+    if (recording) backward_.push_back({std::move(f), out, std::move(reads_)});
+    reads_.clear();
   }
-  int64_t grad_bytes() const { return grads_.bytes_reserved(); }
-  int64_t act_bytes() const { return acts_pool_.bytes_reserved(); }
+  // Activation data and gradients together (one pool: see pool_).
+  int64_t pool_bytes() const { return pool_.bytes_reserved(); }
   // Per-op wall time when the environment has JNAS_PROFILE=1: op -> (forward s, backward s, calls).
   struct Prof {
     double fwd = 0, bwd = 0;
@@ -283,17 +291,27 @@ class Tape {
   struct Entry {
     std::function<void()> fn;
     Act* out;
+    std::vector<Act*> reads;  // activations whose data fn reads (keep)
   };
   // NASWOT's probe of a ReLU's input (a no-op unless `codes` is set).
   void probe_relu(Act* x);
-  // Marks x as read by the backward being recorded (see Act::kept).
-  void keep(Act* x) {
-    if (recording) x->kept = true;
+  // Marks x as read by the backward being recorded next (see Act::kept): its data lives until
+  // the last such backward has run, or is rebuilt for it (Act::remake). pin: kept even so.
+  void keep(Act* x, bool pin = false) {
+    if (!recording) return;
+    if (pin || !x->remake) x->kept = true;
+    x->readers++;
+    reads_.push_back(x);
   }
+  // Before a backward that reads a: its data again if the network released it (Act::remake).
+  void rebuild(Act* a);
   std::deque<Act> acts_;
   std::vector<Entry> backward_;
-  GradPool grads_;
-  GradPool acts_pool_;  // activations' data: per size, recycled by release() and every step
+  std::vector<Act*> reads_;  // keep() since the last push
+  // Activations' data and gradients, per size, in one pool: an activation's buffer goes back
+  // when the network releases it (forward) or when the last backward that reads it has run,
+  // and gradients taken later in the backward reuse it. Recycled every step.
+  GradPool pool_;
 };
 
 }  // namespace jnas

@@ -248,6 +248,22 @@ public final class Kernels {
         mean.pointer(), rstd.pointer(), p(gamma), B, C, HW, training ? 1 : 0);
   }
 
+  /** {@code jnas_cpu_batchnorm_apply}: a forward's output again from its statistics. */
+  public static int batchnormApply(Tensor out, Tensor inp, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta, int B,
+      int C, int HW) {
+    String op = "batchnorm_apply";
+    positive(op, B, C, HW);
+    long n = (long) B * C * HW;
+    fits(op, "out", out, n);
+    fits(op, "inp", inp, n);
+    fits(op, "mean", mean, C);
+    fits(op, "rstd", rstd, C);
+    optional(op, "gamma", gamma, C);
+    optional(op, "beta", beta, C);
+    return NativeLib.jnas_cpu_batchnorm_apply(out.pointer(), inp.pointer(), mean.pointer(), rstd.pointer(), p(gamma),
+        p(beta), B, C, HW);
+  }
+
   // -------------------------------------------------------------- elementwise
 
   /** {@code jnas_cpu_relu_forward}. */

@@ -117,6 +117,9 @@ final class NativeLib {
       FloatPointer dbeta, @Const FloatPointer dout, @Const FloatPointer inp, @Const FloatPointer mean,
       @Const FloatPointer rstd, @Const FloatPointer gamma, int B, int C, int HW, int training);
 
+  static native int jnas_cpu_batchnorm_apply(FloatPointer out, @Const FloatPointer inp, @Const FloatPointer mean,
+      @Const FloatPointer rstd, @Const FloatPointer gamma, @Const FloatPointer beta, int B, int C, int HW);
+
   // --------------------------------------------------------------- elementwise
   static native int jnas_cpu_relu_forward(FloatPointer out, @Const FloatPointer inp,
       @Cast("int64_t") long N);

@@ -106,6 +106,30 @@ public final class BatchNormOps {
         inp, mean, rstd, gamma, d[0], c, d[2], training));
   }
 
+  /**
+   * A forward's output rebuilt from its statistics: {@code out = gamma*(inp - mean)*rstd + beta},
+   * bit for bit what {@link #forward} wrote given the {@code mean} and {@code rstd} it saved. The
+   * networks' tapes use it to rebuild a training batch norm's output in the backward instead of
+   * keeping it.
+   *
+   * @param out output, the shape of {@code inp}
+   * @param inp the forward's input, shape (B, C, ...)
+   * @param mean the forward's saved mean, shape (C)
+   * @param rstd the forward's saved rstd, shape (C)
+   * @param gamma scale, shape (C), or {@code null} together with {@code beta}
+   * @param beta shift, shape (C), or {@code null} together with {@code gamma}
+   */
+  public static void apply(Tensor out, Tensor inp, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta) {
+    String op = "batchnorm_apply";
+    int[] d = dims(op, "inp", inp);
+    int c = d[1];
+    Check.shape(op, "out", out, inp.shape());
+    Check.shape(op, "mean", mean, c);
+    Check.shape(op, "rstd", rstd, c);
+    affine(op, gamma, beta, c);
+    Check.ok(op, Kernels.batchnormApply(out, inp, mean, rstd, gamma, beta, d[0], c, d[2]));
+  }
+
   /** (B, C, HW) of a tensor of rank 2 or more; HW must fit an int. */
   private static int[] dims(String op, String name, Tensor t) {
     Check.notNull(op, name, t);

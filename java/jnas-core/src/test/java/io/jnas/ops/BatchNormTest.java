@@ -120,6 +120,25 @@ class BatchNormTest {
     check(false, false, 24);
   }
 
+  /** apply() rebuilds a training forward's output bit for bit (the tapes rely on it), affine or not. */
+  @Test
+  void applyRebuildsTheForwardOutputBitForBit() {
+    for (boolean affine : new boolean[] {true, false}) {
+      SplittableRandom rng = new SplittableRandom(26);
+      int[] s = {5, 7, 9, 11};  // HW 99: vector tails
+      Tensor x = Tensor.uniform(rng, -2f, 3f, s);
+      Tensor g = affine ? Tensor.uniform(rng, 0.5f, 1.5f, 7) : null, b = affine ? Tensor.uniform(rng, -1f, 1f, 7) : null;
+      Tensor out = Tensor.zeros(s), mean = Tensor.zeros(7), rstd = Tensor.zeros(7), again = Tensor.uniform(rng, -9f, 9f, s);
+      BatchNormOps.forward(out, mean, rstd, x, g, b, null, null, 1e-5f, 0.1f, true);
+      BatchNormOps.apply(again, x, mean, rstd, g, b);
+      assertArrayEquals(out.toArray(), again.toArray(), "affine " + affine);
+    }
+    Tensor x = Tensor.zeros(2, 3, 2, 2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BatchNormOps.apply(Tensor.zeros(2, 3, 2, 2), x, Tensor.zeros(4), Tensor.zeros(3), null, null));
+    assertTrue(e.getMessage().contains("mean"), e.getMessage());
+  }
+
   @Test
   void runningStatisticsOverSeveralSteps() {
     SplittableRandom rng = new SplittableRandom(25);

@@ -67,6 +67,14 @@ class CpuIsaTest {
     new Conv2dTest.Case("depthwise 5x5 8x8 (half a 16-lane row)", 4, 24, 8, 8, 24, 5, 5, Conv2dSpec.of(1, 2).withGroups(24), false),
     new Conv2dTest.Case("depthwise 3x3 d2 21 wide", 2, 5, 7, 21, 5, 3, 3, Conv2dSpec.of(1, 2).withDilation(2).withGroups(5), true),
     new Conv2dTest.Case("depthwise 3x3 11x37", 2, 3, 11, 37, 3, 3, 3, Conv2dSpec.of(1, 1).withGroups(3), false),
+    // "same" planes with rows narrower than a register take the flat stencils (8 <= W < 16:
+    // AVX-512 only, so the forwards compared bit for bit below are flat against padded rows):
+    // a tail register (7x7 = 49), a kernel larger than the plane (7x7 on 4x4), a runtime kernel
+    // size (7x7, 49 taps, on 9x9), dilation 2 on 8x8
+    new Conv2dTest.Case("depthwise 3x3 7x7 (flat, tail of 1)", 3, 6, 7, 7, 6, 3, 3, Conv2dSpec.of(1, 1).withGroups(6), true),
+    new Conv2dTest.Case("depthwise 7x7 4x4 (flat, taps outside)", 2, 4, 4, 4, 4, 7, 7, Conv2dSpec.of(1, 3).withGroups(4), false),
+    new Conv2dTest.Case("depthwise 7x7 9x9 (flat on AVX-512, 49 taps)", 2, 3, 9, 9, 3, 7, 7, Conv2dSpec.of(1, 3).withGroups(3), false),
+    new Conv2dTest.Case("depthwise 5x5 d2 8x8 (flat)", 2, 5, 8, 8, 5, 5, 5, Conv2dSpec.of(1, 4).withDilation(2).withGroups(5), true),
   };
 
   @Test
