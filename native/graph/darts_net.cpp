@@ -181,6 +181,9 @@ class DartsNet : public Net {
         }
         t.scope = p + ".edge" + std::to_string(e) + ".mix";
         parts.push_back(t.mix(outs, we, dw ? dw + e * K : nullptr, os));
+        // the ops' outputs are read by the mix only (BN outputs: its backward rebuilds them)
+        for (Act* o : outs)
+          if (o != h) t.release(o);
       }
       t.scope = p + ".node" + std::to_string(i);
       Act* node = parts.size() == 1 ? parts[0] : t.sum(parts);
@@ -188,7 +191,10 @@ class DartsNet : public Net {
       nodes.push_back(node);
     }
     t.scope = p + ".out";
-    return t.concat(nodes);
+    Act* out = t.concat(nodes);
+    t.release(s0);  // the preprocessed inputs (BN outputs) are read by this cell's edges only
+    t.release(s1);
+    return out;
   }
 
   int C_, L_, steps_, edges_ = 0;

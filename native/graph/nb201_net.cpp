@@ -205,6 +205,9 @@ class Nb201Net : public Net {
           }
           t.scope = scope + "mix";
           parts.push_back(t.mix(outs, w, step().train ? dw_ + e * kOps : nullptr, in->s));
+          // the ops' outputs are read by the mix only; BN outputs its backward rebuilds
+          for (Act* o : outs)
+            if (o != in) t.release(o);
         }
       }
       t.scope = "cell" + std::to_string(index) + ".node" + std::to_string(j);

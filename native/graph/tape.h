@@ -3,9 +3,16 @@
 //
 // Forward ops execute at once through the Backend's kernel table and, while
 // recording, push a closure that runs their backward. backward() replays the
-// closures in reverse. Activations and their gradients live in an Arena of
-// backend memory that is reset every step, so a step allocates nothing once
-// the arena has grown to the largest path. Nothing here reads or writes
+// closures in reverse. Activations and their gradients share one pool of
+// backend buffers kept by size across steps (small per-op state such as batch
+// statistics and pooling indices in an Arena reset every step), so a step
+// allocates nothing once the pool has grown to the widest path. A buffer goes
+// back to the pool as soon as nothing reads it: an activation when the network
+// releases it in the forward or when the last backward that reads it has run,
+// a gradient once its producer's backward has run. A training batch norm's
+// output is not kept for the backward at all where the network releases it:
+// the backward that reads it rebuilds it from the norm's input and statistics
+// (Act::remake), bit for bit. Nothing here reads or writes
 // backend memory on the host (backend.h states the rule): data crosses only
 // through Tape::input / Tape::labels and the backend's copies.
 //
