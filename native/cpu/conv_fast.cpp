@@ -326,7 +326,7 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
     for (int64_t i = i0; i < i1; i++) {
       int c = (int)(i % C);
       if (fg.on) {
-        k.stencil_flat(out + i * OH * OW, inp + i * H * W, weight + (int64_t)c * KH * KW, KH, KW, fg.off.data(), fg.HW,
+        k.stencil_flat(out + i * OH * OW, inp + i * H * W, weight + (int64_t)c * KH * KW, KH, KW, dilation, W, fg.off.data(), fg.HW,
                        fg.masks.data(), bias ? bias[c] : 0.f, false, relu, nullptr);
         continue;
       }
@@ -362,9 +362,9 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
         if (fg.on) {
           const float* x = inp + plane * H * W;
           if (dinp)
-            k.stencil_flat(dinp + plane * H * W, d, wf, KH, KW, fg.off.data(), fg.HW, fg.masks.data(), 0.f, true, false,
+            k.stencil_flat(dinp + plane * H * W, d, wf, KH, KW, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), 0.f, true, false,
                            relu ? x : nullptr);
-          if (dweight) k.dw_wgrad_flat(accm, d, x, KH, KW, fg.off.data(), fg.HW, fg.masks.data(), relu);
+          if (dweight) k.dw_wgrad_flat(accm, d, x, KH, KW, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), relu);
           continue;
         }
         if (dinp) {
@@ -405,7 +405,7 @@ void dw_sample(const ConvIsa& k, float* mid, const float* x, const float* w_dw, 
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - d * (K - 1), OW = Wp - d * (K - 1);
   if (fg.on) {
     for (int c = 0; c < C; c++)
-      k.stencil_flat(mid + (int64_t)c * OH * OW, x + (int64_t)c * H * W, w_dw + (int64_t)c * K * K, K, K, fg.off.data(),
+      k.stencil_flat(mid + (int64_t)c * OH * OW, x + (int64_t)c * H * W, w_dw + (int64_t)c * K * K, K, K, d, W, fg.off.data(),
                      fg.HW, fg.masks.data(), 0.f, false, relu, nullptr);
     return;
   }
@@ -480,10 +480,10 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
         const float* xc = x + (int64_t)c * H * W;     // (H, W)
         if (fg.on) {
           if (dinp)
-            k.stencil_flat(dinp + (b * C_in + c) * (int64_t)H * W, dm, wf.data() + (size_t)c * KK, K, K, fg.off.data(),
+            k.stencil_flat(dinp + (b * C_in + c) * (int64_t)H * W, dm, wf.data() + (size_t)c * KK, K, K, dilation, W, fg.off.data(),
                            fg.HW, fg.masks.data(), 0.f, true, false, relu ? xc : nullptr);
           if (dw_dw)
-            k.dw_wgrad_flat(accm + (size_t)c * KK * k.lanes, dm, xc, K, K, fg.off.data(), fg.HW, fg.masks.data(), relu);
+            k.dw_wgrad_flat(accm + (size_t)c * KK * k.lanes, dm, xc, K, K, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), relu);
           continue;
         }
         if (dinp) {

@@ -29,10 +29,10 @@ struct ConvIsa {
   void (*dw_wgrad_finish)(double* g, const float* accm, int n);
   // Flat stencils of small "same" planes (conv_fast_kernels.inc): tap offsets and lane masks
   // from flat_masks.
-  void (*stencil_flat)(float* o, const float* x, const float* w, int KH, int KW, const int64_t* off, int HW,
-                       const uint32_t* masks, float b0, bool acc, bool relu_x, const float* mask);
-  void (*dw_wgrad_flat)(float* accm, const float* dm, const float* x, int KH, int KW, const int64_t* off, int HW,
-                        const uint32_t* masks, bool relu_x);
+  void (*stencil_flat)(float* o, const float* x, const float* w, int KH, int KW, int d, int W, const int64_t* off,
+                       int HW, const uint32_t* masks, float b0, bool acc, bool relu_x, const float* mask);
+  void (*dw_wgrad_flat)(float* accm, const float* dm, const float* x, int KH, int KW, int d, int W, const int64_t* off,
+                        int HW, const uint32_t* masks, bool relu_x);
 };
 
 // The instruction set in use: AVX-512 where the CPU has it, unless JNAS_CPU_ISA=avx2 (read once)

@@ -74,7 +74,10 @@ class CpuIsaTest {
     new Conv2dTest.Case("depthwise 3x3 7x7 (flat, tail of 1)", 3, 6, 7, 7, 6, 3, 3, Conv2dSpec.of(1, 1).withGroups(6), true),
     new Conv2dTest.Case("depthwise 7x7 4x4 (flat, taps outside)", 2, 4, 4, 4, 4, 7, 7, Conv2dSpec.of(1, 3).withGroups(4), false),
     new Conv2dTest.Case("depthwise 7x7 9x9 (flat on AVX-512, 49 taps)", 2, 3, 9, 9, 3, 7, 7, Conv2dSpec.of(1, 3).withGroups(3), false),
-    new Conv2dTest.Case("depthwise 5x5 d2 8x8 (flat)", 2, 5, 8, 8, 5, 5, 5, Conv2dSpec.of(1, 4).withDilation(2).withGroups(5), true),
+    new Conv2dTest.Case("depthwise 5x5 d2 8x8 (flat, compile-time geometry)", 2, 5, 8, 8, 5, 5, 5, Conv2dSpec.of(1, 4).withDilation(2).withGroups(5), true),
+    new Conv2dTest.Case("depthwise 3x3 8x8 (flat, compile-time geometry)", 3, 7, 8, 8, 7, 3, 3, Conv2dSpec.of(1, 1).withGroups(7), false),
+    new Conv2dTest.Case("depthwise 3x3 d2 8x8 (flat, compile-time geometry)", 2, 4, 8, 8, 4, 3, 3, Conv2dSpec.of(1, 2).withDilation(2).withGroups(4), true),
+    new Conv2dTest.Case("depthwise 3x3 8x8 p0 (not same: padded rows)", 2, 4, 8, 8, 4, 3, 3, Conv2dSpec.of(1, 0).withGroups(4), false),
   };
 
   @Test
