@@ -38,6 +38,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "parallel.h"
@@ -320,6 +321,7 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
   int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
   int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
   FlatGeom fg = flat_geom(k.lanes, H, W, KH, KW, dilation, pad_h, pad_w);
+  const int rc = fg.on ? -1 : k.rows_case(KH, KW, dilation, H, W, pad_h, pad_w);
   parallel_for((int64_t)B * C, [&](int64_t i0, int64_t i1) {
     thread_local std::vector<float> buf;
     float* xp = scratch(buf, (size_t)Hp * Wp);
@@ -328,6 +330,11 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
       if (fg.on) {
         k.stencil_flat(out + i * OH * OW, inp + i * H * W, weight + (int64_t)c * KH * KW, KH, KW, dilation, W, fg.off.data(), fg.HW,
                        fg.masks.data(), bias ? bias[c] : 0.f, false, relu, nullptr);
+        continue;
+      }
+      if (rc >= 0) {
+        k.stencil_rows(rc, out + i * OH * OW, inp + i * H * W, weight + (int64_t)c * KH * KW, H, bias ? bias[c] : 0.f,
+                       false, relu, nullptr);
         continue;
       }
       k.pad_plane(xp, inp + i * H * W, H, W, pad_h, pad_w, relu);
@@ -346,6 +353,7 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
   int Dh = OH + 2 * qh, Dw = OW + 2 * qw;                                  // = H + d(KH-1), W + d(KW-1)
   int KK = KH * KW;
   FlatGeom fg = flat_geom(k.lanes, H, W, KH, KW, dilation, pad_h, pad_w);  // then qh = pad_h, qw = pad_w
+  const int rc = fg.on ? -1 : k.rows_case(KH, KW, dilation, H, W, pad_h, pad_w);  // likewise
   parallel_for(C, [&](int64_t c0, int64_t c1) {
     thread_local std::vector<float> buf;
     float* sp = scratch(buf, (size_t)std::max(Hp * Wp, Dh * Dw) + KK + (size_t)KK * k.lanes);
@@ -365,6 +373,12 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
             k.stencil_flat(dinp + plane * H * W, d, wf, KH, KW, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), 0.f, true, false,
                            relu ? x : nullptr);
           if (dweight) k.dw_wgrad_flat(accm, d, x, KH, KW, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), relu);
+          continue;
+        }
+        if (rc >= 0) {
+          const float* x = inp + plane * H * W;
+          if (dinp) k.stencil_rows(rc, dinp + plane * H * W, d, wf, H, 0.f, true, false, relu ? x : nullptr);
+          if (dweight) k.dw_wgrad_rows(rc, accm, d, x, H, relu);
           continue;
         }
         if (dinp) {
@@ -401,12 +415,18 @@ namespace {
 
 // mid (C, OH, OW) = depthwise of ReLU?(x) (C, H, W); xp: a padded-plane scratch.
 void dw_sample(const ConvIsa& k, float* mid, const float* x, const float* w_dw, int C, int H, int W, int K, int pad,
-               int d, bool relu, float* xp, const FlatGeom& fg) {
+               int d, bool relu, float* xp, const FlatGeom& fg, int rc) {
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - d * (K - 1), OW = Wp - d * (K - 1);
   if (fg.on) {
     for (int c = 0; c < C; c++)
       k.stencil_flat(mid + (int64_t)c * OH * OW, x + (int64_t)c * H * W, w_dw + (int64_t)c * K * K, K, K, d, W, fg.off.data(),
                      fg.HW, fg.masks.data(), 0.f, false, relu, nullptr);
+    return;
+  }
+  if (rc >= 0) {
+    for (int c = 0; c < C; c++)
+      k.stencil_rows(rc, mid + (int64_t)c * OH * OW, x + (int64_t)c * H * W, w_dw + (int64_t)c * K * K, H, 0.f, false,
+                     relu, nullptr);
     return;
   }
   for (int c = 0; c < C; c++) {
@@ -423,12 +443,13 @@ void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, cons
   int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
   int64_t P = (int64_t)OH * OW;
   FlatGeom fg = flat_geom(k.lanes, H, W, K, K, dilation, pad, pad);
+  const int rc = fg.on ? -1 : k.rows_case(K, K, dilation, H, W, pad, pad);
   parallel_for(B, [&](int64_t b0, int64_t b1) {
     thread_local std::vector<float> buf;
     float* mid = scratch(buf, (size_t)C_in * P + (size_t)Hp * Wp);
     float* xp = mid + (size_t)C_in * P;
     for (int64_t b = b0; b < b1; b++) {
-      dw_sample(k, mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp, fg);
+      dw_sample(k, mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp, fg, rc);
       k.pw(out + b * C_out * P, w_pw, mid, nullptr, C_out, C_in, P, 0, P, false);
     }
   });
@@ -450,6 +471,7 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
   for (int c = 0; c < C_in; c++)
     for (int i = 0; i < KK; i++) wf[(size_t)c * KK + i] = w_dw[(size_t)c * KK + KK - 1 - i];
   FlatGeom fg = flat_geom(k.lanes, H, W, K, K, dilation, pad, pad);  // then qh = pad
+  const int rc = fg.on ? -1 : k.rows_case(K, K, dilation, H, W, pad, pad);
   int chunks = parallel_chunks(B);
   size_t npw = (size_t)C_out * C_in, ndw = (size_t)C_in * KK;
   std::vector<double> part((size_t)chunks * (npw + ndw), 0.0);  // per chunk: d w_pw then d w_dw
@@ -468,7 +490,7 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
     for (int64_t b = b0; b < b1; b++) {
       const float* x = inp + b * C_in * H * W;
       const float* d = dout + b * C_out * P;
-      dw_sample(k, mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp, fg);  // mid again, the same bits
+      dw_sample(k, mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp, fg, rc);  // mid again, the same bits
       if (dw_pw) {
         k.pack(midt, mid, C_in, P, Np, false);
         k.dotp(gpw, d, midt, C_out, C_in, P, Np, 1);
@@ -484,6 +506,13 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
                            fg.HW, fg.masks.data(), 0.f, true, false, relu ? xc : nullptr);
           if (dw_dw)
             k.dw_wgrad_flat(accm + (size_t)c * KK * k.lanes, dm, xc, K, K, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), relu);
+          continue;
+        }
+        if (rc >= 0) {
+          if (dinp)
+            k.stencil_rows(rc, dinp + (b * C_in + c) * (int64_t)H * W, dm, wf.data() + (size_t)c * KK, H, 0.f, true, false,
+                           relu ? xc : nullptr);
+          if (dw_dw) k.dw_wgrad_rows(rc, accm + (size_t)c * KK * k.lanes, dm, xc, H, relu);
           continue;
         }
         if (dinp) {

@@ -33,6 +33,12 @@ struct ConvIsa {
                        int HW, const uint32_t* masks, float b0, bool acc, bool relu_x, const float* mask);
   void (*dw_wgrad_flat)(float* accm, const float* dm, const float* x, int KH, int KW, int d, int W, const int64_t* off,
                         int HW, const uint32_t* masks, bool relu_x);
+  // Row stencils in place (whole-register rows, "same" planes; conv_fast_kernels.inc): the
+  // compile-time case of a geometry (-1: none), then the stencil and weight gradient of a plane.
+  int (*rows_case)(int KH, int KW, int d, int H, int W, int ph, int pw);
+  void (*stencil_rows)(int c, float* o, const float* x, const float* w, int H, float b0, bool acc, bool relu_x,
+                       const float* mask);
+  void (*dw_wgrad_rows)(int c, float* accm, const float* dm, const float* x, int H, bool relu_x);
 };
 
 // The instruction set in use: AVX-512 where the CPU has it, unless JNAS_CPU_ISA=avx2 (read once)

@@ -78,6 +78,11 @@ class CpuIsaTest {
     new Conv2dTest.Case("depthwise 3x3 8x8 (flat, compile-time geometry)", 3, 7, 8, 8, 7, 3, 3, Conv2dSpec.of(1, 1).withGroups(7), false),
     new Conv2dTest.Case("depthwise 3x3 d2 8x8 (flat, compile-time geometry)", 2, 4, 8, 8, 4, 3, 3, Conv2dSpec.of(1, 2).withDilation(2).withGroups(4), true),
     new Conv2dTest.Case("depthwise 3x3 8x8 p0 (not same: padded rows)", 2, 4, 8, 8, 4, 3, 3, Conv2dSpec.of(1, 0).withGroups(4), false),
+    // "same" planes with whole-register rows read in place (row stencils): one and two
+    // registers a row, odd heights, dilation 2 (8x8 on AVX2 is one too)
+    new Conv2dTest.Case("depthwise 3x3 16x16 (rows in place)", 2, 3, 16, 16, 3, 3, 3, Conv2dSpec.of(1, 1).withGroups(3), true),
+    new Conv2dTest.Case("depthwise 5x5 d2 7x32 (rows in place, 2 registers a row)", 2, 2, 7, 32, 2, 5, 5, Conv2dSpec.of(1, 4).withDilation(2).withGroups(2), false),
+    new Conv2dTest.Case("depthwise 5x5 5x16 (rows in place)", 1, 3, 5, 16, 3, 5, 5, Conv2dSpec.of(1, 2).withGroups(3), false),
   };
 
   @Test

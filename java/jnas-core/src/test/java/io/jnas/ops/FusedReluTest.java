@@ -24,6 +24,7 @@ class FusedReluTest {
     {2, 3, 8, 8, 6, 3, 3, 2, 1, 1, 1, 1},   // dense 3x3 stride 2
     {2, 5, 10, 9, 5, 3, 3, 1, 1, 1, 1, 5},  // depthwise stride 1
     {2, 5, 8, 8, 5, 3, 3, 1, 1, 1, 1, 5},   // depthwise 8x8 "same": flat stencils on AVX-512
+    {2, 3, 6, 16, 3, 5, 5, 1, 2, 2, 1, 3},  // depthwise 16 wide "same": rows in place
     {2, 4, 11, 10, 4, 5, 5, 1, 4, 4, 2, 4}, // depthwise dilated
     {2, 4, 9, 9, 4, 3, 3, 2, 1, 1, 1, 4},   // depthwise stride 2: the general kernel
   };

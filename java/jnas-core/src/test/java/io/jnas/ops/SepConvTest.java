@@ -16,6 +16,7 @@ class SepConvTest {
     {1, 2, 11, 9, 3, 5, 1, 4, 2},
     {2, 3, 8, 8, 4, 3, 1, 1, 1},  // 8x8 "same": the flat stencils, geometry known at compile time
     {1, 3, 8, 8, 3, 5, 1, 4, 2},
+    {1, 2, 5, 16, 3, 3, 1, 1, 1},  // whole-register rows read in place
   };
 
   private static Tensor rand(SplittableRandom rng, int... shape) {
