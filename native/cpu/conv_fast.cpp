@@ -18,13 +18,16 @@
 // 8 x 32 on AVX-512) stays in registers while the kernel streams C_in rows
 // of the input, i.e. 2*kRows FMAs per 2 loads + kRows broadcasts.
 //
-// Why a padded plane for depthwise: copying one (H, W) plane into a
-// zero-bordered scratch (L1/L2-resident) removes every bounds test, so the
-// stencil's inner loop is one register of output columns x KH*KW taps of
-// unaligned loads and FMAs, each output element written once; a row's last
-// partial register uses masked loads and stores. The input gradient is the
-// same stencil over the padded output gradient with the flipped kernel; the
-// weight gradient is KH*KW dot products over the padded input.
+// Depthwise, three walks of a plane, each the same products in the same order
+// (so the same bits): "same" planes (output the input's size) with a 3x3/5x5
+// kernel at dilation 1/2 and rows of whole registers are read in place by row
+// stencils (constant column masks, rows off the plane read as zeros); "same"
+// planes with rows narrower than a register (8x8, 7x7 on AVX-512) are walked
+// flat, 16 outputs a register, taps masked where they leave the plane; any
+// other plane is copied into a zero-bordered scratch (L1/L2-resident) that
+// removes every bounds test. The input gradient is the same stencil over the
+// output gradient with the flipped kernel; the weight gradient is KH*KW dot
+// products over the input, kept as lanes and summed once per channel.
 //
 // Contract (jnas.h): forward overwrites, backward adds; NULL grads skipped.
 // Determinism: weight gradients are summed per chunk into partial buffers
@@ -222,9 +225,8 @@ int dot_group(int64_t per_sample) {
 // The geometry of the flat stencils (conv_fast_kernels.inc) for one call: tap offsets and
 // lane masks, shared read-only by the threads. `on` where the plane is "same" (the output
 // has the input's size) and its rows are narrower than a register (8x8 and 7x7 planes on
-// AVX-512, 7x7 on AVX2): there whole-plane registers beat padded rows, which leave lanes
-// empty. At 16x16 on AVX-512 the two were even and at 32x32 the padded rows won (ConvReport,
-// 2026-12-01: docs/performance.md).
+// AVX-512, 7x7 on AVX2): there whole-plane registers beat rows, which leave lanes empty.
+// Wider "same" planes take the row stencils where a compile-time case exists (rows_case).
 struct FlatGeom {
   bool on = false;
   int HW = 0;
