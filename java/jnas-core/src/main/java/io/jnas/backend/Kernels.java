@@ -213,14 +213,7 @@ public final class Kernels {
   public static int batchnormForward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor gamma, Tensor beta,
       Tensor runningMean, Tensor runningVar, int B, int C, int HW, float eps, float momentum, boolean training) {
     String op = "batchnorm_forward";
-    positive(op, B, C, HW);
-    long n = (long) B * C * HW;
-    fits(op, "out", out, n);
-    fits(op, "mean", mean, C);
-    fits(op, "rstd", rstd, C);
-    fits(op, "inp", inp, n);
-    optional(op, "gamma", gamma, C);
-    optional(op, "beta", beta, C);
+    normalizeArgs(op, out, inp, mean, rstd, gamma, beta, B, C, HW);
     optional(op, "running_mean", runningMean, C);
     optional(op, "running_var", runningVar, C);
     if (!training && (runningMean == null || runningVar == null)) {
@@ -252,16 +245,22 @@ public final class Kernels {
   public static int batchnormApply(Tensor out, Tensor inp, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta, int B,
       int C, int HW) {
     String op = "batchnorm_apply";
+    normalizeArgs(op, out, inp, mean, rstd, gamma, beta, B, C, HW);
+    return NativeLib.jnas_cpu_batchnorm_apply(out.pointer(), inp.pointer(), mean.pointer(), rstd.pointer(), p(gamma),
+        p(beta), B, C, HW);
+  }
+
+  /** The tensors a batch-norm normalize reads and writes (forward, apply), checked against (B, C, HW). */
+  private static void normalizeArgs(String op, Tensor out, Tensor inp, Tensor mean, Tensor rstd, Tensor gamma,
+      Tensor beta, int B, int C, int HW) {
     positive(op, B, C, HW);
     long n = (long) B * C * HW;
     fits(op, "out", out, n);
-    fits(op, "inp", inp, n);
     fits(op, "mean", mean, C);
     fits(op, "rstd", rstd, C);
+    fits(op, "inp", inp, n);
     optional(op, "gamma", gamma, C);
     optional(op, "beta", beta, C);
-    return NativeLib.jnas_cpu_batchnorm_apply(out.pointer(), inp.pointer(), mean.pointer(), rstd.pointer(), p(gamma),
-        p(beta), B, C, HW);
   }
 
   // -------------------------------------------------------------- elementwise

@@ -46,8 +46,7 @@ public final class BatchNormOps {
     int[] d = dims(op, "inp", inp);
     int b = d[0], c = d[1], hw = d[2];
     Check.shape(op, "out", out, inp.shape());
-    Check.shape(op, "mean", mean, c);
-    Check.shape(op, "rstd", rstd, c);
+    stats(op, mean, rstd, c);
     affine(op, gamma, beta, c);
     Check.that((runningMean == null) == (runningVar == null), op + ": runningMean is "
         + (runningMean == null ? "null" : "given") + " and runningVar is " + (runningVar == null ? "null" : "given")
@@ -97,8 +96,7 @@ public final class BatchNormOps {
     Check.optionalShape(op, "dgamma", dgamma, c);
     Check.optionalShape(op, "dbeta", dbeta, c);
     Check.shape(op, "dout", dout, inp.shape());
-    Check.shape(op, "mean", mean, c);
-    Check.shape(op, "rstd", rstd, c);
+    stats(op, mean, rstd, c);
     Check.optionalShape(op, "gamma", gamma, c);
     Check.distinct(op, "dinp", dinp, "dout", dout);
     Check.distinct(op, "dinp", dinp, "inp", inp);
@@ -124,10 +122,15 @@ public final class BatchNormOps {
     int[] d = dims(op, "inp", inp);
     int c = d[1];
     Check.shape(op, "out", out, inp.shape());
-    Check.shape(op, "mean", mean, c);
-    Check.shape(op, "rstd", rstd, c);
+    stats(op, mean, rstd, c);
     affine(op, gamma, beta, c);
     Check.ok(op, Kernels.batchnormApply(out, inp, mean, rstd, gamma, beta, d[0], c, d[2]));
+  }
+
+  /** The saved statistics: mean and rstd, shape (C) each. */
+  private static void stats(String op, Tensor mean, Tensor rstd, int c) {
+    Check.shape(op, "mean", mean, c);
+    Check.shape(op, "rstd", rstd, c);
   }
 
   /** (B, C, HW) of a tensor of rank 2 or more; HW must fit an int. */
