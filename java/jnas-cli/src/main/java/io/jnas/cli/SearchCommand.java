@@ -248,7 +248,10 @@ final class SearchCommand implements Command {
       }
     }
     sb.append(r.get("meaning")).append('\n');
-    if (r.get("train_command") != null) {
+    if (r.get("train_command") != null && SearchSettings.MACRO.equals(r.get("space"))) {
+      sb.append("next, train the found network from scratch (ENAS's final training of its macro network: 310 epochs at 96"
+          + " channels; the defaults are a 10-epoch first look at 24 channels):\n  ").append(r.get("train_command")).append('\n');
+    } else if (r.get("train_command") != null) {
       sb.append("next, train the found cell from scratch (ENAS's final training: 630 epochs of 15 layers x 36 channels;"
           + " add e.g. --epochs 10 --layers 6 --channels 16 for a first look):\n  ").append(r.get("train_command")).append('\n');
     }

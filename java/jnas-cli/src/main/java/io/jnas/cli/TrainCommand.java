@@ -3,6 +3,8 @@ package io.jnas.cli;
 import io.jnas.data.DataSource;
 import io.jnas.data.Datasets;
 import io.jnas.data.Dataset;
+import io.jnas.enas.MacroArch;
+import io.jnas.enas.MacroTrainer;
 import io.jnas.genotype.Genotype;
 import io.jnas.nasbench.NasBench201Table;
 import io.jnas.nasbench.Nb201Dataset;
@@ -10,6 +12,7 @@ import io.jnas.nasbench.Nb201Trainer;
 import io.jnas.space.NasBench201Space;
 import io.jnas.space.Nb201Cell;
 import io.jnas.search.RunDir;
+import io.jnas.train.PlainTraining;
 import io.jnas.train.Trainer;
 import io.jnas.util.Json;
 import java.io.PrintStream;
@@ -34,9 +37,11 @@ final class TrainCommand implements Command {
   public Options options() {
     Trainer.Settings d = new Trainer.Settings();
     return new Options(name())
-        .value("space", "NAME", "darts", "darts (the DARTS/ENAS cell network) or nb201 (a NAS-Bench-201 cell given as --genotype "
+        .value("space", "NAME", "darts", "darts (the DARTS/ENAS cell network), nb201 (a NAS-Bench-201 cell given as --genotype "
             + "'|nor_conv_3x3~0|+|...|', trained with NB201's recipe: 12 epochs, batch 256, lr 0.1 cosine to 0, weight decay 5e-4, "
-            + "C 16, N 5, unless given)")
+            + "C 16, N 5, unless given) or enas-macro (an ENAS macro network: --genotype enas-macro-final, a macro search's "
+            + "final_arch.json or run folder, or an arc string; unless given 10 epochs, batch 128, lr 0.05 cosine to 0.001, "
+            + "weight decay 1e-4, clip 5, dropout keep 0.9, 24 channels)")
         .value("cells", "N", "5", "nb201: cells per stage")
         .value("table", "PATH", "../shared/data/nas-bench-201/nb201_minibench_hp12.csv", "nb201: the table whose 12-epoch "
             + "accuracy of the cell the result shows beside its own (skipped where absent)")
@@ -82,8 +87,9 @@ final class TrainCommand implements Command {
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws Exception {
-    String space = a.choice("space", "darts", "nb201");
+    String space = a.choice("space", "darts", "nb201", "enas-macro");
     if (space.equals("nb201")) return runNb201(a, out);
+    if (space.equals("enas-macro")) return runMacro(a, out);
     if (a.has("cells") || a.has("table")) throw new UsageException("train: --cells and --table are for --space nb201");
     boolean resume = a.has("resume");
     if (resume == a.has("out")) throw new UsageException("train: give exactly one of --out DIR and --resume DIR");
@@ -182,12 +188,8 @@ final class TrainCommand implements Command {
 
   /** {@code --space nb201}: one NAS-Bench-201 cell trained with the benchmark's recipe. */
   private int runNb201(Options.Parsed a, PrintStream out) throws Exception {
-    if (a.has("resume")) throw new UsageException("train: --space nb201 runs cannot be resumed yet; start anew with --out");
-    if (!a.has("out")) throw new UsageException("train: --space nb201 needs --out DIR");
-    for (String f : new String[] {"layers", "lr-t0", "lr-tmul", "grad-clip", "drop-path-keep", "dropout-keep", "cutout", "no-aux",
-        "stop-after"}) {
-      if (a.has(f)) throw new UsageException("train: --" + f + " is not a setting of --space nb201 (NB201's recipe has none)");
-    }
+    plainChecks(a, "nb201", "NB201's recipe has none", "layers", "lr-t0", "lr-tmul", "grad-clip", "drop-path-keep",
+        "dropout-keep", "cutout", "no-aux", "stop-after");
     if (!a.has("genotype")) throw new UsageException("train: --space nb201 needs --genotype '|op~0|+|op~0|op~1|+|op~0|op~1|op~2|'");
     Nb201Cell cell;
     try {
@@ -202,45 +204,164 @@ final class TrainCommand implements Command {
         a.has("momentum") ? a.number("momentum", 0, 0.999) : d.momentum(), a.has("channels") ? a.integer("channels", 1) : d.channels(),
         a.integer("cells", 1), a.longValue("seed"));
     if (s.lrMin() > s.lr()) throw new UsageException("train: --lr-min " + s.lrMin() + " exceeds --lr-max " + s.lr());
+    PlainData data = plainData(a, s.batch(), s.seed());
+    Path tablePath = a.path("table");
+    Double tableTest = null;
+    if (Files.isRegularFile(tablePath) && data.train.numClasses() == 10 && data.train.height() == 32) {
+      NasBench201Table t = NasBench201Table.load(tablePath);
+      tableTest = t.test(Nb201Dataset.CIFAR10, new NasBench201Space().encode(cell));
+    }
+    Map<String, Object> cfg = data.config("nb201", cell.toString());
+    cfg.put("epochs", s.epochs());
+    cfg.put("batch", s.batch());
+    cfg.put("lr", s.lr());
+    cfg.put("lr_min", s.lrMin());
+    cfg.put("weight_decay", s.weightDecay());
+    cfg.put("momentum", s.momentum());
+    cfg.put("channels", s.channels());
+    cfg.put("cells_per_stage", s.cellsPerStage());
+    cfg.put("seed", s.seed());
+    final Double table = tableTest;
+    return plainRun(a, out, cfg, log -> {
+      Nb201Trainer.Outcome o = Nb201Trainer.train(cell, s, data.train, data.test, data.src.trainAugmentation(),
+          data.src.evalAugmentation(), System.err, log);
+      Map<String, Object> res = plainResult(cell.toString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
+      res.put("table_12_epoch_test", table);
+      return new PlainOutcome(res, String.format(Locale.ROOT, "%s, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %d epochs on %d images%s; %.1f s",
+          cell, o.numWeights(), o.flops() / 1e6, o.testAccuracy(), s.epochs(), data.train.size(),
+          table == null ? "" : String.format(Locale.ROOT, " (the table, 12 epochs on 50,000 images: %.2f%%)", table), o.seconds()));
+    });
+  }
+
+  /** {@code --space enas-macro}: one architecture of ENAS's macro space trained from scratch. */
+  private int runMacro(Options.Parsed a, PrintStream out) throws Exception {
+    plainChecks(a, "enas-macro", "the architecture fixes the layers; no auxiliary head, drop-path or cutout", "layers",
+        "lr-t0", "lr-tmul", "drop-path-keep", "cutout", "no-aux", "stop-after", "cells", "table");
+    if (!a.has("genotype")) {
+      throw new UsageException("train: --space enas-macro needs --genotype: enas-macro-final (the paper's network), a macro"
+          + " search's final_arch.json or run folder, or an arc string ('0 3 0 0 1 0 ...')");
+    }
+    MacroArch arch = macroArch(a.string("genotype"));
+    MacroTrainer.Settings d = MacroTrainer.Settings.firstLook(1);
+    MacroTrainer.Settings s;
+    try {
+      s = new MacroTrainer.Settings(a.has("epochs") ? a.integer("epochs", 1) : d.epochs(), a.has("batch") ? a.integer("batch", 2) : d.batch(),
+          a.has("lr-max") ? a.number("lr-max", 1e-9, 10) : d.lr(), a.has("lr-min") ? a.number("lr-min", 0, 10) : d.lrMin(),
+          a.has("weight-decay") ? a.number("weight-decay", 0, 1) : d.weightDecay(),
+          a.has("momentum") ? a.number("momentum", 0, 0.999) : d.momentum(), a.has("grad-clip") ? a.number("grad-clip", 0, 1e6) : d.gradClip(),
+          a.has("dropout-keep") ? a.number("dropout-keep", 1e-6, 1) : d.dropoutKeep(),
+          a.has("channels") ? a.integer("channels", 2) : d.channels(), a.longValue("seed"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("train: " + e.getMessage() + " (--epochs, --batch, --lr-max, --lr-min, --weight-decay, --momentum,"
+          + " --grad-clip, --dropout-keep, --channels)");
+    }
+    PlainData data = plainData(a, s.batch(), s.seed());
+    Map<String, Object> cfg = data.config("enas-macro", arch.toArcString());
+    cfg.put("layers", arch.layers());
+    cfg.put("epochs", s.epochs());
+    cfg.put("batch", s.batch());
+    cfg.put("lr", s.lr());
+    cfg.put("lr_min", s.lrMin());
+    cfg.put("weight_decay", s.weightDecay());
+    cfg.put("momentum", s.momentum());
+    cfg.put("grad_clip", s.gradClip());
+    cfg.put("dropout_keep", s.dropoutKeep());
+    cfg.put("channels", s.channels());
+    cfg.put("seed", s.seed());
+    return plainRun(a, out, cfg, log -> {
+      MacroTrainer.Outcome o = MacroTrainer.train(arch, s, data.train, data.test, data.src.trainAugmentation(),
+          data.src.evalAugmentation(), System.err, log);
+      Map<String, Object> res = plainResult(arch.toArcString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
+      res.put("layers", arch.layers());
+      return new PlainOutcome(res, String.format(Locale.ROOT,
+          "enas-macro network, %d layers x %d channels, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %d epochs on %d images; %.1f s",
+          arch.layers(), s.channels(), o.numWeights(), o.flops() / 1e6, o.testAccuracy(), s.epochs(), data.train.size(), o.seconds()));
+    });
+  }
+
+  /** --genotype of a macro run: the published network's name, a final_arch.json, a run folder, or an arc string. */
+  static MacroArch macroArch(String spec) {
+    try {
+      if (spec.equals("enas-macro-final") || spec.equals("enas-macro")) return MacroArch.ENAS_MACRO_FINAL;
+      Path p = Path.of(spec);
+      if (Files.isDirectory(p)) p = p.resolve("final_arch.json");
+      if (Files.isRegularFile(p)) return MacroArch.fromMap(Json.parseObject(Files.readString(p)));
+      if (spec.contains("/") || spec.endsWith(".json")) {
+        throw new UsageException("train: --genotype " + spec + ": no such file (expected enas-macro-final, a macro search's"
+            + " final_arch.json or run folder, or an arc string)");
+      }
+      return MacroArch.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("train: --genotype " + spec + ": " + e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new UsageException("train: --genotype " + spec + ": cannot read it: " + e.getMessage());
+    }
+  }
+
+  /** Refuses, for a --space that trains one fixed network, resuming, a missing --out and the flags it has no use for. */
+  private static void plainChecks(Options.Parsed a, String space, String why, String... unused) {
+    if (a.has("resume")) throw new UsageException("train: --space " + space + " runs cannot be resumed yet; start anew with --out");
+    if (!a.has("out")) throw new UsageException("train: --space " + space + " needs --out DIR");
+    for (String f : unused) {
+      if (a.has(f)) throw new UsageException("train: --" + f + " is not a setting of --space " + space + " (" + why + ")");
+    }
+  }
+
+  /** The data of a plain run: the source, its training images (subset) and test images (subset). */
+  private record PlainData(String spec, DataSource src, Dataset train, Dataset test) {
+    Map<String, Object> config(String space, String genotype) {
+      Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+      cfg.put("space", space);
+      cfg.put("genotype", genotype);
+      cfg.put("data", spec);
+      cfg.put("train_images", train.size());
+      cfg.put("test_images", test.size());
+      return cfg;
+    }
+  }
+
+  private static PlainData plainData(Options.Parsed a, int batch, long seed) throws Exception {
     String spec = RunDir.portableData(a.has("data") ? a.string("data") : "../shared/data/cifar-10-batches-bin");
     DataSource src = Datasets.open(spec);
     Dataset train = src.train();
     if (a.integer("train-subset", 0) > 0) {
       int n = a.integer("train-subset", 0);
       if (n > train.size()) throw new UsageException("train: --train-subset " + n + " exceeds the " + train.size() + " training images");
-      train = train.subset(n / (double) train.size(), s.seed());
+      train = train.subset(n / (double) train.size(), seed);
     }
     Dataset test = src.test() != null ? src.test() : src.splits().validation();
     if (a.integer("test-subset", 0) > 0) {
       int n = a.integer("test-subset", 0);
       if (n > test.size()) throw new UsageException("train: --test-subset " + n + " exceeds the " + test.size() + " test images");
-      test = test.subset(n / (double) test.size(), s.seed());
+      test = test.subset(n / (double) test.size(), seed);
     }
-    if (train.size() < s.batch()) throw new UsageException("train: --batch " + s.batch() + " exceeds the " + train.size() + " training images");
-    Path tablePath = a.path("table");
-    Double tableTest = null;
-    if (Files.isRegularFile(tablePath) && train.numClasses() == 10 && train.height() == 32) {
-      NasBench201Table t = NasBench201Table.load(tablePath);
-      tableTest = t.test(Nb201Dataset.CIFAR10, new NasBench201Space().encode(cell));
-    }
+    if (train.size() < batch) throw new UsageException("train: --batch " + batch + " exceeds the " + train.size() + " training images");
+    return new PlainData(spec, src, train, test);
+  }
+
+  private record PlainOutcome(Map<String, Object> result, String summary) {}
+
+  @FunctionalInterface
+  private interface PlainTrain {
+    PlainOutcome run(java.util.function.Consumer<PlainTraining.EpochStats> log) throws Exception;
+  }
+
+  private static Map<String, Object> plainResult(String genotype, double acc, double loss, long weights, double flops, double seconds) {
+    Map<String, Object> res = new java.util.LinkedHashMap<>();
+    res.put("genotype", genotype);
+    res.put("test_accuracy", acc);
+    res.put("test_loss", loss);
+    res.put("weights", weights);
+    res.put("flops", flops);
+    res.put("seconds", seconds);
+    return res;
+  }
+
+  /** A locked run folder: config.json, log.jsonl (one line per epoch), result.json; prints the summary. */
+  private static int plainRun(Options.Parsed a, PrintStream out, Map<String, Object> cfg, PlainTrain train) throws Exception {
     try (RunDir dir = RunDir.create(a.path("out"), "train", System.err)) {
-      Map<String, Object> cfg = new java.util.LinkedHashMap<>();
-      cfg.put("space", "nb201");
-      cfg.put("genotype", cell.toString());
-      cfg.put("data", spec);
-      cfg.put("train_images", train.size());
-      cfg.put("test_images", test.size());
-      cfg.put("epochs", s.epochs());
-      cfg.put("batch", s.batch());
-      cfg.put("lr", s.lr());
-      cfg.put("lr_min", s.lrMin());
-      cfg.put("weight_decay", s.weightDecay());
-      cfg.put("momentum", s.momentum());
-      cfg.put("channels", s.channels());
-      cfg.put("cells_per_stage", s.cellsPerStage());
-      cfg.put("seed", s.seed());
       dir.writeString("config.json", Json.pretty(cfg));
-      Nb201Trainer.Outcome o = Nb201Trainer.train(cell, s, train, test, src.trainAugmentation(), src.evalAugmentation(), System.err, e -> {
+      PlainOutcome o = train.run(e -> {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("epoch", e.epoch());
         m.put("lr", e.lr());
@@ -253,18 +374,8 @@ final class TrainCommand implements Command {
           throw new java.io.UncheckedIOException(x);
         }
       });
-      Map<String, Object> res = new java.util.LinkedHashMap<>();
-      res.put("genotype", cell.toString());
-      res.put("test_accuracy", o.testAccuracy());
-      res.put("test_loss", o.testLoss());
-      res.put("weights", o.numWeights());
-      res.put("flops", o.flops());
-      res.put("seconds", o.seconds());
-      res.put("table_12_epoch_test", tableTest);
-      dir.writeString("result.json", Json.pretty(res));
-      out.println(String.format(Locale.ROOT, "%s: %s, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %d epochs on %d images%s; %.1f s",
-          dir.path(), cell, o.numWeights(), o.flops() / 1e6, o.testAccuracy(), s.epochs(), train.size(),
-          tableTest == null ? "" : String.format(Locale.ROOT, " (the table, 12 epochs on 50,000 images: %.2f%%)", tableTest), o.seconds()));
+      dir.writeString("result.json", Json.pretty(o.result()));
+      out.println(dir.path() + ": " + o.summary());
     }
     return 0;
   }

@@ -3,7 +3,6 @@ package io.jnas.cli;
 import static io.jnas.cli.CliRun.bad;
 import static io.jnas.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.enas.MacroArch;
@@ -59,7 +58,14 @@ class MacroSearchTest {
     assertTrue(Files.size(ref.resolve("network.svg")) > 0 && Files.size(ref.resolve("network.png")) > 0);
     Map<String, Object> result = Json.parseObject(Files.readString(ref.resolve("result.json")));
     assertEquals("enas-macro", result.get("space"));
-    assertNull(result.get("train_command"), "jnas train takes cell genotypes only");
+    // the summary's next step trains the found network: run it (one short epoch)
+    String cmd = (String) result.get("train_command");
+    assertTrue(cmd != null && cmd.startsWith("jnas train --space enas-macro --genotype ") && cmd.contains("final_arch.json"), cmd);
+    assertTrue(r.out().contains(cmd), r.out());
+    CliRun t = run("train", "--space", "enas-macro", "--genotype", ref.resolve("final_arch.json").toString(), "--data",
+        "synthetic:train=320,val=64,test=32", "--epochs", "1", "--batch", "32", "--channels", "4", "--out", tmp.resolve("train").toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("enas-macro network, 4 layers x 4 channels"), t.out());
     Map<String, Object> settings = Json.parseObject(Files.readString(ref.resolve("settings.json")));
     assertEquals("enas-macro", settings.get("space"));
     assertEquals(0.8, ((Number) settings.get("controller_skip_weight")).doubleValue());

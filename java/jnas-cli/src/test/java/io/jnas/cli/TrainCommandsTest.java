@@ -93,4 +93,46 @@ class TrainCommandsTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--space nb201"), r.err());
   }
+
+  @Test
+  void macroNetworkTrainsFromTheNameAFileOrAnArcString(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path data = BenchCommandTest.cifar(dir.resolve("cifar"), 40, 2);
+    // a 3-layer arc: layer 0 op 1; layer 1 op 3, skip from 0; layer 2 op 5 (max pool), skips none
+    String arc = "1 3 1 5 0 0";
+    CliRun r = run("train", "--space", "enas-macro", "--genotype", arc, "--epochs", "2", "--batch", "8", "--channels", "4",
+        "--data", data.toString(), "--out", dir.resolve("run").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("enas-macro network, 3 layers x 4 channels"), r.out());
+    var res = io.jnas.util.Json.parseObject(java.nio.file.Files.readString(dir.resolve("run/result.json")));
+    assertEquals(arc, res.get("genotype"));
+    double acc = ((Number) res.get("test_accuracy")).doubleValue();
+    assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+    assertEquals(2, java.nio.file.Files.readAllLines(dir.resolve("run/log.jsonl")).size());
+    var cfg = io.jnas.util.Json.parseObject(java.nio.file.Files.readString(dir.resolve("run/config.json")));
+    assertEquals("enas-macro", cfg.get("space"));
+    // a macro search's final_arch.json (and its run folder) name the same network
+    java.nio.file.Path search = java.nio.file.Files.createDirectories(dir.resolve("search"));
+    java.nio.file.Files.writeString(search.resolve("final_arch.json"), io.jnas.enas.MacroArch.parse(arc).toJson());
+    assertEquals(io.jnas.enas.MacroArch.parse(arc), TrainCommand.macroArch(search.toString()));
+    assertEquals(io.jnas.enas.MacroArch.parse(arc), TrainCommand.macroArch(search.resolve("final_arch.json").toString()));
+    assertEquals(io.jnas.enas.MacroArch.ENAS_MACRO_FINAL, TrainCommand.macroArch("enas-macro-final"));
+    // bad input: exit 2, naming what was wrong
+    r = run("train", "--space", "enas-macro", "--genotype", "1 3 x", "--out", dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--genotype 1 3 x") && r.err().contains("'x'"), r.err());
+    r = run("train", "--space", "enas-macro", "--genotype", dir.resolve("nope.json").toString(), "--out", dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("no such file"), r.err());
+    r = run("train", "--space", "enas-macro", "--genotype", arc, "--layers", "6", "--out", dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--layers is not a setting of --space enas-macro"), r.err());
+    r = run("train", "--space", "enas-macro", "--genotype", arc, "--channels", "5", "--data", data.toString(), "--out",
+        dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("channels is 5"), r.err());
+    r = run("train", "--space", "enas-macro", "--out", dir.resolve("bad").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("needs --genotype"), r.err());
+    assertTrue(!java.nio.file.Files.exists(dir.resolve("bad")), "no folder for refused runs");
+  }
 }

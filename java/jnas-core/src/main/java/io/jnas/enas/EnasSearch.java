@@ -750,9 +750,9 @@ public final class EnasSearch implements AutoCloseable {
       meaning = String.format(Locale.ROOT, "Both scores use the supernet's shared weights on the same %d held-out"
           + " validation images, so the found " + what + "'s %.3f against %.3f for the mean of %d random " + what + "s (chance %.3f)"
           + " is %s.%s Shared-weight scores rank " + what + "s, while the accuracy a " + what + " reaches comes from training it from"
-          + " scratch (" + (net.trainable() ? "jnas train; jnas search --verify K checks the pick that way" : "a MacroNetwork; jnas train takes cell genotypes only") + ").",
+          + " scratch (" + (net.trainable() ? "jnas train; jnas search --verify K checks the pick that way" : "jnas train --space enas-macro") + ").",
           n, acc, rnd, nr, chance, how, standing);
-      trainCommand = !net.trainable() ? null : "jnas train --genotype " + quote(dir.file("final_arch.json").toString()) + " --data "
+      trainCommand = "jnas train " + (net.trainable() ? "" : "--space enas-macro ") + "--genotype " + quote(dir.file("final_arch.json").toString()) + " --data "
           + quote(settings.data()) + " --out " + quote(dir.path().toString() + "-train");
     } else {
       int every = settings.derive().every();

@@ -1,16 +1,11 @@
 package io.jnas.nasbench;
 
 import io.jnas.data.Augmentation;
-import io.jnas.data.BatchLoader;
 import io.jnas.data.Dataset;
 import io.jnas.space.Nb201Cell;
-import io.jnas.tensor.IntTensor;
-import io.jnas.tensor.Tensor;
-import io.jnas.train.CosineSchedule;
-import io.jnas.util.Progress;
+import io.jnas.train.PlainTraining;
+import io.jnas.train.PlainTraining.EpochStats;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -57,17 +52,6 @@ public final class Nb201Trainer {
   }
 
   /**
-   * One epoch.
-   *
-   * @param epoch 1-based
-   * @param lr the learning rate at its start
-   * @param trainLoss mean training loss
-   * @param trainAccuracy mean training accuracy
-   * @param seconds wall time since the start
-   */
-  public record EpochStats(int epoch, double lr, double trainLoss, double trainAccuracy, double seconds) {}
-
-  /**
    * The outcome.
    *
    * @param epochs per-epoch records
@@ -90,66 +74,21 @@ public final class Nb201Trainer {
   public static Outcome train(Nb201Cell cell, Settings s, Dataset train, Dataset test, Augmentation augmentation,
       Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog) {
     Objects.requireNonNull(cell, "cell");
-    if (train.size() < s.batch()) throw new IllegalArgumentException("nb201 training: batch " + s.batch() + " exceeds the " + train.size() + " training images");
     long t0 = System.nanoTime();
     Nb201Network.Config cfg = new Nb201Network.Config(cell, s.channels(), s.cellsPerStage(), train.numClasses(), train.channels(),
         train.height(), train.width(), true, s.seed());
-    List<EpochStats> stats = new ArrayList<>();
-    try (Nb201Network net = Nb201Network.of(cfg);
-        BatchLoader loader = BatchLoader.builder(train).batchSize(s.batch()).seed(s.seed()).augmentation(augmentation)
-            .dropLast(true).workers(1).build();
-        Tensor x = Tensor.zeros(s.batch(), train.channels(), train.height(), train.width());
-        IntTensor y = IntTensor.zeros(s.batch())) {
-      int steps = loader.batchesPerEpoch();
-      long total = (long) steps * s.epochs();
-      Progress bar = progress == null ? null : new Progress(progress, "nb201 train", total, "step");
-      for (int e = 0; e < s.epochs(); e++) {
-        double loss = 0, acc = 0, lr0 = Double.NaN;
-        try (BatchLoader.Epoch it = loader.epoch(e)) {
-          for (int k = 0; k < steps; k++) {
-            it.next(x, y);
-            long step = (long) e * steps + k;
-            double lr = CosineSchedule.annealed(s.lr(), s.lrMin(), step, total);
-            if (k == 0) lr0 = lr;
+    try (Nb201Network net = Nb201Network.of(cfg)) {
+      List<EpochStats> stats = PlainTraining.train("nb201 train", train, augmentation, s.epochs(), s.batch(), s.lr(), s.lrMin(),
+          s.seed(), (x, y, lr, step) -> {
             Nb201Network.Result r = net.trainStep(null, x, y,
                 new Nb201Network.Hyper((float) lr, (float) s.momentum(), (float) s.weightDecay(), 5f), step);
-            if (!Float.isFinite(r.loss())) {
-              throw new IllegalStateException("nb201 training: epoch " + (e + 1) + " step " + (k + 1) + ": loss is " + r.loss() + " (diverged; lower the learning rate?)");
-            }
-            loss += r.loss();
-            acc += r.accuracy();
-            if (bar != null) bar.update(step + 1, step + 1, String.format(java.util.Locale.ROOT, "epoch %d loss %.3f", e + 1, r.loss()));
-          }
-        }
-        EpochStats es = new EpochStats(e + 1, lr0, loss / steps, acc / steps, (System.nanoTime() - t0) / 1e9);
-        stats.add(es);
-        if (epochLog != null) epochLog.accept(es);
-      }
-      double[] t = evaluate(net, test, evalAugmentation);
+            return new double[] {r.loss(), r.accuracy()};
+          }, progress, epochLog);
+      double[] t = PlainTraining.evaluate(test, evalAugmentation, (x, y) -> {
+        Nb201Network.Result r = net.evaluate(null, x, y);
+        return new double[] {r.loss(), r.correct()};
+      });
       return new Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(null), (System.nanoTime() - t0) / 1e9);
     }
-  }
-
-  /** Accuracy and mean loss over {@code data} (evaluation mode), in batches of 250. */
-  static double[] evaluate(Nb201Network net, Dataset data, Augmentation a) {
-    double hits = 0, loss = 0;
-    int count = 0;
-    try (BatchLoader loader = BatchLoader.builder(data).batchSize(250).shuffle(false).augmentation(a).workers(1).build();
-        BatchLoader.Epoch it = loader.epoch(0)) {
-      BatchLoader.Batch b;
-      int img = data.imageSize();
-      while ((b = it.next()) != null) {
-        int n = b.size();
-        float[] pix = b.images().length == n * img ? b.images() : Arrays.copyOf(b.images(), n * img);
-        int[] lab = b.labels().length == n ? b.labels() : Arrays.copyOf(b.labels(), n);
-        try (Tensor t = Tensor.of(pix, n, data.channels(), data.height(), data.width()); IntTensor l = IntTensor.of(lab, n)) {
-          Nb201Network.Result r = net.evaluate(null, t, l);
-          hits += r.correct();
-          loss += (double) r.loss() * n;
-          count += n;
-        }
-      }
-    }
-    return new double[] {hits / count, loss / count};
   }
 }

@@ -1,0 +1,106 @@
+package io.jnas.enas;
+
+import io.jnas.data.Augmentation;
+import io.jnas.data.Dataset;
+import io.jnas.train.PlainTraining;
+import io.jnas.train.PlainTraining.EpochStats;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Trains one architecture of ENAS's macro space ({@link MacroArch}) from scratch as a
+ * {@link MacroNetwork} and tests it: the final training of a macro search's pick (or of the
+ * paper's published network, {@link MacroArch#ENAS_MACRO_FINAL}). Nesterov SGD on one cosine
+ * period, weight decay, global-norm clipping, dropout before the classifier; the test uses
+ * the running batch-norm statistics.
+ */
+public final class MacroTrainer {
+  private MacroTrainer() {}
+
+  /**
+   * Settings.
+   *
+   * @param epochs epochs
+   * @param batch minibatch
+   * @param lr initial learning rate (cosine to lrMin over the run)
+   * @param lrMin final learning rate
+   * @param weightDecay L2 weight decay
+   * @param momentum Nesterov momentum
+   * @param gradClip global-norm clip (0: none)
+   * @param dropoutKeep dropout keep probability before the classifier
+   * @param channels the first layers' channels (even)
+   * @param seed weights, batch order and dropout masks
+   */
+  public record Settings(int epochs, int batch, double lr, double lrMin, double weightDecay, double momentum, double gradClip,
+      double dropoutKeep, int channels, long seed) {
+    /** Checks every field; the message names the bad one. */
+    public Settings {
+      if (epochs < 1) throw new IllegalArgumentException("macro training: epochs is " + epochs + ", expected at least 1");
+      if (batch < 2) throw new IllegalArgumentException("macro training: batch is " + batch + ", expected at least 2");
+      if (!(lr > 0 && lrMin >= 0 && lrMin <= lr)) {
+        throw new IllegalArgumentException("macro training: lr " + lr + " and lrMin " + lrMin + ", expected 0 <= lrMin <= lr, lr > 0");
+      }
+      if (!(weightDecay >= 0)) throw new IllegalArgumentException("macro training: weightDecay is " + weightDecay + ", expected >= 0");
+      if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("macro training: momentum is " + momentum + ", expected [0, 1)");
+      if (!(gradClip >= 0)) throw new IllegalArgumentException("macro training: gradClip is " + gradClip + ", expected >= 0");
+      if (!(dropoutKeep > 0 && dropoutKeep <= 1)) {
+        throw new IllegalArgumentException("macro training: dropoutKeep is " + dropoutKeep + ", expected (0, 1]");
+      }
+      if (channels < 2 || channels % 2 != 0) {
+        throw new IllegalArgumentException("macro training: channels is " + channels + ", expected an even number >= 2");
+      }
+    }
+
+    /**
+     * A first look in minutes: 10 epochs, batch 128, lr 0.05 cosine to 0.001, weight decay 1e-4
+     * (ENAS's macro child), momentum 0.9, clip 5, dropout keep 0.9, 24 channels. ENAS's own
+     * final training of its macro network ran 310 epochs at 96 channels.
+     */
+    public static Settings firstLook(long seed) {
+      return new Settings(10, 128, 0.05, 0.001, 1e-4, 0.9, 5, 0.9, 24, seed);
+    }
+  }
+
+  /**
+   * The outcome.
+   *
+   * @param epochs per-epoch records
+   * @param testAccuracy accuracy on the test images (running statistics)
+   * @param testLoss mean test loss
+   * @param numWeights learned weights
+   * @param flops forward FLOPs of one image
+   * @param seconds wall time
+   */
+  public record Outcome(List<EpochStats> epochs, double testAccuracy, double testLoss, long numWeights, double flops, double seconds) {}
+
+  /**
+   * Trains {@code arch} on {@code train} and tests it on {@code test}.
+   *
+   * @param augmentation the training transform
+   * @param evalAugmentation the test transform (normalization)
+   * @param progress a progress bar's stream, or null
+   * @param epochLog told after each epoch, or null
+   */
+  public static Outcome train(MacroArch arch, Settings s, Dataset train, Dataset test, Augmentation augmentation,
+      Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog) {
+    Objects.requireNonNull(arch, "arch");
+    long t0 = System.nanoTime();
+    MacroNetwork.Config cfg = new MacroNetwork.Config(arch, s.channels(), train.numClasses(), train.channels(), train.height(),
+        train.width(), s.seed());
+    try (MacroNetwork net = new MacroNetwork(cfg)) {
+      List<EpochStats> stats = PlainTraining.train("macro train", train, augmentation, s.epochs(), s.batch(), s.lr(), s.lrMin(),
+          s.seed(), (x, y, lr, step) -> {
+            MacroNetwork.Result r = net.trainStep(x, y, new MacroNetwork.Hyper((float) lr, (float) s.momentum(),
+                (float) s.weightDecay(), (float) s.gradClip(), (float) s.dropoutKeep()), s.seed() * 1_000_003L + step);
+            return new double[] {r.loss(), r.accuracy()};
+          }, progress, epochLog);
+      double[] t = PlainTraining.evaluate(test, evalAugmentation, (x, y) -> {
+        MacroNetwork.Result r = net.evaluate(x, y);
+        return new double[] {r.loss(), r.correct()};
+      });
+      return new Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(), (System.nanoTime() - t0) / 1e9);
+    }
+  }
+}
