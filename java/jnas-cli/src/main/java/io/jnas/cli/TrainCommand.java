@@ -211,19 +211,12 @@ final class TrainCommand implements Command {
       NasBench201Table t = NasBench201Table.load(tablePath);
       tableTest = t.test(Nb201Dataset.CIFAR10, new NasBench201Space().encode(cell));
     }
-    Map<String, Object> cfg = data.config("nb201", cell.toString());
-    cfg.put("epochs", s.epochs());
-    cfg.put("batch", s.batch());
-    cfg.put("lr", s.lr());
-    cfg.put("lr_min", s.lrMin());
-    cfg.put("weight_decay", s.weightDecay());
-    cfg.put("momentum", s.momentum());
-    cfg.put("channels", s.channels());
+    Map<String, Object> cfg = data.config("nb201", cell.toString(), s.epochs(), s.batch(), s.lr(), s.lrMin(), s.weightDecay(),
+        s.momentum(), s.channels(), s.seed());
     cfg.put("cells_per_stage", s.cellsPerStage());
-    cfg.put("seed", s.seed());
     final Double table = tableTest;
     return plainRun(a, out, cfg, log -> {
-      Nb201Trainer.Outcome o = Nb201Trainer.train(cell, s, data.train, data.test, data.src.trainAugmentation(),
+      PlainTraining.Outcome o = Nb201Trainer.train(cell, s, data.train, data.test, data.src.trainAugmentation(),
           data.src.evalAugmentation(), System.err, log);
       Map<String, Object> res = plainResult(cell.toString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
       res.put("table_12_epoch_test", table);
@@ -256,20 +249,13 @@ final class TrainCommand implements Command {
           + " --grad-clip, --dropout-keep, --channels)");
     }
     PlainData data = plainData(a, s.batch(), s.seed());
-    Map<String, Object> cfg = data.config("enas-macro", arch.toArcString());
+    Map<String, Object> cfg = data.config("enas-macro", arch.toArcString(), s.epochs(), s.batch(), s.lr(), s.lrMin(),
+        s.weightDecay(), s.momentum(), s.channels(), s.seed());
     cfg.put("layers", arch.layers());
-    cfg.put("epochs", s.epochs());
-    cfg.put("batch", s.batch());
-    cfg.put("lr", s.lr());
-    cfg.put("lr_min", s.lrMin());
-    cfg.put("weight_decay", s.weightDecay());
-    cfg.put("momentum", s.momentum());
     cfg.put("grad_clip", s.gradClip());
     cfg.put("dropout_keep", s.dropoutKeep());
-    cfg.put("channels", s.channels());
-    cfg.put("seed", s.seed());
     return plainRun(a, out, cfg, log -> {
-      MacroTrainer.Outcome o = MacroTrainer.train(arch, s, data.train, data.test, data.src.trainAugmentation(),
+      PlainTraining.Outcome o = MacroTrainer.train(arch, s, data.train, data.test, data.src.trainAugmentation(),
           data.src.evalAugmentation(), System.err, log);
       Map<String, Object> res = plainResult(arch.toArcString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
       res.put("layers", arch.layers());
@@ -309,13 +295,23 @@ final class TrainCommand implements Command {
 
   /** The data of a plain run: the source, its training images (subset) and test images (subset). */
   private record PlainData(String spec, DataSource src, Dataset train, Dataset test) {
-    Map<String, Object> config(String space, String genotype) {
+    /** config.json's common part: the space, the network, the data and the optimizer's settings. */
+    Map<String, Object> config(String space, String genotype, int epochs, int batch, double lr, double lrMin, double weightDecay,
+        double momentum, int channels, long seed) {
       Map<String, Object> cfg = new java.util.LinkedHashMap<>();
       cfg.put("space", space);
       cfg.put("genotype", genotype);
       cfg.put("data", spec);
       cfg.put("train_images", train.size());
       cfg.put("test_images", test.size());
+      cfg.put("epochs", epochs);
+      cfg.put("batch", batch);
+      cfg.put("lr", lr);
+      cfg.put("lr_min", lrMin);
+      cfg.put("weight_decay", weightDecay);
+      cfg.put("momentum", momentum);
+      cfg.put("channels", channels);
+      cfg.put("seed", seed);
       return cfg;
     }
   }

@@ -64,18 +64,6 @@ public final class MacroTrainer {
   }
 
   /**
-   * The outcome.
-   *
-   * @param epochs per-epoch records
-   * @param testAccuracy accuracy on the test images (running statistics)
-   * @param testLoss mean test loss
-   * @param numWeights learned weights
-   * @param flops forward FLOPs of one image
-   * @param seconds wall time
-   */
-  public record Outcome(List<EpochStats> epochs, double testAccuracy, double testLoss, long numWeights, double flops, double seconds) {}
-
-  /**
    * Trains {@code arch} on {@code train} and tests it on {@code test}.
    *
    * @param augmentation the training transform
@@ -83,7 +71,7 @@ public final class MacroTrainer {
    * @param progress a progress bar's stream, or null
    * @param epochLog told after each epoch, or null
    */
-  public static Outcome train(MacroArch arch, Settings s, Dataset train, Dataset test, Augmentation augmentation,
+  public static PlainTraining.Outcome train(MacroArch arch, Settings s, Dataset train, Dataset test, Augmentation augmentation,
       Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog) {
     Objects.requireNonNull(arch, "arch");
     long t0 = System.nanoTime();
@@ -100,7 +88,7 @@ public final class MacroTrainer {
         MacroNetwork.Result r = net.evaluate(x, y);
         return new double[] {r.loss(), r.correct()};
       });
-      return new Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(), (System.nanoTime() - t0) / 1e9);
+      return new PlainTraining.Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(), (System.nanoTime() - t0) / 1e9);
     }
   }
 }

@@ -185,27 +185,18 @@ public final class ProxyTrainer implements TrialEvaluator {
     /** Argmax hits over {@code data} in batches of 256 (evaluation mode), as {@link Trainer#evaluate} counts them. */
     @Override
     public double accuracy(Dataset data, Augmentation a) {
-      int V = data.numClasses(), hits = 0, count = 0;
-      try (BatchLoader loader = BatchLoader.builder(data).batchSize(256).shuffle(false).augmentation(a).workers(1).build();
-          BatchLoader.Epoch it = loader.epoch(0)) {
-        BatchLoader.Batch b;
-        int img = data.imageSize();
-        while ((b = it.next()) != null) {
-          int n = b.size();
-          float[] pix = b.images().length == n * img ? b.images() : Arrays.copyOf(b.images(), n * img);
-          float[] logits;
-          try (Tensor t = Tensor.of(pix, n, data.channels(), data.height(), data.width())) {
-            logits = net.predict(t);
-          }
-          for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int v = 1; v < V; v++) if (logits[i * V + v] > logits[i * V + best]) best = v;
-            if (best == b.labels()[i]) hits++;
-            count++;
-          }
+      int V = data.numClasses();
+      long[] hc = new long[2];  // hits, count
+      io.jnas.train.PlainTraining.forEachBatch(data, a, 256, (t, labels) -> {
+        float[] logits = net.predict(t);
+        for (int i = 0; i < labels.length; i++) {
+          int best = 0;
+          for (int v = 1; v < V; v++) if (logits[i * V + v] > logits[i * V + best]) best = v;
+          if (best == labels[i]) hc[0]++;
+          hc[1]++;
         }
-      }
-      return hits / (double) count;
+      });
+      return hc[0] / (double) hc[1];
     }
 
     @Override

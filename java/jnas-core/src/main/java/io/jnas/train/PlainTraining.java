@@ -91,11 +91,42 @@ public final class PlainTraining {
     return stats;
   }
 
+  /**
+   * The outcome of a fixed network's training.
+   *
+   * @param epochs per-epoch records
+   * @param testAccuracy accuracy on the test images (running statistics)
+   * @param testLoss mean test loss
+   * @param numWeights learned weights
+   * @param flops forward FLOPs of one image
+   * @param seconds wall time
+   */
+  public record Outcome(List<EpochStats> epochs, double testAccuracy, double testLoss, long numWeights, double flops, double seconds) {}
+
   /** Accuracy and mean loss over {@code data}, in batches of 250 (the last one partial). */
   public static double[] evaluate(Dataset data, Augmentation a, Eval eval) {
-    double hits = 0, loss = 0;
-    int count = 0;
-    try (BatchLoader loader = BatchLoader.builder(data).batchSize(250).shuffle(false).augmentation(a).workers(1).build();
+    double[] sums = new double[3];  // hits, loss * n, n
+    forEachBatch(data, a, 250, (t, lab) -> {
+      int n = lab.length;
+      try (IntTensor l = IntTensor.of(lab, n)) {
+        double[] r = eval.run(t, l);
+        sums[0] += r[1];
+        sums[1] += r[0] * n;
+        sums[2] += n;
+      }
+    });
+    return new double[] {sums[0] / sums[2], sums[1] / sums[2]};
+  }
+
+  /** One batch of images (the tensor, closed after the call) and its labels, exactly as many as images. */
+  @FunctionalInterface
+  public interface BatchVisitor {
+    void accept(Tensor images, int[] labels);
+  }
+
+  /** Every image of {@code data} once, in order, in batches of {@code batch} (the last one partial). */
+  public static void forEachBatch(Dataset data, Augmentation a, int batch, BatchVisitor visit) {
+    try (BatchLoader loader = BatchLoader.builder(data).batchSize(batch).shuffle(false).augmentation(a).workers(1).build();
         BatchLoader.Epoch it = loader.epoch(0)) {
       BatchLoader.Batch b;
       int img = data.imageSize();
@@ -103,14 +134,10 @@ public final class PlainTraining {
         int n = b.size();
         float[] pix = b.images().length == n * img ? b.images() : Arrays.copyOf(b.images(), n * img);
         int[] lab = b.labels().length == n ? b.labels() : Arrays.copyOf(b.labels(), n);
-        try (Tensor t = Tensor.of(pix, n, data.channels(), data.height(), data.width()); IntTensor l = IntTensor.of(lab, n)) {
-          double[] r = eval.run(t, l);
-          hits += r[1];
-          loss += r[0] * n;
-          count += n;
+        try (Tensor t = Tensor.of(pix, n, data.channels(), data.height(), data.width())) {
+          visit.accept(t, lab);
         }
       }
     }
-    return new double[] {hits / count, loss / count};
   }
 }
