@@ -108,9 +108,11 @@ struct V {
 #pragma GCC push_options
 #pragma GCC target("avx512f")
 // GCC 12's AVX-512 intrinsics pass _mm512_undefined_ps() as the merge source and -Wall then
-// warns "__Y may be used uninitialized" at every call (GCC bug 105593, fixed in GCC 13).
+// warns "__Y may be used uninitialized" at every call, or "is used uninitialized" where a
+// masked load inlines into a max (GCC bug 105593, fixed in GCC 13).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 namespace isa_avx512 {
 namespace {
 struct V {
@@ -317,31 +319,67 @@ bool depthwise_s1_fits(int KH, int KW, int stride, int pad_h, int pad_w, int dil
   return stride == 1 && pad_h <= dilation * (KH - 1) && pad_w <= dilation * (KW - 1) && KH * KW <= 64;
 }
 
+namespace {
+
+// How the stride-1 depthwise conv of one call walks a plane (the header comment): flat,
+// rows in place, or through a zero-bordered copy in the caller's scratch
+// (scratch_floats()); chosen once per call, the same walk for the forward (or its recompute),
+// the input gradient and the weight gradient.
+struct DwWalk {
+  const ConvIsa& k;
+  int H, W, KH, KW, d, ph, pw;
+  int Hp, Wp, OH, OW;  // padded input, output
+  int qh, qw, Dh, Dw;  // the output gradient's padding for the input gradient, and its padded size
+  FlatGeom fg;
+  int rc;  // the row stencils' case, or -1
+
+  DwWalk(const ConvIsa& k, int H, int W, int KH, int KW, int d, int ph, int pw)
+      : k(k), H(H), W(W), KH(KH), KW(KW), d(d), ph(ph), pw(pw), Hp(H + 2 * ph), Wp(W + 2 * pw),
+        OH(Hp - d * (KH - 1)), OW(Wp - d * (KW - 1)), qh(d * (KH - 1) - ph), qw(d * (KW - 1) - pw),  // >= 0 (depthwise_s1_fits)
+        Dh(OH + 2 * qh), Dw(OW + 2 * qw), fg(flat_geom(k.lanes, H, W, KH, KW, d, ph, pw)),
+        rc(fg.on ? -1 : k.rows_case(KH, KW, d, H, W, ph, pw)) {}
+
+  size_t scratch_floats() const { return (size_t)std::max(Hp * Wp, Dh * Dw); }
+
+  // o (OH, OW) = the stencil of ReLU?(x) (H, W) with the kernel w, plus b0.
+  void forward(float* o, const float* x, const float* w, float b0, bool relu, float* sp) const {
+    if (fg.on) return k.stencil_flat(o, x, w, KH, KW, d, W, fg.off.data(), fg.HW, fg.masks.data(), b0, false, relu, nullptr);
+    if (rc >= 0) return k.stencil_rows(rc, o, x, w, H, b0, false, relu, nullptr);
+    k.pad_plane(sp, x, H, W, ph, pw, relu);
+    k.stencil(o, sp, Wp, w, KH, KW, d, OH, OW, b0, false);
+  }
+
+  // dx (H, W) += the stencil of dout (OH, OW) with the flipped kernel wf; where relu_x is given,
+  // only where relu_x > 0 (the backward of a fused ReLU).
+  void input_grad(float* dx, const float* dout, const float* wf, const float* relu_x, float* sp) const {
+    if (fg.on) return k.stencil_flat(dx, dout, wf, KH, KW, d, W, fg.off.data(), fg.HW, fg.masks.data(), 0.f, true, false, relu_x);
+    if (rc >= 0) return k.stencil_rows(rc, dx, dout, wf, H, 0.f, true, false, relu_x);
+    k.pad_plane(sp, dout, OH, OW, qh, qw, false);
+    if (relu_x) k.stencil_mask(dx, sp, Dw, wf, KH, KW, d, H, W, relu_x);
+    else k.stencil(dx, sp, Dw, wf, KH, KW, d, H, W, 0.f, true);
+  }
+
+  // accm (KH*KW, lanes) += the lanes of the weight gradient of dout (OH, OW) over ReLU?(x) (H, W).
+  void weight_grad(float* accm, const float* dout, const float* x, bool relu, float* sp) const {
+    if (fg.on) return k.dw_wgrad_flat(accm, dout, x, KH, KW, d, W, fg.off.data(), fg.HW, fg.masks.data(), relu);
+    if (rc >= 0) return k.dw_wgrad_rows(rc, accm, dout, x, H, relu);
+    k.pad_plane(sp, x, H, W, ph, pw, relu);
+    k.dw_wgrad(accm, dout, sp, OH, OW, Wp, KH, KW, d);
+  }
+};
+
+}  // namespace
+
 void depthwise_s1_forward(float* out, const float* inp, const float* weight, const float* bias, int B, int C, int H,
                           int W, int KH, int KW, int pad_h, int pad_w, int dilation, bool relu) {
-  const ConvIsa& k = conv_isa();
-  int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
-  int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
-  FlatGeom fg = flat_geom(k.lanes, H, W, KH, KW, dilation, pad_h, pad_w);
-  const int rc = fg.on ? -1 : k.rows_case(KH, KW, dilation, H, W, pad_h, pad_w);
+  const DwWalk walk(conv_isa(), H, W, KH, KW, dilation, pad_h, pad_w);
+  const int64_t P = (int64_t)walk.OH * walk.OW;
   parallel_for((int64_t)B * C, [&](int64_t i0, int64_t i1) {
     thread_local std::vector<float> buf;
-    float* xp = scratch(buf, (size_t)Hp * Wp);
+    float* sp = scratch(buf, walk.scratch_floats());
     for (int64_t i = i0; i < i1; i++) {
       int c = (int)(i % C);
-      if (fg.on) {
-        k.stencil_flat(out + i * OH * OW, inp + i * H * W, weight + (int64_t)c * KH * KW, KH, KW, dilation, W, fg.off.data(), fg.HW,
-                       fg.masks.data(), bias ? bias[c] : 0.f, false, relu, nullptr);
-        continue;
-      }
-      if (rc >= 0) {
-        k.stencil_rows(rc, out + i * OH * OW, inp + i * H * W, weight + (int64_t)c * KH * KW, H, bias ? bias[c] : 0.f,
-                       false, relu, nullptr);
-        continue;
-      }
-      k.pad_plane(xp, inp + i * H * W, H, W, pad_h, pad_w, relu);
-      k.stencil(out + i * OH * OW, xp, Wp, weight + (int64_t)c * KH * KW, KH, KW, dilation, OH, OW,
-                bias ? bias[c] : 0.f, false);
+      walk.forward(out + i * P, inp + i * H * W, weight + (int64_t)c * KH * KW, bias ? bias[c] : 0.f, relu, sp);
     }
   });
 }
@@ -349,18 +387,14 @@ void depthwise_s1_forward(float* out, const float* inp, const float* weight, con
 void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
                            int B, int C, int H, int W, int KH, int KW, int pad_h, int pad_w, int dilation, bool relu) {
   const ConvIsa& k = conv_isa();
-  int Hp = H + 2 * pad_h, Wp = W + 2 * pad_w;
-  int OH = Hp - dilation * (KH - 1), OW = Wp - dilation * (KW - 1);
-  int qh = dilation * (KH - 1) - pad_h, qw = dilation * (KW - 1) - pad_w;  // >= 0 (depthwise_s1_fits)
-  int Dh = OH + 2 * qh, Dw = OW + 2 * qw;                                  // = H + d(KH-1), W + d(KW-1)
+  const DwWalk walk(k, H, W, KH, KW, dilation, pad_h, pad_w);
+  const int64_t P = (int64_t)walk.OH * walk.OW;
   int KK = KH * KW;
-  FlatGeom fg = flat_geom(k.lanes, H, W, KH, KW, dilation, pad_h, pad_w);  // then qh = pad_h, qw = pad_w
-  const int rc = fg.on ? -1 : k.rows_case(KH, KW, dilation, H, W, pad_h, pad_w);  // likewise
   parallel_for(C, [&](int64_t c0, int64_t c1) {
     thread_local std::vector<float> buf;
-    float* sp = scratch(buf, (size_t)std::max(Hp * Wp, Dh * Dw) + KK + (size_t)KK * k.lanes);
-    float* wf = sp + std::max(Hp * Wp, Dh * Dw);  // flipped kernel
-    float* accm = wf + KK;                         // the weight gradient's lanes (dw_wgrad)
+    float* sp = scratch(buf, walk.scratch_floats() + KK + (size_t)KK * k.lanes);
+    float* wf = sp + walk.scratch_floats();  // flipped kernel
+    float* accm = wf + KK;                   // the weight gradient's lanes (dw_wgrad)
     for (int64_t c = c0; c < c1; c++) {
       const float* w = weight + c * KK;
       for (int i = 0; i < KK; i++) wf[i] = w[KK - 1 - i];
@@ -368,30 +402,10 @@ void depthwise_s1_backward(float* dinp, float* dweight, const float* dout, const
       double dw[64] = {0};
       for (int b = 0; b < B; b++) {
         int64_t plane = (int64_t)b * C + c;
-        const float* d = dout + plane * OH * OW;  // (OH, OW)
-        if (fg.on) {
-          const float* x = inp + plane * H * W;
-          if (dinp)
-            k.stencil_flat(dinp + plane * H * W, d, wf, KH, KW, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), 0.f, true, false,
-                           relu ? x : nullptr);
-          if (dweight) k.dw_wgrad_flat(accm, d, x, KH, KW, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), relu);
-          continue;
-        }
-        if (rc >= 0) {
-          const float* x = inp + plane * H * W;
-          if (dinp) k.stencil_rows(rc, dinp + plane * H * W, d, wf, H, 0.f, true, false, relu ? x : nullptr);
-          if (dweight) k.dw_wgrad_rows(rc, accm, d, x, H, relu);
-          continue;
-        }
-        if (dinp) {
-          k.pad_plane(sp, d, OH, OW, qh, qw, false);
-          if (relu) k.stencil_mask(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, inp + plane * H * W);
-          else k.stencil(dinp + plane * H * W, sp, Dw, wf, KH, KW, dilation, H, W, 0.f, true);
-        }
-        if (dweight) {
-          k.pad_plane(sp, inp + plane * H * W, H, W, pad_h, pad_w, relu);
-          k.dw_wgrad(accm, d, sp, OH, OW, Wp, KH, KW, dilation);
-        }
+        const float* d = dout + plane * P;
+        const float* x = inp + plane * H * W;
+        if (dinp) walk.input_grad(dinp + plane * H * W, d, wf, relu ? x : nullptr, sp);
+        if (dweight) walk.weight_grad(accm, d, x, relu, sp);
       }
       if (dweight) {
         k.dw_wgrad_finish(dw, accm, KK);
@@ -415,26 +429,10 @@ bool sepconv_fused_fits(int K, int stride, int pad, int dilation) {
 
 namespace {
 
-// mid (C, OH, OW) = depthwise of ReLU?(x) (C, H, W); xp: a padded-plane scratch.
-void dw_sample(const ConvIsa& k, float* mid, const float* x, const float* w_dw, int C, int H, int W, int K, int pad,
-               int d, bool relu, float* xp, const FlatGeom& fg, int rc) {
-  int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - d * (K - 1), OW = Wp - d * (K - 1);
-  if (fg.on) {
-    for (int c = 0; c < C; c++)
-      k.stencil_flat(mid + (int64_t)c * OH * OW, x + (int64_t)c * H * W, w_dw + (int64_t)c * K * K, K, K, d, W, fg.off.data(),
-                     fg.HW, fg.masks.data(), 0.f, false, relu, nullptr);
-    return;
-  }
-  if (rc >= 0) {
-    for (int c = 0; c < C; c++)
-      k.stencil_rows(rc, mid + (int64_t)c * OH * OW, x + (int64_t)c * H * W, w_dw + (int64_t)c * K * K, H, 0.f, false,
-                     relu, nullptr);
-    return;
-  }
-  for (int c = 0; c < C; c++) {
-    k.pad_plane(xp, x + (int64_t)c * H * W, H, W, pad, pad, relu);
-    k.stencil(mid + (int64_t)c * OH * OW, xp, Wp, w_dw + (int64_t)c * K * K, K, K, d, OH, OW, 0.f, false);
-  }
+// mid (C, OH, OW) = depthwise of ReLU?(x) (C, H, W); sp: the walk's scratch.
+void dw_sample(const DwWalk& walk, float* mid, const float* x, const float* w_dw, int C, bool relu, float* sp) {
+  const int64_t P = (int64_t)walk.OH * walk.OW, HW = (int64_t)walk.H * walk.W, KK = walk.KH * walk.KW;
+  for (int c = 0; c < C; c++) walk.forward(mid + c * P, x + c * HW, w_dw + c * KK, 0.f, relu, sp);
 }
 
 }  // namespace
@@ -442,16 +440,14 @@ void dw_sample(const ConvIsa& k, float* mid, const float* x, const float* w_dw, 
 void sepconv_fused_forward(float* out, const float* inp, const float* w_dw, const float* w_pw, int B, int C_in, int H,
                            int W, int C_out, int K, int pad, int dilation, bool relu) {
   const ConvIsa& k = conv_isa();
-  int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
-  int64_t P = (int64_t)OH * OW;
-  FlatGeom fg = flat_geom(k.lanes, H, W, K, K, dilation, pad, pad);
-  const int rc = fg.on ? -1 : k.rows_case(K, K, dilation, H, W, pad, pad);
+  const DwWalk walk(k, H, W, K, K, dilation, pad, pad);
+  const int64_t P = (int64_t)walk.OH * walk.OW;
   parallel_for(B, [&](int64_t b0, int64_t b1) {
     thread_local std::vector<float> buf;
-    float* mid = scratch(buf, (size_t)C_in * P + (size_t)Hp * Wp);
-    float* xp = mid + (size_t)C_in * P;
+    float* mid = scratch(buf, (size_t)C_in * P + walk.scratch_floats());
+    float* sp = mid + (size_t)C_in * P;
     for (int64_t b = b0; b < b1; b++) {
-      dw_sample(k, mid, inp + b * C_in * H * W, w_dw, C_in, H, W, K, pad, dilation, relu, xp, fg, rc);
+      dw_sample(walk, mid, inp + b * C_in * H * W, w_dw, C_in, relu, sp);
       k.pw(out + b * C_out * P, w_pw, mid, nullptr, C_out, C_in, P, 0, P, false);
     }
   });
@@ -461,25 +457,21 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
                             const float* w_dw, const float* w_pw, int B, int C_in, int H, int W, int C_out, int K,
                             int pad, int dilation, bool relu) {
   const ConvIsa& k = conv_isa();
-  int Hp = H + 2 * pad, Wp = W + 2 * pad, OH = Hp - dilation * (K - 1), OW = Wp - dilation * (K - 1);
-  int64_t P = (int64_t)OH * OW;
+  const DwWalk walk(k, H, W, K, K, dilation, pad, pad);
+  const int64_t P = (int64_t)walk.OH * walk.OW;
   int KK = K * K;
-  int qh = dilation * (K - 1) - pad;  // >= 0 (depthwise_s1_fits)
-  int Dh = OH + 2 * qh, Dw = OW + 2 * qh;
   std::vector<float> wt((size_t)C_in * C_out);  // (C_in, C_out) = w_pw^T
   for (int o = 0; o < C_out; o++)
     for (int c = 0; c < C_in; c++) wt[(size_t)c * C_out + o] = w_pw[(size_t)o * C_in + c];
   std::vector<float> wf((size_t)C_in * KK);  // flipped depthwise kernels
   for (int c = 0; c < C_in; c++)
     for (int i = 0; i < KK; i++) wf[(size_t)c * KK + i] = w_dw[(size_t)c * KK + KK - 1 - i];
-  FlatGeom fg = flat_geom(k.lanes, H, W, K, K, dilation, pad, pad);  // then qh = pad
-  const int rc = fg.on ? -1 : k.rows_case(K, K, dilation, H, W, pad, pad);
   int chunks = parallel_chunks(B);
   size_t npw = (size_t)C_out * C_in, ndw = (size_t)C_in * KK;
   std::vector<double> part((size_t)chunks * (npw + ndw), 0.0);  // per chunk: d w_pw then d w_dw
   parallel_for_chunks(B, chunks, [&](int ch, int64_t b0, int64_t b1) {
     thread_local std::vector<float> buf;
-    size_t plane = (size_t)std::max(Hp * Wp, Dh * Dw);
+    size_t plane = walk.scratch_floats();
     int Np = (C_in + k.lanes - 1) / k.lanes * k.lanes;
     float* mid = scratch(buf, 2 * (size_t)C_in * P + plane + (size_t)P * Np + (size_t)C_in * KK * k.lanes);
     float* dmid = mid + (size_t)C_in * P;
@@ -492,7 +484,7 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
     for (int64_t b = b0; b < b1; b++) {
       const float* x = inp + b * C_in * H * W;
       const float* d = dout + b * C_out * P;
-      dw_sample(k, mid, x, w_dw, C_in, H, W, K, pad, dilation, relu, sp, fg, rc);  // mid again, the same bits
+      dw_sample(walk, mid, x, w_dw, C_in, relu, sp);  // mid again, the same bits
       if (dw_pw) {
         k.pack(midt, mid, C_in, P, Np, false);
         k.dotp(gpw, d, midt, C_out, C_in, P, Np, 1);
@@ -502,31 +494,8 @@ void sepconv_fused_backward(float* dinp, float* dw_dw, float* dw_pw, const float
       for (int c = 0; c < C_in; c++) {
         const float* dm = dmid + (size_t)c * P;       // (OH, OW)
         const float* xc = x + (int64_t)c * H * W;     // (H, W)
-        if (fg.on) {
-          if (dinp)
-            k.stencil_flat(dinp + (b * C_in + c) * (int64_t)H * W, dm, wf.data() + (size_t)c * KK, K, K, dilation, W, fg.off.data(),
-                           fg.HW, fg.masks.data(), 0.f, true, false, relu ? xc : nullptr);
-          if (dw_dw)
-            k.dw_wgrad_flat(accm + (size_t)c * KK * k.lanes, dm, xc, K, K, dilation, W, fg.off.data(), fg.HW, fg.masks.data(), relu);
-          continue;
-        }
-        if (rc >= 0) {
-          if (dinp)
-            k.stencil_rows(rc, dinp + (b * C_in + c) * (int64_t)H * W, dm, wf.data() + (size_t)c * KK, H, 0.f, true, false,
-                           relu ? xc : nullptr);
-          if (dw_dw) k.dw_wgrad_rows(rc, accm + (size_t)c * KK * k.lanes, dm, xc, H, relu);
-          continue;
-        }
-        if (dinp) {
-          float* dx = dinp + (b * C_in + c) * (int64_t)H * W;
-          k.pad_plane(sp, dm, OH, OW, qh, qh, false);
-          if (relu) k.stencil_mask(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, xc);
-          else k.stencil(dx, sp, Dw, wf.data() + (size_t)c * KK, K, K, dilation, H, W, 0.f, true);
-        }
-        if (dw_dw) {
-          k.pad_plane(sp, xc, H, W, pad, pad, relu);
-          k.dw_wgrad(accm + (size_t)c * KK * k.lanes, dm, sp, OH, OW, Wp, K, K, dilation);
-        }
+        if (dinp) walk.input_grad(dinp + (b * C_in + c) * (int64_t)H * W, dm, wf.data() + (size_t)c * KK, relu ? xc : nullptr, sp);
+        if (dw_dw) walk.weight_grad(accm + (size_t)c * KK * k.lanes, dm, xc, relu, sp);
       }
     }
     if (dw_dw) k.dw_wgrad_finish(gdw, accm, C_in * KK);

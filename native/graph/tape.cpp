@@ -310,13 +310,13 @@ void Tape::alias_grad(Act* x, Act* y) {
   pool_.retain(x->grad);
 }
 
-// ---------------------------------------------------------------- GradPool
+// ---------------------------------------------------------------- BufferPool
 
-GradPool::~GradPool() {
+BufferPool::~BufferPool() {
   for (auto& [p, n] : sizes_) be_->free(p, n * 4);
 }
 
-float* GradPool::take(int64_t n, bool zero) {
+float* BufferPool::take(int64_t n, bool zero) {
   n = (n + 15) & ~int64_t(15);
   float* p;
   auto& fl = free_[n];
@@ -332,21 +332,21 @@ float* GradPool::take(int64_t n, bool zero) {
   return p;
 }
 
-void GradPool::retain(float* p) { refs_[p]++; }
+void BufferPool::retain(float* p) { refs_[p]++; }
 
-void GradPool::release(float* p) {
+void BufferPool::release(float* p) {
   auto it = refs_.find(p);
   if (it == refs_.end() || --it->second > 0) return;
   refs_.erase(it);
   free_[sizes_[p]].push_back(p);
 }
 
-void GradPool::reset() {
+void BufferPool::reset() {
   for (auto& [p, r] : refs_) free_[sizes_[p]].push_back(p);
   refs_.clear();
 }
 
-int64_t GradPool::bytes_reserved() const {
+int64_t BufferPool::bytes_reserved() const {
   int64_t t = 0;
   for (auto& [p, n] : sizes_) t += n * 4;
   return t;

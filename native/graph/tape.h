@@ -74,18 +74,17 @@ class Arena {
   size_t cur_ = 0;
 };
 
-// Gradient buffers of activations (and, not zeroed, the activations' own data), recycled within a step: a buffer is taken (zeroed) when an
-// op's backward first adds into it and given back once the op that produced the activation has
-// run its own backward (nothing reads it after). Aliases (a sum's single-use input sharing the
-// sum's gradient) hold a reference. Buffers are kept per size across steps, so the gradients
-// of a step live in a working set as small as the widest point of the backward, and stay warm
-// in cache.
-class GradPool {
+// Backend buffers by size, for activations' data (taken as is) and their gradients (taken
+// zeroed), each with a reference count: an alias (a sum's single-use input sharing the sum's
+// gradient) holds one more. A released buffer serves the next take of its size, whether data
+// or gradient; buffers are kept across steps, so a step's working set is its widest point and
+// stays warm in cache.
+class BufferPool {
  public:
-  explicit GradPool(Backend* be) : be_(be) {}
-  ~GradPool();
-  GradPool(const GradPool&) = delete;
-  GradPool& operator=(const GradPool&) = delete;
+  explicit BufferPool(Backend* be) : be_(be) {}
+  ~BufferPool();
+  BufferPool(const BufferPool&) = delete;
+  BufferPool& operator=(const BufferPool&) = delete;
   float* take(int64_t n, bool zero = true);  // zeroed unless !zero, one reference
   void retain(float* p);
   void release(float* p);
@@ -318,7 +317,7 @@ class Tape {
   // Activations' data and gradients, per size, in one pool: an activation's buffer goes back
   // when the network releases it (forward) or when the last backward that reads it has run,
   // and gradients taken later in the backward reuse it. Recycled every step.
-  GradPool pool_;
+  BufferPool pool_;
 };
 
 }  // namespace jnas
