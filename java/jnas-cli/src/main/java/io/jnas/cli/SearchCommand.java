@@ -78,6 +78,8 @@ final class SearchCommand implements Command {
         .value("check-ranking", "N", null, "after the search, score N random architectures with the shared weights and train them from"
             + " scratch; print Kendall's tau between the two (ranking.json)")
         .value("proxy-epochs", "N", null, "epochs of each from-scratch training of --verify and --check-ranking (default 4)")
+        .value("proxy-repeats", "N", null, "trainings of each architecture for --verify and --check-ranking, scored by their mean"
+            + " (default 3: one training ranks cells only loosely)")
         .value("seed", "N", null, "seed of every random choice (default 0)")
         .renamed("until", "stop-after N");
   }
@@ -110,7 +112,10 @@ final class SearchCommand implements Command {
     Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
     int verify = a.has("verify") ? a.integer("verify", 1) : 0, ranking = a.has("check-ranking") ? a.integer("check-ranking", 3) : 0;
     int proxyEpochs = a.has("proxy-epochs") ? a.integer("proxy-epochs", 1) : 4;
-    if (a.has("proxy-epochs") && verify == 0 && ranking == 0) throw new UsageException("search: --proxy-epochs needs --verify or --check-ranking");
+    int proxyRepeats = a.has("proxy-repeats") ? a.integer("proxy-repeats", 1) : 3;
+    for (String k : new String[] {"proxy-epochs", "proxy-repeats"}) {
+      if (a.has(k) && verify == 0 && ranking == 0) throw new UsageException("search: --" + k + " needs --verify or --check-ranking");
+    }
     if (a.has("resume")) {
       for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "warmup-epochs", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
@@ -136,9 +141,9 @@ final class SearchCommand implements Command {
       out.print(summary(r, s.path()));
       if (verify > 0) {
         if (r.get("found") == null) throw new UsageException("search: --verify: no architecture derived yet");
-        out.println(s.verify(verify, s.proxySettings(proxyEpochs)).get("summary"));
+        out.println(s.verify(verify, s.proxySettings(proxyEpochs), proxyRepeats).get("summary"));
       }
-      if (ranking > 0) out.println(s.checkRanking(ranking, s.proxySettings(proxyEpochs)).get("summary"));
+      if (ranking > 0) out.println(s.checkRanking(ranking, s.proxySettings(proxyEpochs), proxyRepeats).get("summary"));
     }
     return 0;
   }
@@ -148,7 +153,7 @@ final class SearchCommand implements Command {
     for (String k : new String[] {"preset", "resume", "stop-after", "steps-per-epoch", "warmup-epochs", "lr-t0", "lr-tmul", "keep-prob",
         "controller-steps", "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
         "derive-samples", "derive-select-batches", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
-        "validation"}) {
+        "proxy-repeats", "validation"}) {
       if (a.has(k)) throw new UsageException("search: --" + k + " is not a setting of --space darts");
     }
     DartsSearch.Method method;

@@ -64,6 +64,18 @@ class SearchVerifyTest {
     assertEquals(Ranks.rankAmong(derived, acc), ((Number) v.get("rank_among_random")).intValue());
     assertEquals((acc[0] + acc[1]) / 2, ((Number) v.get("random_mean_accuracy")).doubleValue(), 1e-12);
     for (double a : acc) assertTrue(a >= 0 && a <= 1);
+    // three trainings each by default: the score is their mean, the spread their sample sd
+    assertEquals(3.0, v.get("repeats"));
+    for (Map<String, Object> m : rows) {
+      double[] runs = doubles(m.get("runs"));
+      assertEquals(3, runs.length);
+      assertEquals((runs[0] + runs[1] + runs[2]) / 3, ((Number) m.get("accuracy")).doubleValue(), 1e-12);
+      double mu = (runs[0] + runs[1] + runs[2]) / 3, ss = 0;
+      for (double x : runs) ss += (x - mu) * (x - mu);
+      assertEquals(Math.sqrt(ss / 2), ((Number) m.get("run_sd")).doubleValue(), 1e-12);
+    }
+    double[] derivedRuns = doubles(v.get("derived_runs"));
+    assertEquals((derivedRuns[0] + derivedRuns[1] + derivedRuns[2]) / 3, derived, 1e-12);
 
     Map<String, Object> k = Json.parseObject(Files.readString(out.resolve("ranking.json")));
     List<Map<String, Object>> kr = (List<Map<String, Object>>) k.get("rows");
@@ -73,6 +85,16 @@ class SearchVerifyTest {
     double tau = Ranks.kendallTau(sw, sc);
     if (Double.isNaN(tau)) assertEquals(null, k.get("kendall_tau"));
     else assertEquals(tau, ((Number) k.get("kendall_tau")).doubleValue(), 1e-12);
+    double retest = 0;  // the proxy's own test-retest tau: mean over the pairs of repeats
+    for (int a = 0; a < 3; a++) {
+      for (int b = a + 1; b < 3; b++) {
+        final int ia = a, ib = b;
+        retest += Ranks.kendallTau(kr.stream().mapToDouble(m -> doubles(m.get("runs"))[ia]).toArray(),
+            kr.stream().mapToDouble(m -> doubles(m.get("runs"))[ib]).toArray()) / 3;
+      }
+    }
+    if (k.get("proxy_retest_kendall_tau") != null) assertEquals(retest, ((Number) k.get("proxy_retest_kendall_tau")).doubleValue(), 1e-12);
+    else assertTrue(Double.isNaN(retest));
 
     // the from-scratch numbers do not depend on when they are computed: --verify on the finished run gives the same
     Path v1 = tmp.resolve("verify1.json");
@@ -80,6 +102,22 @@ class SearchVerifyTest {
     CliRun again = run("search", "--resume", out.toString(), "--verify", "2", "--proxy-epochs", "1");
     assertEquals(0, again.code(), again.err());
     assertEquals(Files.readString(v1), Files.readString(out.resolve("verify.json")));
+
+    // --proxy-repeats 1: one training each, the first of the three above
+    CliRun once = run("search", "--resume", out.toString(), "--verify", "2", "--proxy-epochs", "1", "--proxy-repeats", "1");
+    assertEquals(0, once.code(), once.err());
+    Map<String, Object> v2 = Json.parseObject(Files.readString(out.resolve("verify.json")));
+    assertEquals(1.0, v2.get("repeats"));
+    assertEquals(derivedRuns[0], ((Number) v2.get("derived_accuracy")).doubleValue(), 0);
+    List<Map<String, Object>> rows2 = (List<Map<String, Object>>) v2.get("random");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(doubles(rows.get(i).get("runs"))[0], ((Number) rows2.get(i).get("accuracy")).doubleValue(), 0);
+      assertEquals(null, rows2.get(i).get("runs"));
+    }
+  }
+
+  private static double[] doubles(Object list) {
+    return ((List<?>) list).stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
   }
 
   @Test
@@ -115,6 +153,8 @@ class SearchVerifyTest {
     bad("--verify", concat(SEARCH, "--out", out.toString(), "--verify", "0"));
     bad("--check-ranking", concat(SEARCH, "--out", out.toString(), "--check-ranking", "2"));
     bad("--proxy-epochs needs --verify or --check-ranking", concat(SEARCH, "--out", out.toString(), "--proxy-epochs", "2"));
+    bad("--proxy-repeats needs --verify or --check-ranking", concat(SEARCH, "--out", out.toString(), "--proxy-repeats", "2"));
+    bad("--proxy-repeats", concat(SEARCH, "--out", out.toString(), "--verify", "2", "--proxy-repeats", "0"));
     bad("enas-micro", concat(new String[] {"search", "--space", "enas-macro", "--out", out.toString()}, "--verify", "2"));
     bad("--derive-random", concat(SEARCH, "--out", out.toString(), "--derive-random", "0"));
     assertTrue(!Files.exists(out) || Files.list(out).findAny().isEmpty(), "a refused search leaves no run behind");

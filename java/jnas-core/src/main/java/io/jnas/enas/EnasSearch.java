@@ -75,7 +75,7 @@ import java.util.function.Consumer;
  */
 public final class EnasSearch implements AutoCloseable {
   private static final int STREAM_CHILD_ARC = 1, STREAM_DROPOUT = 2, STREAM_CONTROLLER = 3, STREAM_DERIVE = 4,
-      STREAM_INIT = 5, STREAM_DATA = 6, STREAM_VERIFY = 7;
+      STREAM_INIT = 5, STREAM_DATA = 6, STREAM_VERIFY = 7, STREAM_REPEAT = 8;
 
 
   private final SearchSettings settings;
@@ -797,19 +797,36 @@ public final class EnasSearch implements AutoCloseable {
    * @throws IllegalStateException before the first derivation
    */
   public Map<String, Object> verify(int k, TrialSettings proxy) throws IOException {
+    return verify(k, proxy, 1);
+  }
+
+  /**
+   * {@link #verify(int, TrialSettings)} with each architecture trained {@code repeats} times
+   * (repeat r with the proxy seed mixed with r: other weights, batches and subsets, the same for
+   * every architecture) and scored by the mean: one proxy training ranks cells only loosely
+   * (its test-retest Kendall τ is about 0.5 on MNIST; docs/search.md), the mean of three far
+   * better. Repeat 0 is the single training of {@code repeats} 1.
+   */
+  public Map<String, Object> verify(int k, TrialSettings proxy, int repeats) throws IOException {
     if (k < 1) throw new IllegalArgumentException("verify: " + k + " random architectures, expected at least 1");
+    checkRepeats(repeats);
     int[] derived = derivedArc();
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_VERIFY, 0, 0));
     List<int[]> arcs = new ArrayList<>();
     arcs.add(derived);
     for (int i = 0; i < k; i++) arcs.add(net.sample(rng));
-    double[] acc = fromScratch(arcs, proxy, "verify");
+    double[][] runs = fromScratch(arcs, proxy, repeats, "verify");
+    double[] acc = means(runs);
     double[] random = java.util.Arrays.copyOfRange(acc, 1, acc.length);
     double mean = java.util.Arrays.stream(random).average().orElse(Double.NaN);
     double sd = Math.sqrt(java.util.Arrays.stream(random).map(a -> (a - mean) * (a - mean)).sum() / Math.max(1, k - 1));
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("derived_arc", net.arcString(derived));
     r.put("derived_accuracy", acc[0]);
+    if (repeats > 1) {
+      r.put("derived_runs", runs[0]);
+      r.put("derived_run_sd", sd(runs[0]));
+    }
     r.put("random_mean_accuracy", mean);
     r.put("random_sd", sd);
     r.put("random_count", k);
@@ -817,11 +834,12 @@ public final class EnasSearch implements AutoCloseable {
     r.put("rank_among_random", rank);
     r.put("beats_random_fraction", Ranks.fractionBeaten(acc[0], random));
     List<Object> rows = new ArrayList<>();
-    for (int i = 1; i < arcs.size(); i++) rows.add(Map.of("arc", net.arcString(arcs.get(i)), "accuracy", acc[i]));
+    for (int i = 1; i < arcs.size(); i++) rows.add(row(net.arcString(arcs.get(i)), "accuracy", acc[i], runs[i], repeats));
     r.put("random", rows);
     r.put("proxy", proxyMap(proxy));
-    r.put("summary", String.format(Locale.ROOT, "from scratch (%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)",
-        proxyWords(proxy), acc[0], mean, sd, k, rank, k + 1));
+    r.put("repeats", repeats);
+    r.put("summary", String.format(Locale.ROOT, "from scratch (%s%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)",
+        proxyWords(proxy), repeatWords(repeats), acc[0], mean, sd, k, rank, k + 1));
     dir.writeString("verify.json", Json.pretty(r) + "\n");
     return r;
   }
@@ -834,12 +852,19 @@ public final class EnasSearch implements AutoCloseable {
    * good architectures from bad ones, whatever the controller learns.
    */
   public Map<String, Object> checkRanking(int n, TrialSettings proxy) throws IOException {
+    return checkRanking(n, proxy, 1);
+  }
+
+  /** {@link #checkRanking(int, TrialSettings)} with each architecture's from-scratch accuracy the mean of {@code repeats} trainings (as in {@link #verify(int, TrialSettings, int)}). */
+  public Map<String, Object> checkRanking(int n, TrialSettings proxy, int repeats) throws IOException {
     if (n < 3) throw new IllegalArgumentException("check-ranking: " + n + " architectures, expected at least 3");
+    checkRepeats(repeats);
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_VERIFY, 1, 0));
     List<int[]> arcs = new ArrayList<>();
     for (int i = 0; i < n; i++) arcs.add(net.sample(rng));
     HeldOut shared = heldOut(arcs, "shared-weight scores", () -> {});
-    double[] scratch = fromScratch(arcs, proxy, "check-ranking");
+    double[][] runs = fromScratch(arcs, proxy, repeats, "check-ranking");
+    double[] scratch = means(runs);
     double tau = Ranks.kendallTau(shared.accuracy(), scratch), rho = Ranks.spearman(shared.accuracy(), scratch);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("architectures", n);
@@ -848,13 +873,27 @@ public final class EnasSearch implements AutoCloseable {
     r.put("shared_weight_images", shared.images());
     List<Object> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      rows.add(Map.of("arc", net.arcString(arcs.get(i)), "shared_weight_accuracy", shared.accuracy()[i], "scratch_accuracy", scratch[i]));
+      Map<String, Object> row = row(net.arcString(arcs.get(i)), "scratch_accuracy", scratch[i], runs[i], repeats);
+      row.put("shared_weight_accuracy", shared.accuracy()[i]);
+      rows.add(row);
     }
     r.put("rows", rows);
     r.put("proxy", proxyMap(proxy));
+    r.put("repeats", repeats);
+    double retest = Double.NaN;
+    if (repeats > 1) {  // how well one proxy training agrees with another: the ceiling of any tau against it
+      retest = 0;
+      int pairs = 0;
+      for (int a = 0; a < repeats; a++) {
+        for (int b = a + 1; b < repeats; b++, pairs++) retest += Ranks.kendallTau(column(runs, a), column(runs, b));
+      }
+      retest /= pairs;
+      r.put("proxy_retest_kendall_tau", Double.isNaN(retest) ? null : retest);
+    }
     r.put("summary", String.format(Locale.ROOT, "ranking: Kendall tau %.2f, Spearman rho %.2f between shared-weight accuracy (%d"
-        + " held-out images) and from-scratch accuracy (%s) over %d random architectures", tau, rho, shared.images(),
-        proxyWords(proxy), n));
+        + " held-out images) and from-scratch accuracy (%s%s) over %d random architectures%s", tau, rho, shared.images(),
+        proxyWords(proxy), repeatWords(repeats), n,
+        repeats > 1 ? String.format(Locale.ROOT, " (one proxy training against another: tau %.2f)", retest) : ""));
     dir.writeString("ranking.json", Json.pretty(r) + "\n");
     return r;
   }
@@ -865,23 +904,75 @@ public final class EnasSearch implements AutoCloseable {
     return net.parse((String) best.get("arc"));
   }
 
-  /** Validation accuracy after proxy training of each architecture, from scratch, in turn. */
-  private double[] fromScratch(List<int[]> arcs, TrialSettings proxy, String label) {
-    ProxyTrainer trainer = new ProxyTrainer(proxy, source, net.space());
-    double[] acc = new double[arcs.size()];
-    Progress bar = progressOut == null ? null : new Progress(progressOut, label + " (from scratch)", arcs.size(), "arch");
-    for (int i = 0; i < acc.length; i++) {
-      try (TrialEvaluator.Candidate c = trainer.prepare(i, arcs.get(i))) {
-        List<Double> curve = c.train((ep, a) -> false);
-        acc[i] = curve.get(curve.size() - 1);
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(label + ": architecture " + net.arcString(arcs.get(i)) + ": " + e.getMessage(), e);
+  /**
+   * Validation accuracy after proxy training of each architecture from scratch, {@code repeats}
+   * times: {@code [architecture][repeat]}. Repeat 0 uses {@code proxy} as it is; repeat r its
+   * seed mixed with r (every architecture of one repeat sees the same subsets and batches).
+   */
+  private double[][] fromScratch(List<int[]> arcs, TrialSettings proxy, int repeats, String label) {
+    double[][] acc = new double[arcs.size()][repeats];
+    int total = arcs.size() * repeats, done = 0;
+    Progress bar = progressOut == null ? null : new Progress(progressOut, label + " (from scratch)", total, "training");
+    for (int r = 0; r < repeats; r++) {
+      TrialSettings t = proxy;
+      if (r > 0) {
+        t = TrialSettings.fromMap(proxy.toMap());
+        t.seed = mix(proxy.seed, STREAM_REPEAT, r, 0);
       }
-      if (bar != null) bar.update(i + 1, i + 1, String.format(Locale.ROOT, "last %.3f", acc[i]));
+      ProxyTrainer trainer = new ProxyTrainer(t, source, net.space());
+      for (int i = 0; i < arcs.size(); i++) {
+        try (TrialEvaluator.Candidate c = trainer.prepare(i, arcs.get(i))) {
+          List<Double> curve = c.train((ep, a) -> false);
+          acc[i][r] = curve.get(curve.size() - 1);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(label + ": architecture " + net.arcString(arcs.get(i)) + ": " + e.getMessage(), e);
+        }
+        done++;
+        if (bar != null) bar.update(done, done, String.format(Locale.ROOT, "last %.3f", acc[i][r]));
+      }
     }
     return acc;
+  }
+
+  private static void checkRepeats(int repeats) {
+    if (repeats < 1) throw new IllegalArgumentException("proxy repeats: " + repeats + ", expected at least 1");
+  }
+
+  private static double[] means(double[][] runs) {
+    double[] m = new double[runs.length];
+    for (int i = 0; i < runs.length; i++) m[i] = java.util.Arrays.stream(runs[i]).average().orElse(Double.NaN);
+    return m;
+  }
+
+  private static double[] column(double[][] runs, int r) {
+    double[] c = new double[runs.length];
+    for (int i = 0; i < runs.length; i++) c[i] = runs[i][r];
+    return c;
+  }
+
+  /** Sample standard deviation (0 for one value). */
+  private static double sd(double[] v) {
+    double m = java.util.Arrays.stream(v).average().orElse(0), ss = 0;
+    for (double x : v) ss += (x - m) * (x - m);
+    return v.length < 2 ? 0 : Math.sqrt(ss / (v.length - 1));
+  }
+
+  /** A row of verify.json / ranking.json: the architecture, its mean accuracy under {@code key}, and with repeats its runs and their spread. */
+  private static Map<String, Object> row(String arc, String key, double mean, double[] runs, int repeats) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("arc", arc);
+    m.put(key, mean);
+    if (repeats > 1) {
+      m.put("runs", runs);
+      m.put("run_sd", sd(runs));
+    }
+    return m;
+  }
+
+  private static String repeatWords(int repeats) {
+    return repeats > 1 ? "; mean of " + repeats + " trainings each" : "";
   }
 
   private static Map<String, Object> proxyMap(TrialSettings t) {
