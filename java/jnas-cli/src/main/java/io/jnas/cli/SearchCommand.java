@@ -80,6 +80,11 @@ final class SearchCommand implements Command {
         .value("proxy-epochs", "N", null, "epochs of each from-scratch training of --verify and --check-ranking (default 4)")
         .value("proxy-repeats", "N", null, "trainings of each architecture for --verify and --check-ranking, scored by their mean"
             + " (default 3: one training ranks cells only loosely)")
+        .value("proxy-train-images", "N", null, "training images of each from-scratch training (default 1000; 0: all)")
+        .value("proxy-val-images", "N", null, "validation images each from-scratch training is scored on (default 500; 0: all)")
+        .value("proxy-resolution", "R|full", null, "image side the from-scratch trainings resample the data to (default 16; full: as stored)")
+        .value("proxy-layers", "L", null, "cells of the from-scratch network, the two reductions included (default 3)")
+        .value("proxy-channels", "C", null, "channels of the from-scratch network's first cells (default 8)")
         .value("seed", "N", null, "seed of every random choice (default 0)")
         .renamed("until", "stop-after N");
   }
@@ -111,11 +116,11 @@ final class SearchCommand implements Command {
     EnasSearch search;
     Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
     int verify = a.has("verify") ? a.integer("verify", 1) : 0, ranking = a.has("check-ranking") ? a.integer("check-ranking", 3) : 0;
-    int proxyEpochs = a.has("proxy-epochs") ? a.integer("proxy-epochs", 1) : 4;
     int proxyRepeats = a.has("proxy-repeats") ? a.integer("proxy-repeats", 1) : 3;
-    for (String k : new String[] {"proxy-epochs", "proxy-repeats"}) {
+    for (String k : PROXY_FLAGS) {
       if (a.has(k) && verify == 0 && ranking == 0) throw new UsageException("search: --" + k + " needs --verify or --check-ranking");
     }
+    proxy(a, new io.jnas.multitrial.TrialSettings());  // bad --proxy-* values are refused before the search runs
     if (a.has("resume")) {
       for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "warmup-epochs", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
@@ -141,9 +146,9 @@ final class SearchCommand implements Command {
       out.print(summary(r, s.path()));
       if (verify > 0) {
         if (r.get("found") == null) throw new UsageException("search: --verify: no architecture derived yet");
-        out.println(s.verify(verify, s.proxySettings(proxyEpochs), proxyRepeats).get("summary"));
+        out.println(s.verify(verify, proxy(a, s), proxyRepeats).get("summary"));
       }
-      if (ranking > 0) out.println(s.checkRanking(ranking, s.proxySettings(proxyEpochs), proxyRepeats).get("summary"));
+      if (ranking > 0) out.println(s.checkRanking(ranking, proxy(a, s), proxyRepeats).get("summary"));
     }
     return 0;
   }
@@ -153,7 +158,7 @@ final class SearchCommand implements Command {
     for (String k : new String[] {"preset", "resume", "stop-after", "steps-per-epoch", "warmup-epochs", "lr-t0", "lr-tmul", "keep-prob",
         "controller-steps", "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
         "derive-samples", "derive-select-batches", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
-        "proxy-repeats", "validation"}) {
+        "proxy-repeats", "proxy-train-images", "proxy-val-images", "proxy-resolution", "proxy-layers", "proxy-channels", "validation"}) {
       if (a.has(k)) throw new UsageException("search: --" + k + " is not a setting of --space darts");
     }
     DartsSearch.Method method;
@@ -215,6 +220,46 @@ final class SearchCommand implements Command {
           + method.token());
     }
     return 0;
+  }
+
+  /** The flags that shape the from-scratch trainings of --verify and --check-ranking. */
+  private static final String[] PROXY_FLAGS = {"proxy-epochs", "proxy-repeats", "proxy-train-images", "proxy-val-images",
+      "proxy-resolution", "proxy-layers", "proxy-channels"};
+
+  /**
+   * The proxy trainer's settings for --verify and --check-ranking: the search's data, space and
+   * seed ({@link EnasSearch#proxySettings}) with the --proxy-* flags given. They are not part of
+   * the run's settings: a resumed run may check with another schedule.
+   */
+  private static io.jnas.multitrial.TrialSettings proxy(Options.Parsed a, EnasSearch s) {
+    return proxy(a, s.proxySettings(a.has("proxy-epochs") ? a.integer("proxy-epochs", 1) : 4));
+  }
+
+  /** Sets the --proxy-* flags given on {@code t} and checks the result (also called on defaults before the search starts). */
+  private static io.jnas.multitrial.TrialSettings proxy(Options.Parsed a, io.jnas.multitrial.TrialSettings t) {
+    if (a.has("proxy-epochs")) t.epochs = a.integer("proxy-epochs", 1);
+    if (a.has("proxy-train-images")) t.trainSubset = a.integer("proxy-train-images", 0);
+    if (a.has("proxy-val-images")) t.valSubset = a.integer("proxy-val-images", 0);
+    if (a.has("proxy-resolution")) {
+      String r = a.string("proxy-resolution");
+      if (r.equals("full")) {
+        t.resolution = 0;
+      } else {
+        try {
+          t.resolution = Integer.parseInt(r.trim());
+        } catch (NumberFormatException e) {
+          t.resolution = -1;
+        }
+        if (t.resolution < 4) throw new UsageException("search: --proxy-resolution is '" + r + "', expected full or an image side of at least 4");
+      }
+    }
+    if (a.has("proxy-layers")) t.layers = a.integer("proxy-layers", 1);
+    if (a.has("proxy-channels")) t.channels = a.integer("proxy-channels", 2);
+    try {
+      return t.check();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("search: proxy training: " + e.getMessage());
+    }
   }
 
   private static void checkVerify(int wanted, SearchSettings s) {

@@ -114,6 +114,19 @@ class SearchVerifyTest {
       assertEquals(doubles(rows.get(i).get("runs"))[0], ((Number) rows2.get(i).get("accuracy")).doubleValue(), 0);
       assertEquals(null, rows2.get(i).get("runs"));
     }
+
+    // the --proxy-* shape flags reach the proxy trainer and are recorded (a resumed run may check with another schedule)
+    CliRun shaped = run("search", "--resume", out.toString(), "--verify", "2", "--proxy-epochs", "1", "--proxy-repeats", "1",
+        "--proxy-train-images", "64", "--proxy-val-images", "32", "--proxy-resolution", "full", "--proxy-layers", "2",
+        "--proxy-channels", "4");
+    assertEquals(0, shaped.code(), shaped.err());
+    assertTrue(shaped.out().contains("from scratch (1 epochs, 64 images at full size, 2 layers x 4 channels"), shaped.out());
+    Map<String, Object> p3 = (Map<String, Object>) Json.parseObject(Files.readString(out.resolve("verify.json"))).get("proxy");
+    assertEquals(64.0, p3.get("train_subset"));
+    assertEquals(32.0, p3.get("val_subset"));
+    assertEquals(0.0, p3.get("resolution"));
+    assertEquals(2.0, p3.get("layers"));
+    assertEquals(4.0, p3.get("channels"));
   }
 
   private static double[] doubles(Object list) {
@@ -155,6 +168,11 @@ class SearchVerifyTest {
     bad("--proxy-epochs needs --verify or --check-ranking", concat(SEARCH, "--out", out.toString(), "--proxy-epochs", "2"));
     bad("--proxy-repeats needs --verify or --check-ranking", concat(SEARCH, "--out", out.toString(), "--proxy-repeats", "2"));
     bad("--proxy-repeats", concat(SEARCH, "--out", out.toString(), "--verify", "2", "--proxy-repeats", "0"));
+    bad("--proxy-resolution", concat(SEARCH, "--out", out.toString(), "--verify", "2", "--proxy-resolution", "2"));
+    bad("--proxy-resolution", concat(SEARCH, "--out", out.toString(), "--verify", "2", "--proxy-resolution", "half"));
+    bad("--proxy-train-images", concat(SEARCH, "--out", out.toString(), "--verify", "2", "--proxy-train-images", "-5"));
+    bad("--proxy-channels", concat(SEARCH, "--out", out.toString(), "--check-ranking", "3", "--proxy-channels", "1"));
+    bad("--proxy-layers needs --verify or --check-ranking", concat(SEARCH, "--out", out.toString(), "--proxy-layers", "2"));
     bad("enas-micro", concat(new String[] {"search", "--space", "enas-macro", "--out", out.toString()}, "--verify", "2"));
     bad("--derive-random", concat(SEARCH, "--out", out.toString(), "--derive-random", "0"));
     assertTrue(!Files.exists(out) || Files.list(out).findAny().isEmpty(), "a refused search leaves no run behind");

@@ -989,8 +989,9 @@ public final class EnasSearch implements AutoCloseable {
   }
 
   private static String proxyWords(TrialSettings t) {
-    return String.format(Locale.ROOT, "%d epochs, %d images at %dx%d, %d layers x %d channels", t.epochs, t.trainSubset,
-        t.resolution, t.resolution, t.layers, t.channels);
+    return String.format(Locale.ROOT, "%d epochs, %s images at %s, %d layers x %d channels", t.epochs,
+        t.trainSubset == 0 ? "all" : String.valueOf(t.trainSubset), t.resolution == 0 ? "full size" : t.resolution + "x" + t.resolution,
+        t.layers, t.channels);
   }
 
   /** {@code s} as one shell word: unchanged where safe, else in single quotes. */
