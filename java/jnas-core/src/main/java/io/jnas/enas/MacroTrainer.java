@@ -73,6 +73,18 @@ public final class MacroTrainer {
    */
   public static PlainTraining.Outcome train(MacroArch arch, Settings s, Dataset train, Dataset test, Augmentation augmentation,
       Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog) {
+    return train(arch, s, train, test, augmentation, evalAugmentation, progress, epochLog, null);
+  }
+
+  /**
+   * As {@link #train(MacroArch, Settings, Dataset, Dataset, Augmentation, Augmentation, PrintStream,
+   * Consumer)}, and hands the trained network to {@code trained} after the test, before it is
+   * closed: to save its weights ({@link MacroWeightsFile#of}).
+   *
+   * @param trained told once with the trained network, or null
+   */
+  public static PlainTraining.Outcome train(MacroArch arch, Settings s, Dataset train, Dataset test, Augmentation augmentation,
+      Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog, Consumer<? super MacroNetwork> trained) {
     Objects.requireNonNull(arch, "arch");
     long t0 = System.nanoTime();
     MacroNetwork.Config cfg = new MacroNetwork.Config(arch, s.channels(), train.numClasses(), train.channels(), train.height(),
@@ -88,6 +100,7 @@ public final class MacroTrainer {
         MacroNetwork.Result r = net.evaluate(x, y);
         return new double[] {r.loss(), r.correct()};
       });
+      if (trained != null) trained.accept(net);
       return new PlainTraining.Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(), (System.nanoTime() - t0) / 1e9);
     }
   }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Trains a genotype from scratch ({@link FinalNetwork}) on a data set's full training split and
@@ -470,7 +471,17 @@ public final class Trainer {
 
   /** Test loss, accuracy and confusion of a network in evaluation mode. */
   public static Evaluation evaluate(FinalNetwork net, Dataset data, Augmentation evalAug, int batch) {
-    int V = net.config().numClasses();
+    return evaluate(net::predict, net.config().numClasses(), data, evalAug, batch);
+  }
+
+  /**
+   * Test loss, accuracy and confusion of any classifier (e.g. {@code MacroNetwork::predict}).
+   *
+   * @param predict images {@code (B, C, H, W)} to logits {@code (B, V)} row-major
+   * @param classes the number of classes, V
+   */
+  public static Evaluation evaluate(Function<Tensor, float[]> predict, int classes, Dataset data, Augmentation evalAug, int batch) {
+    int V = classes;
     int[][] conf = new int[V][V];
     double lossSum = 0;
     int hits = 0, count = 0;
@@ -483,7 +494,7 @@ public final class Trainer {
         float[] pix = b.images().length == n * img ? b.images() : Arrays.copyOf(b.images(), n * img);
         float[] logits;
         try (Tensor t = Tensor.of(pix, n, data.channels(), data.height(), data.width())) {
-          logits = net.predict(t);
+          logits = predict.apply(t);
         }
         int[] lab = b.labels();
         for (int i = 0; i < n; i++) {

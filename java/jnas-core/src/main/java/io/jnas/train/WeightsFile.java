@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * A trained final network on disk ({@code weights.jnw}): everything {@code jnas eval} and
- * {@code jnas predict} need to rebuild it, and nothing of the optimizer.
+ * {@code jnas predict} need to rebuild it, and nothing of the optimizer. An ENAS macro network's
+ * weights share the container and the header's common fields ({@link WeightsHeader}) under
+ * another kind ({@code io.jnas.enas.MacroWeightsFile}).
  *
  * <p>Format: the {@link Checkpoint} container (all integers big-endian, floats little-endian):
  * <pre>
@@ -42,7 +44,7 @@ import java.util.Map;
 public record WeightsFile(FinalNetwork.Config config, Normalization normalization, List<String> classNames,
     float[] weights, float[] runningStats) {
   /** The header's {@code kind}. */
-  public static final String KIND = "jnas-final-weights";
+  public static final String KIND = WeightsHeader.FINAL;
 
   /** Captures a network's weights and running statistics. */
   public static WeightsFile of(FinalNetwork net, Normalization normalization, List<String> classNames) {
@@ -65,14 +67,7 @@ public record WeightsFile(FinalNetwork.Config config, Normalization normalizatio
     h.put("width", c.width());
     h.put("auxiliary", c.auxiliary());
     h.put("seed", c.seed());
-    if (normalization != null) {
-      Map<String, Object> n = new LinkedHashMap<>();
-      n.put("mean", floats(normalization.mean()));
-      n.put("std", floats(normalization.std()));
-      h.put("normalization", n);
-    } else {
-      h.put("normalization", null);
-    }
+    WeightsHeader.putNormalization(h, normalization);
     h.put("class_names", new ArrayList<>(classNames));
     Map<String, float[]> arrays = new LinkedHashMap<>();
     arrays.put("weights", weights);
@@ -86,23 +81,27 @@ public record WeightsFile(FinalNetwork.Config config, Normalization normalizatio
    * @throws IOException naming the file when it is missing, corrupt or not a weights file
    */
   public static WeightsFile read(Path file) throws IOException {
-    Checkpoint ck = Checkpoint.read(file);
+    return of(file, WeightsHeader.read(file, KIND));
+  }
+
+  /**
+   * The weights file of a container already read (by {@link WeightsHeader#read}, its kind
+   * {@link #KIND}).
+   *
+   * @param file the file it was read from, for messages
+   * @throws IOException naming the file when the header is not that of a cell network's weights
+   */
+  public static WeightsFile of(Path file, Checkpoint ck) throws IOException {
     Map<String, Object> h = ck.header();
-    if (!KIND.equals(h.get("kind"))) throw new IOException(file + ": not a jnas weights file (kind " + h.get("kind") + ", expected " + KIND + ")");
+    if (!KIND.equals(h.get("kind"))) throw new IOException(file + ": holds " + WeightsHeader.describe(h.get("kind")) + "; expected " + WeightsHeader.describe(KIND));
     try {
       @SuppressWarnings("unchecked")
       Genotype g = Genotype.fromMap((Map<String, Object>) h.get("genotype"));
       FinalNetwork.Config c = new FinalNetwork.Config(g, num(h, "channels"), num(h, "layers"), num(h, "classes"),
           num(h, "in_channels"), num(h, "height"), num(h, "width"), Boolean.TRUE.equals(h.get("auxiliary")),
           ((Number) h.get("seed")).longValue());
-      Normalization norm = null;
-      if (h.get("normalization") instanceof Map<?, ?> n) {
-        norm = new Normalization(toFloats(n.get("mean")), toFloats(n.get("std")));
-      }
-      List<String> names = new ArrayList<>();
-      if (h.get("class_names") instanceof List<?> l) for (Object o : l) names.add(String.valueOf(o));
-      while (names.size() < c.numClasses()) names.add(String.valueOf(names.size()));
-      return new WeightsFile(c, norm, names, ck.array("weights"), ck.array("running_stats"));
+      return new WeightsFile(c, WeightsHeader.normalization(h), WeightsHeader.classNames(h, c.numClasses()),
+          ck.array("weights"), ck.array("running_stats"));
     } catch (RuntimeException e) {
       throw new IOException(file + ": bad weights header: " + e.getMessage(), e);
     }
@@ -122,20 +121,6 @@ public record WeightsFile(FinalNetwork.Config config, Normalization normalizatio
   }
 
   private static int num(Map<String, Object> h, String k) {
-    if (!(h.get(k) instanceof Number n)) throw new IllegalArgumentException("'" + k + "' missing or not a number");
-    return n.intValue();
-  }
-
-  private static List<Object> floats(float[] a) {
-    List<Object> l = new ArrayList<>();
-    for (float f : a) l.add((double) f);
-    return l;
-  }
-
-  private static float[] toFloats(Object o) {
-    if (!(o instanceof List<?> l)) throw new IllegalArgumentException("normalization: expected a list of numbers");
-    float[] a = new float[l.size()];
-    for (int i = 0; i < a.length; i++) a[i] = ((Number) l.get(i)).floatValue();
-    return a;
+    return WeightsHeader.integer(h, k);
   }
 }
