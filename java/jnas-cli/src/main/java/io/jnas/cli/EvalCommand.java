@@ -6,9 +6,7 @@ import io.jnas.data.Dataset;
 import io.jnas.data.Datasets;
 import io.jnas.plot.ConfusionPlot;
 import io.jnas.search.RunDir;
-import io.jnas.train.FinalNetwork;
 import io.jnas.train.Trainer;
-import io.jnas.train.WeightsFile;
 import io.jnas.util.AtomicFiles;
 import io.jnas.util.Json;
 import java.io.PrintStream;
@@ -20,7 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code jnas eval}: test accuracy, per-class accuracy and confusion matrix of a trained network. */
+/**
+ * {@code jnas eval}: test accuracy, per-class accuracy and confusion matrix of a trained network
+ * (a cell network or an ENAS macro network, as its weights file says).
+ */
 final class EvalCommand implements Command {
   @Override
   public String name() {
@@ -53,7 +54,7 @@ final class EvalCommand implements Command {
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws Exception {
-    WeightsFile w = TrainedModel.load(a, name());
+    TrainedModel.Model w = TrainedModel.load(a, name());
     String spec;
     if (a.has("data")) {
       spec = RunDir.portableData(a.string("data"));
@@ -70,19 +71,18 @@ final class EvalCommand implements Command {
     DataSource src = Datasets.open(spec);
     Dataset test = src.test();
     if (test == null) throw new UsageException("eval: " + spec + " has no test split");
-    FinalNetwork.Config c = w.config();
-    if (test.channels() != c.inChannels() || test.height() != c.height() || test.width() != c.width()
-        || test.numClasses() != c.numClasses()) {
+    int[] in = w.inputShape();
+    if (test.channels() != in[0] || test.height() != in[1] || test.width() != in[2] || test.numClasses() != w.numClasses()) {
       throw new UsageException(String.format(Locale.ROOT, "eval: %s has %dx%dx%d images in %d classes, the network expects %dx%dx%d in %d",
-          spec, test.channels(), test.height(), test.width(), test.numClasses(), c.inChannels(), c.height(), c.width(), c.numClasses()));
+          spec, test.channels(), test.height(), test.width(), test.numClasses(), in[0], in[1], in[2], w.numClasses()));
     }
     try (RunDir lock = TrainedModel.lockIfRun(a, dir, name())) {
       TrainedModel.refuseExisting(a, name(), json, png);  // again, under the lock
       Files.createDirectories(dir);
       Augmentation aug = w.normalization() == null ? Augmentation.none() : Augmentation.eval(w.normalization());
       Trainer.Evaluation e;
-      try (FinalNetwork net = w.open()) {
-        e = Trainer.evaluate(net, test, aug, batch);
+      try (TrainedModel.Net net = w.open()) {
+        e = Trainer.evaluate(net::predict, w.numClasses(), test, aug, batch);
       }
       double[] pc = e.perClassAccuracy();
       Map<String, Object> m = new LinkedHashMap<>();

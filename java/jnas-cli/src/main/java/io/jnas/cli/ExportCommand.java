@@ -1,10 +1,7 @@
 package io.jnas.cli;
 
-import io.jnas.onnx.FinalNetworkExport;
 import io.jnas.onnx.OnnxGraph;
 import io.jnas.search.RunDir;
-import io.jnas.train.FinalNetwork;
-import io.jnas.train.WeightsFile;
 import io.jnas.util.AtomicFiles;
 import io.jnas.util.Json;
 import java.io.PrintStream;
@@ -18,7 +15,9 @@ import java.util.Map;
 
 /**
  * {@code jnas export}: a trained network as ONNX (opset 17, inference graph) and its genotype as
- * JSON. By default the model takes pixels in [0, 1] (the training normalization is the graph's
+ * JSON: a cell network of {@code jnas train}, or an ENAS macro network of {@code jnas train --space
+ * enas-macro} (its {@code --genotype-json} is the macro architecture, {@code {"format": "enas-macro",
+ * ...}}, which {@code jnas train --space enas-macro --genotype} reads back). By default the model takes pixels in [0, 1] (the training normalization is the graph's
  * first node); {@code --no-normalize} leaves it out.
  */
 final class ExportCommand implements Command {
@@ -38,7 +37,7 @@ final class ExportCommand implements Command {
         .value("run", "DIR", null, "a finished jnas train run (reads DIR/weights.jnw)")
         .value("weights", "FILE", null, "a weights.jnw file")
         .value("onnx", "FILE", null, "the ONNX file to write (default: DIR/model.onnx with --run, else model.onnx)")
-        .value("genotype-json", "FILE", null, "also write the genotype as JSON here")
+        .value("genotype-json", "FILE", null, "also write the genotype (a macro run: its architecture) as JSON here")
         .flag("no-normalize", "the model takes normalized images instead of pixels in [0, 1]")
         .flag("force", "replace existing output files");
   }
@@ -50,7 +49,7 @@ final class ExportCommand implements Command {
 
   @Override
   public int run(Options.Parsed a, PrintStream out) throws Exception {
-    WeightsFile w = TrainedModel.load(a, name());
+    TrainedModel.Model w = TrainedModel.load(a, name());
     Path onnx = a.has("onnx") ? a.path("onnx") : a.has("run") ? a.path("run").resolve("model.onnx") : Path.of("model.onnx");
     if (Files.isDirectory(onnx)) throw new UsageException("export: --onnx " + onnx + " is a folder, expected a file name");
     Path gj = a.has("genotype-json") ? a.path("genotype-json") : null;
@@ -61,25 +60,22 @@ final class ExportCommand implements Command {
     TrainedModel.refuseExisting(a, name(), targets);
     Path parent = onnx.toAbsolutePath().getParent();
     boolean normalize = !a.flag("no-normalize") && w.normalization() != null;
-    FinalNetwork.Config c = w.config();
-    OnnxGraph g;
-    try (FinalNetwork net = w.open()) {
-      g = FinalNetworkExport.export(net, "jnas_final_" + c.layers() + "x" + c.channels(), normalize ? w.normalization() : null);
-    }
+    OnnxGraph g = w.onnx(normalize ? w.normalization() : null);
     try (RunDir lock = TrainedModel.lockIfRun(a, parent, name())) {
       TrainedModel.refuseExisting(a, name(), targets);  // again, under the lock
       Files.createDirectories(parent);
       g.write(onnx);
-      if (gj != null) AtomicFiles.writeString(gj, c.genotype().toJson() + "\n");
+      if (gj != null) AtomicFiles.writeString(gj, w.genotypeJson() + "\n");
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("onnx", onnx.toString());
     m.put("opset", OnnxGraph.OPSET);
     m.put("nodes", g.nodeCount());
     m.put("bytes", Files.size(onnx));
-    m.put("input", "images (batch, " + c.inChannels() + ", " + c.height() + ", " + c.width() + ") float32, "
+    int[] in = w.inputShape();
+    m.put("input", "images (batch, " + in[0] + ", " + in[1] + ", " + in[2] + ") float32, "
         + (normalize ? "pixels in [0, 1]" : "normalized as in training"));
-    m.put("output", "logits (batch, " + c.numClasses() + ")");
+    m.put("output", "logits (batch, " + w.numClasses() + ")");
     List<Object> names = new ArrayList<>(w.classNames());
     m.put("classes", names);
     out.println(String.format(Locale.ROOT, "jnas export: %s (%d nodes, %.1f MB); input %s; output %s", onnx, g.nodeCount(),

@@ -1,8 +1,7 @@
 package io.jnas.cli;
 
+import io.jnas.data.Normalization;
 import io.jnas.tensor.Tensor;
-import io.jnas.train.FinalNetwork;
-import io.jnas.train.WeightsFile;
 import io.jnas.util.AtomicFiles;
 import io.jnas.util.Json;
 import java.awt.Graphics2D;
@@ -20,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
-/** {@code jnas predict}: top-5 classes of PNG/JPEG images with a trained network. */
+/** {@code jnas predict}: top-5 classes of PNG/JPEG images with a trained network (cell or ENAS macro). */
 final class PredictCommand implements Command {
   @Override
   public String name() {
@@ -62,16 +61,16 @@ final class PredictCommand implements Command {
     }
     if (files.isEmpty()) throw new UsageException("predict: " + folder + " holds no .png, .jpg or .jpeg file");
     if (a.has("out")) TrainedModel.refuseExisting(a, name(), a.path("out"));
-    WeightsFile w = TrainedModel.load(a, name());
-    FinalNetwork.Config c = w.config();
-    int top = Math.min(a.integer("top", 1), c.numClasses());
+    TrainedModel.Model w = TrainedModel.load(a, name());
+    int[] in = w.inputShape();
+    int top = Math.min(a.integer("top", 1), w.numClasses());
     List<Object> results = new ArrayList<>();
     int failed = 0;
-    try (FinalNetwork net = w.open()) {
+    try (TrainedModel.Net net = w.open()) {
       for (Path f : files) {
         float[] px;
         try {
-          px = pixels(f, c.inChannels(), c.height(), c.width(), w);
+          px = pixels(f, in[0], in[1], in[2], w.normalization());
         } catch (IOException | RuntimeException e) {  // a corrupt file can make a decoder throw anything
           String msg = e instanceof UsageException ? e.getMessage().replaceFirst("^predict: " + java.util.regex.Pattern.quote(f.toString()) + ": ", "")
               : "cannot read the image: " + e;
@@ -84,7 +83,7 @@ final class PredictCommand implements Command {
           continue;
         }
         float[] logits;
-        try (Tensor t = Tensor.of(px, 1, c.inChannels(), c.height(), c.width())) {
+        try (Tensor t = Tensor.of(px, 1, in[0], in[1], in[2])) {
           logits = net.predict(t);
         }
         double max = Double.NEGATIVE_INFINITY;
@@ -123,7 +122,7 @@ final class PredictCommand implements Command {
   }
 
   /** The image as (C, H, W) floats: resized (bilinear), grey or RGB as the network wants, in [0, 1], normalized. */
-  static float[] pixels(Path f, int ch, int h, int wd, WeightsFile w) throws IOException {
+  static float[] pixels(Path f, int ch, int h, int wd, Normalization norm) throws IOException {
     BufferedImage src;
     try {
       src = ImageIO.read(f.toFile());
@@ -149,8 +148,8 @@ final class PredictCommand implements Command {
         }
       }
     }
-    if (w.normalization() != null) {
-      float[] mean = w.normalization().mean(), std = w.normalization().std();
+    if (norm != null) {
+      float[] mean = norm.mean(), std = norm.std();
       for (int k = 0; k < ch; k++) {
         for (int i = 0; i < h * wd; i++) px[k * h * wd + i] = (px[k * h * wd + i] - mean[k]) / std[k];
       }

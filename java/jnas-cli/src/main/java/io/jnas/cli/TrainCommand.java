@@ -5,6 +5,7 @@ import io.jnas.data.Datasets;
 import io.jnas.data.Dataset;
 import io.jnas.enas.MacroArch;
 import io.jnas.enas.MacroTrainer;
+import io.jnas.enas.MacroWeightsFile;
 import io.jnas.genotype.Genotype;
 import io.jnas.nasbench.NasBench201Table;
 import io.jnas.nasbench.Nb201Dataset;
@@ -81,6 +82,8 @@ final class TrainCommand implements Command {
   public String details() {
     return "Writes config.json (settings, the data path absolute), genotype.json, log.jsonl (one line per epoch),\n"
         + "checkpoint.bin (every epoch), curves.png; at the end weights.jnw and result.json (final test accuracy).\n"
+        + "--space enas-macro writes config.json, log.jsonl, and at the end weights.jnw (the macro network; jnas eval,\n"
+        + "predict and export read it) and result.json.\n"
         + "Progress (every batch's loss, the epoch's and the whole run's time left) goes to standard error.\n"
         + "A second run on the same folder is refused while the first holds it.";
   }
@@ -215,7 +218,7 @@ final class TrainCommand implements Command {
         s.momentum(), s.channels(), s.seed());
     cfg.put("cells_per_stage", s.cellsPerStage());
     final Double table = tableTest;
-    return plainRun(a, out, cfg, log -> {
+    return plainRun(a, out, cfg, (dir, log) -> {
       PlainTraining.Outcome o = Nb201Trainer.train(cell, s, data.train, data.test, data.src.trainAugmentation(),
           data.src.evalAugmentation(), System.err, log);
       Map<String, Object> res = plainResult(cell.toString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
@@ -254,9 +257,15 @@ final class TrainCommand implements Command {
     cfg.put("layers", arch.layers());
     cfg.put("grad_clip", s.gradClip());
     cfg.put("dropout_keep", s.dropoutKeep());
-    return plainRun(a, out, cfg, log -> {
+    return plainRun(a, out, cfg, (dir, log) -> {
       PlainTraining.Outcome o = MacroTrainer.train(arch, s, data.train, data.test, data.src.trainAugmentation(),
-          data.src.evalAugmentation(), System.err, log);
+          data.src.evalAugmentation(), System.err, log, net -> {
+            try {
+              MacroWeightsFile.of(net, data.src.normalization(), data.train.classNames()).write(dir.file("weights.jnw"));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
       Map<String, Object> res = plainResult(arch.toArcString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
       res.put("layers", arch.layers());
       return new PlainOutcome(res, String.format(Locale.ROOT,
@@ -267,20 +276,25 @@ final class TrainCommand implements Command {
 
   /** --genotype of a macro run: the published network's name, a final_arch.json, a run folder, or an arc string. */
   static MacroArch macroArch(String spec) {
+    return macroArch(spec, "train");
+  }
+
+  /** As {@link #macroArch(String)}, messages headed by {@code cmd}. */
+  static MacroArch macroArch(String spec, String cmd) {
     try {
       if (spec.equals("enas-macro-final") || spec.equals("enas-macro")) return MacroArch.ENAS_MACRO_FINAL;
       Path p = Path.of(spec);
       if (Files.isDirectory(p)) p = p.resolve("final_arch.json");
       if (Files.isRegularFile(p)) return MacroArch.fromMap(Json.parseObject(Files.readString(p)));
       if (spec.contains("/") || spec.endsWith(".json")) {
-        throw new UsageException("train: --genotype " + spec + ": no such file (expected enas-macro-final, a macro search's"
+        throw new UsageException(cmd + ": --genotype " + spec + ": no such file (expected enas-macro-final, a macro search's"
             + " final_arch.json or run folder, or an arc string)");
       }
       return MacroArch.parse(spec);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("train: --genotype " + spec + ": " + e.getMessage());
+      throw new UsageException(cmd + ": --genotype " + spec + ": " + e.getMessage());
     } catch (java.io.IOException e) {
-      throw new UsageException("train: --genotype " + spec + ": cannot read it: " + e.getMessage());
+      throw new UsageException(cmd + ": --genotype " + spec + ": cannot read it: " + e.getMessage());
     }
   }
 
@@ -339,7 +353,7 @@ final class TrainCommand implements Command {
 
   @FunctionalInterface
   private interface PlainTrain {
-    PlainOutcome run(java.util.function.Consumer<PlainTraining.EpochStats> log) throws Exception;
+    PlainOutcome run(RunDir dir, java.util.function.Consumer<PlainTraining.EpochStats> log) throws Exception;
   }
 
   private static Map<String, Object> plainResult(String genotype, double acc, double loss, long weights, double flops, double seconds) {
@@ -353,11 +367,14 @@ final class TrainCommand implements Command {
     return res;
   }
 
-  /** A locked run folder: config.json, log.jsonl (one line per epoch), result.json; prints the summary. */
+  /**
+   * A locked run folder: config.json, log.jsonl (one line per epoch), what the training writes
+   * there itself (a macro run: weights.jnw), result.json last; prints the summary.
+   */
   private static int plainRun(Options.Parsed a, PrintStream out, Map<String, Object> cfg, PlainTrain train) throws Exception {
     try (RunDir dir = RunDir.create(a.path("out"), "train", System.err)) {
       dir.writeString("config.json", Json.pretty(cfg));
-      PlainOutcome o = train.run(e -> {
+      PlainOutcome o = train.run(dir, e -> {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("epoch", e.epoch());
         m.put("lr", e.lr());

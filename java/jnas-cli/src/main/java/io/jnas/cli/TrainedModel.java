@@ -1,43 +1,213 @@
 package io.jnas.cli;
 
+import io.jnas.backend.NativeNetwork;
+import io.jnas.data.Normalization;
+import io.jnas.enas.MacroArch;
+import io.jnas.enas.MacroNetwork;
+import io.jnas.enas.MacroWeightsFile;
 import io.jnas.genotype.Genotype;
+import io.jnas.onnx.FinalNetworkExport;
+import io.jnas.onnx.OnnxGraph;
 import io.jnas.search.RunDir;
+import io.jnas.tensor.Tensor;
+import io.jnas.train.Checkpoint;
+import io.jnas.train.FinalNetwork;
 import io.jnas.train.WeightsFile;
+import io.jnas.train.WeightsHeader;
 import io.jnas.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Shared by {@code eval}, {@code predict} and {@code export}: a weights file from
- * {@code --run DIR} or {@code --weights FILE}, the run's data set, the {@code --force} rule
+ * {@code --run DIR} or {@code --weights FILE} (a cell network's or an ENAS macro network's), the run's data set, the {@code --force} rule
  * for outputs, and the run folder's lock where a command writes into it.
  */
 final class TrainedModel {
   private TrainedModel() {}
 
-  /** The weights file the flags name; checks {@code --genotype} against it where given. */
-  static WeightsFile load(Options.Parsed a, String cmd) throws IOException {
+  /**
+   * A trained network read from a weights file: a cell network ({@link WeightsFile}) or an ENAS
+   * macro network ({@link MacroWeightsFile}); what eval, predict and export need of either.
+   */
+  sealed interface Model permits Cell, Macro {
+    /** The weights file it was read from. */
+    Path file();
+
+    /** The command reading it, for messages. */
+    String cmd();
+
+    /** Image channels, height and width the network takes. */
+    int[] inputShape();
+
+    /** Classes. */
+    int numClasses();
+
+    /** The training normalization of pixels in [0, 1], or null. */
+    Normalization normalization();
+
+    /** One name per class. */
+    List<String> classNames();
+
+    /** The network with its weights loaded; the caller closes it. */
+    Net open();
+
+    /** The ONNX inference graph, with {@code norm} (or none) in front. */
+    OnnxGraph onnx(Normalization norm);
+
+    /** The genotype (cell network) or architecture (macro network) as JSON, what {@code jnas train --genotype} reads back. */
+    String genotypeJson();
+
+    /** Refuses a {@code --genotype} other than the stored one. */
+    void checkGenotype(String spec);
+  }
+
+  /** A network opened from a {@link Model}: evaluation-mode logits {@code (B, V)} of images {@code (B, C, H, W)}. */
+  record Net(NativeNetwork owner, Function<Tensor, float[]> predict) implements AutoCloseable {
+    float[] predict(Tensor images) {
+      return predict.apply(images);
+    }
+
+    @Override
+    public void close() {
+      owner.close();
+    }
+  }
+
+  /** A cell network's weights ({@code jnas train}). */
+  record Cell(Path file, String cmd, WeightsFile w) implements Model {
+    @Override
+    public int[] inputShape() {
+      return new int[] {w.config().inChannels(), w.config().height(), w.config().width()};
+    }
+
+    @Override
+    public int numClasses() {
+      return w.config().numClasses();
+    }
+
+    @Override
+    public Normalization normalization() {
+      return w.normalization();
+    }
+
+    @Override
+    public List<String> classNames() {
+      return w.classNames();
+    }
+
+    @Override
+    public Net open() {
+      FinalNetwork net = opened(this, w::open);
+      return new Net(net, net::predict);
+    }
+
+    @Override
+    public OnnxGraph onnx(Normalization norm) {
+      FinalNetwork.Config c = w.config();
+      try (FinalNetwork net = opened(this, w::open)) {
+        return FinalNetworkExport.export(net, "jnas_final_" + c.layers() + "x" + c.channels(), norm);
+      }
+    }
+
+    @Override
+    public String genotypeJson() {
+      return w.config().genotype().toJson();
+    }
+
+    @Override
+    public void checkGenotype(String spec) {
+      Genotype g = Genotype.resolve(spec);
+      if (!g.equals(w.config().genotype())) {
+        throw new UsageException(cmd + ": --genotype " + spec + " differs from the genotype stored in " + file);
+      }
+    }
+  }
+
+  /** An ENAS macro network's weights ({@code jnas train --space enas-macro}). */
+  record Macro(Path file, String cmd, MacroWeightsFile w) implements Model {
+    @Override
+    public int[] inputShape() {
+      return new int[] {w.config().inChannels(), w.config().height(), w.config().width()};
+    }
+
+    @Override
+    public int numClasses() {
+      return w.config().numClasses();
+    }
+
+    @Override
+    public Normalization normalization() {
+      return w.normalization();
+    }
+
+    @Override
+    public List<String> classNames() {
+      return w.classNames();
+    }
+
+    @Override
+    public Net open() {
+      MacroNetwork net = opened(this, w::open);
+      return new Net(net, net::predict);
+    }
+
+    @Override
+    public OnnxGraph onnx(Normalization norm) {
+      MacroNetwork.Config c = w.config();
+      try (MacroNetwork net = opened(this, w::open)) {
+        return FinalNetworkExport.export(net, "jnas_macro_" + c.arch().layers() + "x" + c.channels(), norm);
+      }
+    }
+
+    @Override
+    public String genotypeJson() {
+      return w.config().arch().toJson();
+    }
+
+    @Override
+    public void checkGenotype(String spec) {
+      MacroArch a = TrainCommand.macroArch(spec, cmd);
+      if (!a.equals(w.config().arch())) {
+        throw new UsageException(cmd + ": --genotype " + spec + " differs from the macro architecture stored in " + file);
+      }
+    }
+  }
+
+  /** Builds a network from a weights file; a buffer that does not fit its header is bad input naming the file. */
+  private static <T> T opened(Model m, java.util.function.Supplier<T> open) {
+    try {
+      return open.get();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(m.cmd() + ": " + m.file() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The weights file the flags name, of either kind; checks {@code --genotype} against it where
+   * given (a cell genotype, or a macro architecture for a macro network's weights).
+   */
+  static Model load(Options.Parsed a, String cmd) throws IOException {
     if (a.has("run") == a.has("weights")) throw new UsageException(cmd + ": give exactly one of --run DIR and --weights FILE");
     Path f = a.has("run") ? a.path("run").resolve("weights.jnw") : a.path("weights");
     if (!Files.isRegularFile(f)) {
       throw new UsageException(cmd + ": " + f + " not found" + (a.has("run") ? " (has the run finished? jnas train writes it at the end)" : ""));
     }
-    WeightsFile w;
+    Model m;
     try {
-      w = WeightsFile.read(f);
+      Checkpoint ck = WeightsHeader.read(f, WeightsFile.KIND, MacroWeightsFile.KIND);
+      m = MacroWeightsFile.KIND.equals(ck.header().get("kind")) ? new Macro(f, cmd, MacroWeightsFile.of(f, ck))
+          : new Cell(f, cmd, WeightsFile.of(f, ck));
     } catch (IOException e) {
       throw new UsageException(cmd + ": " + e.getMessage());
     }
-    if (a.has("genotype")) {
-      Genotype g = Genotype.resolve(a.string("genotype"));
-      if (!g.equals(w.config().genotype())) {
-        throw new UsageException(cmd + ": --genotype " + a.string("genotype") + " differs from the genotype stored in " + f);
-      }
-    }
-    return w;
+    if (a.has("genotype")) m.checkGenotype(a.string("genotype"));
+    return m;
   }
 
   /** The data spec of a run folder's config.json, or null. */
@@ -45,8 +215,9 @@ final class TrainedModel {
     if (!a.has("run")) return null;
     Path cfg = a.path("run").resolve("config.json");
     if (!Files.isRegularFile(cfg)) return null;
-    Object s = Json.parseObject(Files.readString(cfg)).get("settings");
-    return s instanceof Map<?, ?> m && m.get("data") instanceof String d ? d : null;
+    Map<String, Object> c = Json.parseObject(Files.readString(cfg));
+    if (c.get("settings") instanceof Map<?, ?> m && m.get("data") instanceof String d) return d;
+    return c.get("data") instanceof String d ? d : null;  // --space enas-macro and nb201 runs keep it at the top
   }
 
   /**
