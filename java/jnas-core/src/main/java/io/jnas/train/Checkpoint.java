@@ -95,6 +95,9 @@ public final class Checkpoint {
   public static Checkpoint read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) throw new IOException(file + ": checkpoint not found");
     byte[] all = Files.readAllBytes(file);
+    if (all.length >= MAGIC.length && !java.util.Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw new IOException(file + ": not a jnas checkpoint or weights file (it does not start with " + new String(MAGIC, StandardCharsets.US_ASCII) + ")");
+    }
     if (all.length < MAGIC.length + 8) throw new IOException(file + ": truncated checkpoint (" + all.length + " bytes)");
     CRC32 crc = new CRC32();
     crc.update(all, 0, all.length - 8);

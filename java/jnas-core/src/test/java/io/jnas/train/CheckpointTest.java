@@ -54,6 +54,10 @@ class CheckpointTest {
     Files.write(f, java.util.Arrays.copyOf(full, full.length - 10));
     e = assertThrows(IOException.class, () -> Checkpoint.read(f));
     assertTrue(e.getMessage().contains("ckpt.bin"), e.getMessage());
+    Path json = dir.resolve("config.json");
+    Files.writeString(json, "{\"epochs\": 3, \"lr\": 0.1}\n");
+    e = assertThrows(IOException.class, () -> Checkpoint.read(json));
+    assertTrue(e.getMessage().contains("config.json: not a jnas checkpoint or weights file"), e.getMessage());
     e = assertThrows(IOException.class, () -> Checkpoint.read(dir.resolve("none.bin")));
     assertTrue(e.getMessage().contains("none.bin") && e.getMessage().contains("not found"), e.getMessage());
   }
