@@ -4,6 +4,7 @@ import io.jnas.data.Augmentation;
 import io.jnas.data.BatchLoader;
 import io.jnas.data.DataSource;
 import io.jnas.data.Datasets;
+import io.jnas.data.Seeds;
 import io.jnas.data.Splits;
 import io.jnas.enas.Supernet;
 import io.jnas.tensor.IntTensor;
@@ -200,7 +201,7 @@ public final class SupernetLearning {
     if (fair) {
       for (int c = 0; c < 2; c++) {
         for (int slot = 1; slot < slots; slot += 2) {
-          int[] perm = permutation(rng, paths);
+          int[] perm = Seeds.permutation(paths, rng);
           for (int p = 0; p < paths; p++) arcs[p][c][slot] = perm[p];
         }
       }
@@ -228,18 +229,6 @@ public final class SupernetLearning {
     net.set(Supernet.Buffer.WEIGHTS, w);
     net.set(Supernet.Buffer.MOMENTUM, m);
     return acc;
-  }
-
-  private static int[] permutation(SplittableRandom rng, int n) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   /** A random cell: ops uniform; inputs uniform, or (chain) the two newest states. */

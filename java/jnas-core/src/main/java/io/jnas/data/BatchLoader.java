@@ -224,7 +224,7 @@ public final class BatchLoader implements AutoCloseable {
       for (int i = 0; i < o.length; i++) o[i] = i;
       return o;
     }
-    return Dataset.permutation(data.size(), new SplittableRandom(Seeds.mix(seed, 0x5F1L, epoch)));
+    return Seeds.permutation(data.size(), new SplittableRandom(Seeds.mix(seed, 0x5F1L, epoch)));
   }
 
   /**

@@ -211,7 +211,7 @@ public final class Dataset {
     }
     if (fraction == 1) return this;
     int k = Math.max(1, (int) Math.round(fraction * size()));
-    int[] perm = permutation(size(), new SplittableRandom(Seeds.mix(seed, 0x5B5E7L)));
+    int[] perm = Seeds.permutation(size(), new SplittableRandom(Seeds.mix(seed, 0x5B5E7L)));
     int[] pick = Arrays.copyOf(perm, k);
     Arrays.sort(pick);
     return select(pick);
@@ -283,19 +283,6 @@ public final class Dataset {
         }
       }
     }
-  }
-
-  /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
-  static int[] permutation(int n, SplittableRandom rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   @Override

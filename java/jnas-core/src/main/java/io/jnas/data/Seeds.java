@@ -1,6 +1,9 @@
 package io.jnas.data;
 
-/** Derives independent seeds from (seed, part, part, ...) with the SplitMix64 finalizer. */
+/**
+ * Derives independent seeds from (seed, part, part, ...) with the SplitMix64 finalizer, and
+ * draws the random permutations that every shuffle in jnas uses.
+ */
 public final class Seeds {
   private Seeds() {}
 
@@ -9,6 +12,19 @@ public final class Seeds {
     long h = fmix(seed ^ 0x9E3779B97F4A7C15L);
     for (long p : parts) h = fmix(h + 0x9E3779B97F4A7C15L + fmix(p + 0x632BE59BD9B4E019L));
     return h;
+  }
+
+  /** A uniformly random permutation of 0..n-1 (Fisher-Yates, drawing from {@code rng}). */
+  public static int[] permutation(int n, java.util.SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
   }
 
   private static long fmix(long z) {

@@ -5,7 +5,6 @@ import io.jnas.train.Checkpoint;
 import io.jnas.train.WeightsHeader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +61,6 @@ public record MacroWeightsFile(MacroNetwork.Config config, Normalization normali
   public void write(Path file) throws IOException {
     MacroNetwork.Config c = config;
     Map<String, Object> h = new LinkedHashMap<>();
-    h.put("kind", KIND);
-    h.put("version", 1);
     h.put("space", "enas-macro");
     h.put("arch", c.arch().toMap());
     h.put("channels", c.channels());
@@ -72,12 +69,7 @@ public record MacroWeightsFile(MacroNetwork.Config config, Normalization normali
     h.put("height", c.height());
     h.put("width", c.width());
     h.put("seed", c.seed());
-    WeightsHeader.putNormalization(h, normalization);
-    h.put("class_names", new ArrayList<>(classNames));
-    Map<String, float[]> arrays = new LinkedHashMap<>();
-    arrays.put("weights", weights);
-    arrays.put("running_stats", runningStats);
-    new Checkpoint(h, arrays).write(file);
+    WeightsHeader.write(file, KIND, h, normalization, classNames, weights, runningStats);
   }
 
   /**

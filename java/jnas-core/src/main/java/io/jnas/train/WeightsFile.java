@@ -4,7 +4,6 @@ import io.jnas.data.Normalization;
 import io.jnas.genotype.Genotype;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +55,6 @@ public record WeightsFile(FinalNetwork.Config config, Normalization normalizatio
   public void write(Path file) throws IOException {
     FinalNetwork.Config c = config;
     Map<String, Object> h = new LinkedHashMap<>();
-    h.put("kind", KIND);
-    h.put("version", 1);
     h.put("genotype", c.genotype().toMap());
     h.put("channels", c.channels());
     h.put("layers", c.layers());
@@ -67,12 +64,7 @@ public record WeightsFile(FinalNetwork.Config config, Normalization normalizatio
     h.put("width", c.width());
     h.put("auxiliary", c.auxiliary());
     h.put("seed", c.seed());
-    WeightsHeader.putNormalization(h, normalization);
-    h.put("class_names", new ArrayList<>(classNames));
-    Map<String, float[]> arrays = new LinkedHashMap<>();
-    arrays.put("weights", weights);
-    arrays.put("running_stats", runningStats);
-    new Checkpoint(h, arrays).write(file);
+    WeightsHeader.write(file, KIND, h, normalization, classNames, weights, runningStats);
   }
 
   /**

@@ -65,6 +65,25 @@ public final class WeightsHeader {
     return String.join(" or ", s);
   }
 
+  /**
+   * Writes a weights file atomically: a header of {@code kind}, {@code version} 1, the network's
+   * own fields in their order, the normalization and the class names; the arrays
+   * {@code "weights"} and {@code "running_stats"}.
+   */
+  public static void write(Path file, String kind, Map<String, Object> network, Normalization normalization, List<String> classNames,
+      float[] weights, float[] runningStats) throws IOException {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("kind", kind);
+    h.put("version", 1);
+    h.putAll(network);
+    putNormalization(h, normalization);
+    h.put("class_names", new ArrayList<>(classNames));
+    Map<String, float[]> arrays = new LinkedHashMap<>();
+    arrays.put("weights", weights);
+    arrays.put("running_stats", runningStats);
+    new Checkpoint(h, arrays).write(file);
+  }
+
   /** Puts {@code "normalization": {"mean": [...], "std": [...]}} (or null) into a header. */
   public static void putNormalization(Map<String, Object> header, Normalization n) {
     if (n == null) {
