@@ -223,8 +223,8 @@ final class TrainCommand implements Command {
           data.src.evalAugmentation(), System.err, log);
       Map<String, Object> res = plainResult(cell.toString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
       res.put("table_12_epoch_test", table);
-      return new PlainOutcome(res, String.format(Locale.ROOT, "%s, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %d epochs on %d images%s; %.1f s",
-          cell, o.numWeights(), o.flops() / 1e6, o.testAccuracy(), s.epochs(), data.train.size(),
+      return new PlainOutcome(res, String.format(Locale.ROOT, "%s, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %s on %d images%s; %.1f s",
+          cell, o.numWeights(), o.flops() / 1e6, o.testAccuracy(), epochs(s.epochs()), data.train.size(),
           table == null ? "" : String.format(Locale.ROOT, " (the table, 12 epochs on 50,000 images: %.2f%%)", table), o.seconds()));
     });
   }
@@ -269,8 +269,8 @@ final class TrainCommand implements Command {
       Map<String, Object> res = plainResult(arch.toArcString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
       res.put("layers", arch.layers());
       return new PlainOutcome(res, String.format(Locale.ROOT,
-          "enas-macro network, %d layers x %d channels, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %d epochs on %d images; %.1f s",
-          arch.layers(), s.channels(), o.numWeights(), o.flops() / 1e6, o.testAccuracy(), s.epochs(), data.train.size(), o.seconds()));
+          "enas-macro network, %d layers x %d channels, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %s on %d images; %.1f s",
+          arch.layers(), s.channels(), o.numWeights(), o.flops() / 1e6, o.testAccuracy(), epochs(s.epochs()), data.train.size(), o.seconds()));
     });
   }
 
@@ -354,6 +354,11 @@ final class TrainCommand implements Command {
   @FunctionalInterface
   private interface PlainTrain {
     PlainOutcome run(RunDir dir, java.util.function.Consumer<PlainTraining.EpochStats> log) throws Exception;
+  }
+
+  /** "1 epoch", "3 epochs". */
+  private static String epochs(int n) {
+    return n + (n == 1 ? " epoch" : " epochs");
   }
 
   private static Map<String, Object> plainResult(String genotype, double acc, double loss, long weights, double flops, double seconds) {
