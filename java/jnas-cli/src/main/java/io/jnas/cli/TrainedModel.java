@@ -12,6 +12,7 @@ import io.jnas.search.RunDir;
 import io.jnas.tensor.Tensor;
 import io.jnas.train.Checkpoint;
 import io.jnas.train.FinalNetwork;
+import io.jnas.train.TrainedWeights;
 import io.jnas.train.WeightsFile;
 import io.jnas.train.WeightsHeader;
 import io.jnas.util.Json;
@@ -42,17 +43,28 @@ final class TrainedModel {
     /** The command reading it, for messages. */
     String cmd();
 
+    /** The weights file's contents: input shape, classes, normalization, class names. */
+    TrainedWeights weights();
+
     /** Image channels, height and width the network takes. */
-    int[] inputShape();
+    default int[] inputShape() {
+      return weights().inputShape();
+    }
 
     /** Classes. */
-    int numClasses();
+    default int numClasses() {
+      return weights().numClasses();
+    }
 
     /** The training normalization of pixels in [0, 1], or null. */
-    Normalization normalization();
+    default Normalization normalization() {
+      return weights().normalization();
+    }
 
     /** One name per class. */
-    List<String> classNames();
+    default List<String> classNames() {
+      return weights().classNames();
+    }
 
     /** The network with its weights loaded; the caller closes it. */
     Net open();
@@ -80,100 +92,60 @@ final class TrainedModel {
   }
 
   /** A cell network's weights ({@code jnas train}). */
-  record Cell(Path file, String cmd, WeightsFile w) implements Model {
-    @Override
-    public int[] inputShape() {
-      return new int[] {w.config().inChannels(), w.config().height(), w.config().width()};
-    }
-
-    @Override
-    public int numClasses() {
-      return w.config().numClasses();
-    }
-
-    @Override
-    public Normalization normalization() {
-      return w.normalization();
-    }
-
-    @Override
-    public List<String> classNames() {
-      return w.classNames();
-    }
-
+  record Cell(Path file, String cmd, WeightsFile weights) implements Model {
     @Override
     public Net open() {
-      FinalNetwork net = opened(this, w::open);
+      FinalNetwork net = opened(this, weights::open);
       return new Net(net, net::predict);
     }
 
     @Override
     public OnnxGraph onnx(Normalization norm) {
-      FinalNetwork.Config c = w.config();
-      try (FinalNetwork net = opened(this, w::open)) {
+      FinalNetwork.Config c = weights.config();
+      try (FinalNetwork net = opened(this, weights::open)) {
         return FinalNetworkExport.export(net, "jnas_final_" + c.layers() + "x" + c.channels(), norm);
       }
     }
 
     @Override
     public String genotypeJson() {
-      return w.config().genotype().toJson();
+      return weights.config().genotype().toJson();
     }
 
     @Override
     public void checkGenotype(String spec) {
       Genotype g = Genotype.resolve(spec);
-      if (!g.equals(w.config().genotype())) {
+      if (!g.equals(weights.config().genotype())) {
         throw new UsageException(cmd + ": --genotype " + spec + " differs from the genotype stored in " + file);
       }
     }
   }
 
   /** An ENAS macro network's weights ({@code jnas train --space enas-macro}). */
-  record Macro(Path file, String cmd, MacroWeightsFile w) implements Model {
-    @Override
-    public int[] inputShape() {
-      return new int[] {w.config().inChannels(), w.config().height(), w.config().width()};
-    }
-
-    @Override
-    public int numClasses() {
-      return w.config().numClasses();
-    }
-
-    @Override
-    public Normalization normalization() {
-      return w.normalization();
-    }
-
-    @Override
-    public List<String> classNames() {
-      return w.classNames();
-    }
-
+  record Macro(Path file, String cmd, MacroWeightsFile weights) implements Model {
     @Override
     public Net open() {
-      MacroNetwork net = opened(this, w::open);
+      MacroNetwork net = opened(this, weights::open);
       return new Net(net, net::predict);
     }
 
     @Override
     public OnnxGraph onnx(Normalization norm) {
-      MacroNetwork.Config c = w.config();
-      try (MacroNetwork net = opened(this, w::open)) {
+      MacroNetwork.Config c = weights.config();
+      try (MacroNetwork net = opened(this, weights::open)) {
         return FinalNetworkExport.export(net, "jnas_macro_" + c.arch().layers() + "x" + c.channels(), norm);
       }
     }
 
     @Override
     public String genotypeJson() {
-      return w.config().arch().toJson();
+      return weights.config().arch().toJson();
     }
 
     @Override
     public void checkGenotype(String spec) {
       MacroArch a = TrainCommand.macroArch(spec, cmd);
-      if (!a.equals(w.config().arch())) {
+      if (!a.equals(weights.config().arch())) {
         throw new UsageException(cmd + ": --genotype " + spec + " differs from the macro architecture stored in " + file);
       }
     }

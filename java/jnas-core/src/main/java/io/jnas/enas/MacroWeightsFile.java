@@ -2,6 +2,7 @@ package io.jnas.enas;
 
 import io.jnas.data.Normalization;
 import io.jnas.train.Checkpoint;
+import io.jnas.train.TrainedWeights;
 import io.jnas.train.WeightsHeader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,9 +37,19 @@ import java.util.Objects;
  * @param runningStats the batch-norm running statistics
  */
 public record MacroWeightsFile(MacroNetwork.Config config, Normalization normalization, List<String> classNames,
-    float[] weights, float[] runningStats) {
+    float[] weights, float[] runningStats) implements TrainedWeights {
   /** The header's {@code kind}. */
   public static final String KIND = WeightsHeader.MACRO;
+
+  @Override
+  public int[] inputShape() {
+    return new int[] {config.inChannels(), config.height(), config.width()};
+  }
+
+  @Override
+  public int numClasses() {
+    return config.numClasses();
+  }
 
   /** Checks that every part is present and that there is one class name per class. */
   public MacroWeightsFile {
@@ -90,10 +101,7 @@ public record MacroWeightsFile(MacroNetwork.Config config, Normalization normali
    * @throws IOException naming the file when the header is not that of a macro network's weights
    */
   public static MacroWeightsFile of(Path file, Checkpoint ck) throws IOException {
-    Map<String, Object> h = ck.header();
-    if (!KIND.equals(h.get("kind"))) {
-      throw new IOException(file + ": holds " + WeightsHeader.describe(h.get("kind")) + "; expected " + WeightsHeader.describe(KIND));
-    }
+    Map<String, Object> h = WeightsHeader.requireKind(file, ck, KIND);
     try {
       if (!(h.get("arch") instanceof Map<?, ?> am)) throw new IllegalArgumentException("'arch' missing or not an object");
       @SuppressWarnings("unchecked")

@@ -104,8 +104,7 @@ public final class Checkpoint {
     long stored = ByteBuffer.wrap(all, all.length - 8, 8).getLong();
     if (stored != crc.getValue()) throw new IOException(file + ": corrupt or truncated checkpoint (checksum mismatch)");
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, all.length - 8))) {
-      byte[] m = in.readNBytes(MAGIC.length);
-      if (!java.util.Arrays.equals(m, MAGIC)) throw new IOException(file + ": not a jnas checkpoint (bad magic)");
+      in.skipNBytes(MAGIC.length);  // checked above
       byte[] h = in.readNBytes(in.readInt());
       Map<String, Object> header = Json.parseObject(new String(h, StandardCharsets.UTF_8));
       int n = in.readInt();

@@ -478,10 +478,9 @@ public final class Trainer {
    * Test loss, accuracy and confusion of any classifier (e.g. {@code MacroNetwork::predict}).
    *
    * @param predict images {@code (B, C, H, W)} to logits {@code (B, V)} row-major
-   * @param classes the number of classes, V
+   * @param V the number of classes
    */
-  public static Evaluation evaluate(Function<Tensor, float[]> predict, int classes, Dataset data, Augmentation evalAug, int batch) {
-    int V = classes;
+  public static Evaluation evaluate(Function<Tensor, float[]> predict, int V, Dataset data, Augmentation evalAug, int batch) {
     int[][] conf = new int[V][V];
     double lossSum = 0;
     int hits = 0, count = 0;

@@ -41,9 +41,19 @@ import java.util.Map;
  * @param runningStats the batch-norm running statistics
  */
 public record WeightsFile(FinalNetwork.Config config, Normalization normalization, List<String> classNames,
-    float[] weights, float[] runningStats) {
+    float[] weights, float[] runningStats) implements TrainedWeights {
   /** The header's {@code kind}. */
   public static final String KIND = WeightsHeader.FINAL;
+
+  @Override
+  public int[] inputShape() {
+    return new int[] {config.inChannels(), config.height(), config.width()};
+  }
+
+  @Override
+  public int numClasses() {
+    return config.numClasses();
+  }
 
   /** Captures a network's weights and running statistics. */
   public static WeightsFile of(FinalNetwork net, Normalization normalization, List<String> classNames) {
@@ -84,8 +94,7 @@ public record WeightsFile(FinalNetwork.Config config, Normalization normalizatio
    * @throws IOException naming the file when the header is not that of a cell network's weights
    */
   public static WeightsFile of(Path file, Checkpoint ck) throws IOException {
-    Map<String, Object> h = ck.header();
-    if (!KIND.equals(h.get("kind"))) throw new IOException(file + ": holds " + WeightsHeader.describe(h.get("kind")) + "; expected " + WeightsHeader.describe(KIND));
+    Map<String, Object> h = WeightsHeader.requireKind(file, ck, KIND);
     try {
       @SuppressWarnings("unchecked")
       Genotype g = Genotype.fromMap((Map<String, Object>) h.get("genotype"));

@@ -59,6 +59,18 @@ public final class WeightsHeader {
     return ck;
   }
 
+  /**
+   * The header of a container already read, refused unless its kind is {@code kind}.
+   *
+   * @param file the file it was read from, for messages
+   * @throws IOException naming the file, what it holds and what was expected
+   */
+  public static Map<String, Object> requireKind(Path file, Checkpoint ck, String kind) throws IOException {
+    Map<String, Object> h = ck.header();
+    if (!kind.equals(h.get("kind"))) throw new IOException(file + ": holds " + describe(h.get("kind")) + "; expected " + describe(kind));
+    return h;
+  }
+
   private static String expected(String... kinds) {
     List<String> s = new ArrayList<>();
     for (String k : kinds) s.add(describe(k));
