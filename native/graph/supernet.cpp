@@ -10,13 +10,16 @@
 //   cell: calibrate its two inputs to (C, H, W) (FR+BN where the size differs,
 //     ReLU+conv1x1+BN where the channels differ); node j (0..N-1) takes two
 //     inputs among the cell inputs and earlier nodes, applies one candidate op
-//     to each and sums; every state no node used (inputs included) is
+//     to each and sums; every state no node used (inputs included, as ENAS;
+//     with inputs_out 0 only the nodes, as NASNet's "unused hidden states") is
 //     concatenated and ReLU + conv1x1 + BN maps it back to C channels. The
 //     concat+conv is computed as a sum of per-state 1x1 convs with the shared
 //     weight slice final_w[state] (the same arithmetic, no concat buffer).
 //   candidate ops: registry entries (ops.h) at stride 1, given at creation;
 //     ENAS's are sep_conv_3x3, sep_conv_5x5, avg_pool_3x3, max_pool_3x3,
-//     skip_connect (its op ids 0..4 index that list).
+//     skip_connect (its op ids 0..4 index that list); the NASNet and AmoebaNet
+//     spaces' 13 and 8 are searched the same way (a reduction layer as ENAS's:
+//     FR of the previous layer, then the reduction cell at stride 1).
 //   head: ReLU, global average pool, dropout, fully connected (no bias).
 // Sharing: the weights of every (layer, node, input, candidate op) exist once
 // and are used by every architecture that samples that path.
@@ -56,8 +59,8 @@ bool enas_pool_layer(int l, int L) { return l == L / 3 || l == 2 * (L / 3) + 1; 
 class Supernet : public Net {
  public:
   Supernet(Backend* be, int in_ch, int H, int W, int classes, int L, int C, int N, const int32_t* ops, int n_ops,
-           uint64_t seed)
-      : Net(be, "supernet", false, in_ch, H, W, classes), L_(L), C0_(C), N_(N) {
+           bool inputs_out, uint64_t seed)
+      : Net(be, "supernet", false, in_ch, H, W, classes), L_(L), C0_(C), N_(N), inputs_out_(inputs_out) {
     if (in_ch < 1 || H < 4 || W < 4 || classes < 2 || L < 0 || C < 2 || C % 2 || N < 1)
       throw std::invalid_argument("bad supernet shape");
     if (!ops || n_ops < 1) throw std::invalid_argument("no candidate ops");
@@ -95,8 +98,9 @@ class Supernet : public Net {
           for (size_t k = 0; k < ops_.size(); k++) op_def(ops_[k]).make(*this, q, c, 1, d.ops[j][i][k]);
         }
       }
-      for (int k = 0; k < N + 2; k++)
-        d.final_w.push_back(add(p + "final.w" + std::to_string(k), (int64_t)c * c, ParamStore::HE_NORMAL, c));
+      for (int k = 0; k < N + 2; k++)  // -1: a cell input that never joins the output (inputs_out 0)
+        d.final_w.push_back(k < 2 && !inputs_out_ ? -1
+                                                  : add(p + "final.w" + std::to_string(k), (int64_t)c * c, ParamStore::HE_NORMAL, c));
       d.final_bn = bn(p + "final.bn", c);
       layers_.push_back(std::move(d));
       s0 = s1;
@@ -194,7 +198,7 @@ class Supernet : public Net {
     }
     t.scope = name + ".output";
     std::vector<Act*> parts;
-    for (int k = 0; k < N_ + 2; k++) {
+    for (int k = inputs_out_ ? 0 : 2; k < N_ + 2; k++) {  // the last node is never read: at least one part
       if (used[k]) continue;
       pc.outputs.push_back(k);
       parts.push_back(t.conv(states[k], P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused
@@ -210,6 +214,7 @@ class Supernet : public Net {
   }
 
   int L_, C0_, N_;
+  bool inputs_out_;       // unused cell inputs join the output (ENAS) or not (NASNet)
   std::vector<int> ops_;  // candidate registry ids
   int stem_w_ = -1, fc_w_ = -1;
   BN stem_bn_;
@@ -221,11 +226,11 @@ class Supernet : public Net {
 
 extern "C" void* jnas_supernet_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
                                       int num_layers, int channels, int num_nodes, const int32_t* ops, int num_ops,
-                                      uint64_t seed) {
+                                      int inputs_out, uint64_t seed) {
   jnas::Net* net = nullptr;
   int rc = jnas::guard("supernet", [&] {
     net = new jnas::Supernet(jnas::from_handle(be), in_channels, H, W, num_classes, num_layers, channels, num_nodes, ops,
-                             num_ops, seed);
+                             num_ops, inputs_out != 0, seed);
   });
   return rc == JNAS_OK ? net : nullptr;
 }

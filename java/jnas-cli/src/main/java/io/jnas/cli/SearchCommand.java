@@ -35,7 +35,9 @@ final class SearchCommand implements Command {
     return new Options(name())
         .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S];"
             + " none: the built-in synthetic set; with --resume: where the run's data set is now, if it moved")
-        .value("space", "S", null, "enas-micro (default: two cells), enas-macro (a chain of layers with skip connections), or darts "
+        .value("space", "S", null, "enas-micro (default: two cells, ENAS's 5 ops), nasnet or amoebanet (the same two-cell search over"
+            + " NASNet's 13 ops or AmoebaNet's 8; the cell's output is its unread nodes, as NASNet), enas-macro (a chain of layers with"
+            + " skip connections), or darts "
             + "(DARTS's cell space: 8 ops on every edge, relaxed; with --method; without --data a quick run: 512 + 512 synthetic "
             + "images, C 4, 3 cells, 5 epochs; with --data DARTS's settings: C 16, 8 cells, 50 epochs, batch 64)")
         .value("method", "NAME", null, "--space darts: darts-v1 (first order; default), darts-v2 (second order) or gdas")
@@ -53,7 +55,7 @@ final class SearchCommand implements Command {
             + " (default 0, as ENAS; it speeds the shared weights up but biases them toward chain cells)")
         .value("layers", "N", null, "normal layers L; two reduction layers are added (enas: 6); enas-macro: the space's layers (enas: 12)")
         .value("channels", "N", null, "channels C of the first cells, even (enas: 20)")
-        .value("nodes", "N", null, "nodes B per cell (enas: 5; enas-micro only)")
+        .value("nodes", "N", null, "nodes (blocks) B per cell (enas: 5; NASNet: 5; cell spaces only)")
         .value("lr-max", "X", null, "child learning rate at each restart (enas: 0.05)")
         .value("lr-min", "X", null, "child learning rate at the end of a period (enas: 5e-4)")
         .value("lr-t0", "N", null, "first cosine period in epochs (enas: 10)")
@@ -102,6 +104,8 @@ final class SearchCommand implements Command {
         + "Examples:\n"
         + "  jnas search                                         quick search on the built-in synthetic data\n"
         + "  jnas search --data ../shared/data/cifar-10-batches-bin --epochs 150   ENAS micro search on CIFAR-10\n"
+        + "  jnas search --space nasnet --data ../shared/data/mnist               ENAS's search over NASNet's 13 ops (B=5 with\n"
+        + "                                                      --preset enas; final_arch.json is the genotype, jnas train reads it)\n"
         + "  jnas search --space enas-macro --data ../shared/data/mnist           ENAS macro search (12 layers; final_arch.json,\n"
         + "                                                      network.svg/png: the layer graph)\n"
         + "  jnas search --verify 8 --check-ranking 20                         does the search work? from-scratch checks\n"
@@ -264,7 +268,7 @@ final class SearchCommand implements Command {
 
   private static void checkVerify(int wanted, SearchSettings s) {
     if (wanted > 0 && s.net().macro()) {
-      throw new UsageException("search: --verify and --check-ranking need --space enas-micro (not wired to the macro space yet)");
+      throw new UsageException("search: --verify and --check-ranking need a cell space (enas-micro, nasnet, amoebanet; not wired to the macro space yet)");
     }
   }
 
@@ -283,7 +287,9 @@ final class SearchCommand implements Command {
         .append(done < epochs ? " (resume with: jnas search --resume " + run + ")" : "").append('\n');
     if (r.get("found") instanceof Map<?, ?> f) {
       boolean macro = SearchSettings.MACRO.equals(r.get("space"));
-      sb.append(macro ? "found network (ENAS macro string): " : "found cell (ENAS string): ").append(f.get("arc")).append('\n');
+      String space = String.valueOf(r.get("space"));
+      sb.append(macro ? "found network (ENAS macro string): " : space.equals(SearchSettings.MICRO) || r.get("space") == null
+          ? "found cell (ENAS string): " : "found cell (" + space + " decision vector): ").append(f.get("arc")).append('\n');
       for (String line : String.valueOf(f.get("cell")).strip().split("\n")) sb.append("  ").append(line).append('\n');
       sb.append(String.format(Locale.ROOT, "held-out accuracy (shared weights, %d images): %.3f; mean of %d random "
           + (macro ? "networks" : "cells") + ":"
@@ -310,15 +316,16 @@ final class SearchCommand implements Command {
 
   static SearchSettings settings(Options.Parsed a) {
     String preset = a.has("preset") ? a.choice("preset", "enas", "quick") : (a.has("data") ? "enas" : "quick");
-    boolean macro = a.has("space") && a.choice("space", SearchSettings.MICRO, SearchSettings.MACRO).equals(SearchSettings.MACRO);
-    if (macro && a.has("nodes")) throw new UsageException("search: --nodes applies to enas-micro only (enas-macro has layers: --layers)");
+    String space = a.has("space") ? a.choice("space", SearchSettings.SPACES.toArray(String[]::new)) : SearchSettings.MICRO;
+    boolean macro = space.equals(SearchSettings.MACRO);
+    if (macro && a.has("nodes")) throw new UsageException("search: --nodes applies to the cell spaces only (enas-macro has layers: --layers)");
     String data = a.has("data") ? a.string("data") : "synthetic";
     SearchSettings s = preset.equals("enas") ? (macro ? SearchSettings.enasMacro(data) : SearchSettings.enas(data))
         : (macro ? SearchSettings.quickMacro() : SearchSettings.quick());
     if (a.has("data")) s = s.withData(a.string("data"), a.has("validation") ? a.integer("validation", 0) : -1);
     else if (a.has("validation")) s = s.withData(s.data(), a.integer("validation", 0));
     SearchSettings.Net n = s.net();
-    s = s.withNet(new SearchSettings.Net(n.space(), intOr(a, "layers", n.layers(), macro ? 1 : 0), intOr(a, "channels", n.channels(), 2),
+    s = s.withNet(new SearchSettings.Net(macro ? n.space() : space, intOr(a, "layers", n.layers(), macro ? 1 : 0), intOr(a, "channels", n.channels(), 2),
         intOr(a, "nodes", n.nodes(), 1)));
     SearchSettings.Child c = s.child();
     CosineSchedule lr = c.lr();
@@ -331,7 +338,7 @@ final class SearchCommand implements Command {
     if (warmup >= epochs) {
       throw new UsageException("search: --warmup-epochs " + warmup + " leaves no epoch of search in " + epochs + " epochs; expected fewer than --epochs");
     }
-    if (warmup > 0 && macro) throw new UsageException("search: --warmup-epochs applies to enas-micro only");
+    if (warmup > 0 && macro) throw new UsageException("search: --warmup-epochs applies to the cell spaces only");
     s = s.withChild(new SearchSettings.Child(intOr(a, "batch", c.batch(), 2), epochs, lr,
         numOr(a, "momentum", c.momentum()), numOr(a, "l2", c.l2()), numOr(a, "grad-clip", c.gradClip()),
         numOr(a, "keep-prob", c.keepProb()), intOr(a, "steps-per-epoch", c.stepsPerEpoch(), 0), warmup));

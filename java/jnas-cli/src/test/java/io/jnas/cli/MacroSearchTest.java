@@ -84,7 +84,8 @@ class MacroSearchTest {
 
   @Test
   void badFlags(@TempDir Path tmp) {
-    bad("--nodes applies to enas-micro only", "search", "--space", "enas-macro", "--nodes", "3", "--out", tmp.resolve("x").toString());
-    bad("--space is 'nasnet', expected one of enas-micro, enas-macro", "search", "--space", "nasnet", "--out", tmp.resolve("y").toString());
+    bad("--nodes applies to the cell spaces only", "search", "--space", "enas-macro", "--nodes", "3", "--out", tmp.resolve("x").toString());
+    bad("--space is 'nasnett', expected one of enas-micro, nasnet, amoebanet, enas-macro", "search", "--space", "nasnett", "--out",
+        tmp.resolve("y").toString());
   }
 }

@@ -68,7 +68,8 @@ import java.util.function.Consumer;
  * version 2 keep counting from 0 in theirs).
  *
  * <p><b>Outputs</b> (refreshed at each derivation): {@code final_arch.json},
- * {@code final_arch.txt} (the ENAS integer string), {@code normal_cell.svg/png},
+ * {@code final_arch.txt} (the ENAS integer string; in the NASNet and AmoebaNet spaces the
+ * decision vector after the space's name), {@code normal_cell.svg/png},
  * {@code reduce_cell.svg/png}, {@code search_curves.png}; {@code result.json} (after each
  * {@link #runUntil} call: the found cell, its held-out score beside the random yardstick and
  * chance, what that comparison means, and the {@code jnas train} command line for the cell).
@@ -205,13 +206,6 @@ public final class EnasSearch implements AutoCloseable {
   private void log(Map<String, Object> ev) throws IOException {
     dir.log(ev);
     events.accept(ev);
-  }
-
-  /** The supernet of these settings on these splits. */
-  private static Supernet.Config supernetConfig(SearchSettings s, Splits sp) {
-    var d = sp.train();
-    return new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(), s.net().channels(),
-        s.net().nodes(), mix(s.seed(), STREAM_INIT, 0, 0));
   }
 
   /**
@@ -595,7 +589,7 @@ public final class EnasSearch implements AutoCloseable {
     json.put("selection_accuracy_shared_weights", bestAcc);
     json.put("epoch", e + epochBase);
     dir.writeString("final_arch.json", Json.pretty(json) + "\n");
-    dir.writeString("final_arch.txt", net.arcString(bestArc) + "\n\n" + net.readable(bestArc) + "\n");
+    dir.writeString("final_arch.txt", net.textLine(bestArc) + "\n\n" + net.readable(bestArc) + "\n");
     // the pictures come from the network's own plan of this architecture: as it runs
     net.pictures(bestArc, dir);
     plotCurves();

@@ -31,18 +31,19 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
   /**
    * The supernet's space and shape.
    *
-   * @param space {@code enas-micro} (cells; the supernet of {@link Supernet}) or
-   *     {@code enas-macro} (a chain of layers with skip connections; {@link MacroSupernet})
-   * @param layers enas-micro: normal layers L (two reduction layers are added); enas-macro: the
+   * @param space a cell space, {@code enas-micro}, {@code nasnet} or {@code amoebanet} (two
+   *     cells; the supernet of {@link Supernet} over the space's ops), or {@code enas-macro} (a
+   *     chain of layers with skip connections; {@link MacroSupernet})
+   * @param layers cell spaces: normal layers L (two reduction layers are added); enas-macro: the
    *     space's layers L
    * @param channels channels C of the first cells (enas-macro: of every layer)
-   * @param nodes nodes B per cell (enas-micro only)
+   * @param nodes nodes (blocks) B per cell (cell spaces only)
    */
   public record Net(String space, int layers, int channels, int nodes) {
     /** Checks the values. */
     public Net {
-      if (!MICRO.equals(space) && !MACRO.equals(space)) {
-        throw new IllegalArgumentException("space is '" + space + "', expected " + MICRO + " or " + MACRO);
+      if (!SPACES.contains(space)) {
+        throw new IllegalArgumentException("space is '" + space + "', expected one of " + String.join(", ", SPACES));
       }
       if (layers < (MACRO.equals(space) ? 1 : 0)) {
         throw new IllegalArgumentException("layers is " + layers + ", expected " + (MACRO.equals(space) ? "at least 1" : "0 or more"));
@@ -66,6 +67,12 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
   public static final String MICRO = "enas-micro";
   /** The ENAS macro space's name. */
   public static final String MACRO = "enas-macro";
+  /** NASNet's cell space (13 ops; {@link io.jnas.space.NasNetSpace#nasnet}). */
+  public static final String NASNET = "nasnet";
+  /** AmoebaNet's cell space (8 ops; {@link io.jnas.space.NasNetSpace#amoebanet}). */
+  public static final String AMOEBANET = "amoebanet";
+  /** The spaces an ENAS search runs in. */
+  public static final java.util.List<String> SPACES = java.util.List.of(MICRO, NASNET, AMOEBANET, MACRO);
 
   /**
    * Training of the shared weights.

@@ -9,15 +9,23 @@ import io.jnas.search.RunDir;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 import java.io.IOException;
+import io.jnas.genotype.Gene;
+import io.jnas.genotype.Genotype;
+import io.jnas.space.CellSpace;
+import io.jnas.space.NasNetSpace;
+import io.jnas.space.Spaces;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
  * What {@link EnasSearch} needs of the space it searches: the weight-shared network, the
  * controller's program, and the architecture's written forms and pictures. The architecture is
- * always the controller's action vector (the ENAS integer string of the space). Two spaces:
- * {@link Micro} (cells, {@link Supernet}) and {@link Macro} (layers, {@link MacroSupernet}).
+ * always the controller's action vector (the ENAS integer string of the space). Two kinds:
+ * {@link Micro} (cells: ENAS's micro space, NASNet's, AmoebaNet's; {@link Supernet}) and
+ * {@link Macro} (layers, {@link MacroSupernet}).
  */
 abstract class SharedNet implements AutoCloseable {
   /**
@@ -36,7 +44,17 @@ abstract class SharedNet implements AutoCloseable {
 
   /** The network of {@code s}'s space for images shaped like {@code d}, weights from {@code seed}. */
   static SharedNet create(SearchSettings s, Dataset d, long seed) {
-    return s.net().macro() ? new Macro(macroConfig(s, d, seed)) : new Micro(microConfig(s, d, seed));
+    return s.net().macro() ? new Macro(macroConfig(s, d, seed)) : new Micro(microConfig(s, d, seed), cellSpace(s));
+  }
+
+  /** The cell space of a micro-style search: ENAS's, or NASNet's or AmoebaNet's. */
+  private static CellSpace<?> cellSpace(SearchSettings s) {
+    return Spaces.cell(s.net().space(), s.net().nodes());
+  }
+
+  /** The supernet's candidates for a cell space. */
+  private static Supernet.Candidates candidates(CellSpace<?> space) {
+    return space instanceof NasNetSpace n ? Supernet.Candidates.of(n) : Supernet.Candidates.ENAS;
   }
 
   /** Bytes a training step at {@code batch} takes (on the dry backend, exact). */
@@ -49,7 +67,8 @@ abstract class SharedNet implements AutoCloseable {
   static String describe(SearchSettings s) {
     SearchSettings.Net n = s.net();
     return n.macro() ? "the macro supernet (" + n.layers() + " layers, " + n.channels() + " channels)"
-        : "the supernet (" + n.layers() + " layers, " + n.channels() + " channels, " + n.nodes() + " nodes)";
+        : "the " + (n.space().equals(SearchSettings.MICRO) ? "" : n.space() + " ") + "supernet (" + n.layers() + " layers, "
+        + n.channels() + " channels, " + n.nodes() + " nodes)";
   }
 
   /** The flags that change its size, for messages. */
@@ -59,7 +78,7 @@ abstract class SharedNet implements AutoCloseable {
 
   private static Supernet.Config microConfig(SearchSettings s, Dataset d, long seed) {
     return new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(), s.net().channels(),
-        s.net().nodes(), seed);
+        s.net().nodes(), seed, candidates(cellSpace(s)));
   }
 
   private static MacroSupernet.Config macroConfig(SearchSettings s, Dataset d, long seed) {
@@ -106,6 +125,11 @@ abstract class SharedNet implements AutoCloseable {
   /** The architecture as its ENAS integer string. */
   abstract String arcString(int[] arc);
 
+  /** The first line of {@code final_arch.txt}, which {@code jnas train --genotype} reads: the integer string. */
+  String textLine(int[] arc) {
+    return arcString(arc);
+  }
+
   /** The architecture in readable lines. */
   abstract String readable(int[] arc);
 
@@ -124,13 +148,19 @@ abstract class SharedNet implements AutoCloseable {
   @Override
   public abstract void close();
 
-  /** The ENAS micro space: two cells. */
+  /**
+   * A cell space: ENAS's micro space, or NASNet's or AmoebaNet's (the same supernet over their
+   * ops; a NASNet-style architecture is written as the space's genotype, which {@code jnas
+   * train} trains as it is).
+   */
   static final class Micro extends SharedNet {
     private final Supernet net;
+    private final CellSpace<?> space;
     private final int nodes;
 
-    Micro(Supernet.Config c) {
+    Micro(Supernet.Config c, CellSpace<?> space) {
       this.net = new Supernet(c);
+      this.space = space;
       this.nodes = c.nodes();
     }
 
@@ -139,9 +169,13 @@ abstract class SharedNet implements AutoCloseable {
       return net;
     }
 
+    private boolean enas() {
+      return space instanceof EnasMicroSpace;
+    }
+
     @Override
     ControllerSpec controllerSpec() {
-      return ControllerSpec.enasMicro(nodes, Supernet.NUM_OPS, true);
+      return ControllerSpec.enasMicro(nodes, net.numOps(), true);
     }
 
     private int[] normal(int[] arc) {
@@ -181,7 +215,7 @@ abstract class SharedNet implements AutoCloseable {
 
     @Override
     io.jnas.space.SearchSpace<?> space() {
-      return new EnasMicroSpace(nodes);
+      return space;
     }
 
     @Override
@@ -191,32 +225,81 @@ abstract class SharedNet implements AutoCloseable {
         for (int j = 0; j < nodes; j++) {
           int o = 4 * (c * nodes + j);
           a[o] = j;
-          a[o + 1] = rng.nextInt(Supernet.NUM_OPS);
+          a[o + 1] = rng.nextInt(net.numOps());
           a[o + 2] = j + 1;
-          a[o + 3] = rng.nextInt(Supernet.NUM_OPS);
+          a[o + 3] = rng.nextInt(net.numOps());
         }
       }
       return a;
     }
 
+    /** ENAS: its arch map; NASNet-style: the genotype's map, with the space and the integer string. */
     @Override
     Map<String, Object> toMap(int[] arc) {
-      return EnasArch.fromInts(arc, nodes).toMap();
+      if (enas()) return EnasArch.fromInts(arc, nodes).toMap();
+      Map<String, Object> m = new LinkedHashMap<>(space.genotypeOf(arc).toMap());
+      m.put("space", space.name());
+      m.put("arc", arcString(arc));
+      return m;
     }
 
     @Override
     String arcString(int[] arc) {
-      return EnasArch.fromInts(arc, nodes).toArcString();
+      if (enas()) return EnasArch.fromInts(arc, nodes).toArcString();
+      StringBuilder sb = new StringBuilder();
+      for (int v : arc) sb.append(sb.length() == 0 ? "" : " ").append(v);
+      return sb.toString();
     }
 
+    /** NASNet-style: the space's name before the vector, so it is never read as an ENAS string. */
+    @Override
+    String textLine(int[] arc) {
+      return enas() ? arcString(arc) : space.name() + ": " + arcString(arc);
+    }
+
+    /** One line per node, {@code n0 = op(input) + op(input)}, and the concatenated states, per cell. */
     @Override
     String readable(int[] arc) {
-      return EnasArch.fromInts(arc, nodes).toReadable();
+      if (enas()) return EnasArch.fromInts(arc, nodes).toReadable();
+      Genotype g = space.genotypeOf(arc);
+      StringBuilder sb = new StringBuilder();
+      for (boolean red : new boolean[] {false, true}) {
+        List<Gene> genes = red ? g.reduce() : g.normal();
+        sb.append(red ? "reduce:\n" : "normal:\n");
+        for (int j = 0; j < nodes; j++) {
+          Gene p = genes.get(2 * j), q = genes.get(2 * j + 1);
+          sb.append("  n").append(j).append(" = ").append(p.op().label()).append('(').append(state(p.input())).append(") + ")
+              .append(q.op().label()).append('(').append(state(q.input())).append(")\n");
+        }
+        sb.append("  out = concat(").append(String.join(", ", (red ? g.reduceConcat() : g.normalConcat()).stream()
+            .map(SharedNet.Micro::state).toList())).append(")\n");
+      }
+      return sb.toString();
     }
 
+    private static String state(int s) {
+      return s == 0 ? "c_{k-2}" : s == 1 ? "c_{k-1}" : "n" + (s - 2);
+    }
+
+    /**
+     * The action vector of an integer string: ENAS's {@link EnasArch#parse}, or for a
+     * NASNet-style space {@code 8 B} integers checked against the space.
+     */
     @Override
     int[] parse(String arc) {
-      return EnasArch.parse(arc, nodes).toInts();
+      if (enas()) return EnasArch.parse(arc, nodes).toInts();
+      String[] parts = arc.strip().split("\\s+");
+      int[] a = new int[parts.length];
+      try {
+        for (int i = 0; i < a.length; i++) a[i] = Integer.parseInt(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(space.name() + " arc '" + arc + "': not a list of integers");
+      }
+      if (!space.isValid(a)) {
+        throw new IllegalArgumentException(space.name() + " arc '" + arc + "': expected " + space.numDecisions()
+            + " integers, each in its decision's range");
+      }
+      return a;
     }
 
     /**
@@ -225,15 +308,20 @@ abstract class SharedNet implements AutoCloseable {
      */
     @Override
     void pictures(int[] arc, RunDir dir) throws IOException {
-      EnasArch a = EnasArch.fromInts(arc, nodes);
-      NetworkPlan plan = net.plan(a.normal().toInts(), a.reduce().toInts());
+      NetworkPlan plan = net.plan(normal(arc), reduce(arc));
       for (boolean red : new boolean[] {false, true}) {
         String title = red ? "reduction cell" : "normal cell";
         CellGraph g = plan.cells().stream().filter(c -> c.reduction() == red).findFirst()
-            .map(c -> CellDiagram.graph(c, title)).orElseGet(() -> CellDiagram.graph(red ? a.reduce() : a.normal(), title));
+            .map(c -> CellDiagram.graph(c, title)).orElseGet(() -> fallback(arc, red, title));
         CellPicture.writeSvg(g, dir.file(red ? "reduce_cell.svg" : "normal_cell.svg"));
         CellPicture.writePng(g, dir.file(red ? "reduce_cell.png" : "normal_cell.png"));
       }
+    }
+
+    private CellGraph fallback(int[] arc, boolean red, String title) {
+      if (!enas()) return CellDiagram.graph(space.genotypeOf(arc), red, title);
+      EnasArch a = EnasArch.fromInts(arc, nodes);
+      return CellDiagram.graph(red ? a.reduce() : a.normal(), title);
     }
 
     @Override

@@ -4,25 +4,58 @@ import io.jnas.backend.Backend;
 import io.jnas.backend.Backends;
 import io.jnas.backend.NativeNetwork;
 import io.jnas.backend.NetworkPlan;
+import io.jnas.genotype.Op;
+import io.jnas.space.NasNetSpace;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
+import java.util.List;
 
 /**
- * The weight-shared supernet of the ENAS micro space, run natively: one call per minibatch
- * does forward, backward and the update of the sampled path ({@code native/graph/supernet.cpp}
+ * The weight-shared supernet of a cell space, run natively: one call per minibatch does
+ * forward, backward and the update of the sampled path ({@code native/graph/supernet.cpp}
  * describes the structure), on the backend in use ({@link Backends#current()}) or a given one.
- * Every argument is checked here before it reaches native code.
+ * Every argument is checked here before it reaches native code. The space is ENAS's micro space
+ * unless the config's {@link Candidates} say otherwise (NASNet's 13 ops, AmoebaNet's 8).
  *
  * <p>An architecture is given as two arrays of {@code 4 * nodes} integers, the normal and the
- * reduction cell, in the ENAS order (input1, op1, input2, op2 per node); ops are ENAS ids
- * 0 sep3, 1 sep5, 2 avg3, 3 max3, 4 identity: indices into the candidate list
- * {@link EnasOp#registryIds()}.
+ * reduction cell, in the ENAS order (input1, op1, input2, op2 per node); an op is an index into
+ * the candidate list: for ENAS the ENAS ids 0 sep3, 1 sep5, 2 avg3, 3 max3, 4 identity
+ * ({@link EnasOp#registryIds()}).
  *
  * <p>Not thread-safe: one search drives one supernet.
  */
 public final class Supernet extends NativeNetwork {
-  /** Number of candidate ops per edge. */
+  /** Number of candidate ops per edge of the ENAS micro space ({@link #numOps()}: of this supernet). */
   public static final int NUM_OPS = 5;
+
+  /**
+   * The candidate ops of every edge and what a cell outputs.
+   *
+   * @param ops the candidates, registry entries; an architecture's op is an index into this list
+   * @param inputsOut whether a cell input no node reads joins the cell's output (ENAS's micro
+   *     cell) or only the nodes no node reads do (NASNet's "unused hidden states")
+   */
+  public record Candidates(List<Op> ops, boolean inputsOut) {
+    /** ENAS's five ops, in ENAS id order; unread inputs join the output. */
+    public static final Candidates ENAS = new Candidates(java.util.Arrays.stream(EnasOp.values()).map(EnasOp::op).toList(), true);
+
+    /** Checks the list: not empty, no op twice. */
+    public Candidates {
+      ops = List.copyOf(ops);
+      if (ops.isEmpty()) throw new IllegalArgumentException("supernet: no candidate ops");
+      if (ops.stream().distinct().count() != ops.size()) throw new IllegalArgumentException("supernet: an op is listed twice: " + ops);
+    }
+
+    /** A NASNet-style space's ops (NASNet's 13, AmoebaNet's 8); unread inputs do not join the output. */
+    public static Candidates of(NasNetSpace space) {
+      return new Candidates(space.ops(), false);
+    }
+
+    /** The registry ids, in candidate order. */
+    int[] registryIds() {
+      return ops.stream().mapToInt(Op::id).toArray();
+    }
+  }
 
   /**
    * Shape of the supernet.
@@ -35,9 +68,15 @@ public final class Supernet extends NativeNetwork {
    * @param channels C, the first cells' channel count (doubled at each reduction)
    * @param nodes B, the nodes per cell
    * @param seed weight-initialization seed
+   * @param candidates the ops of every edge ({@link Candidates#ENAS} for the ENAS micro space)
    */
   public record Config(int inChannels, int height, int width, int numClasses, int layers, int channels, int nodes,
-      long seed) {
+      long seed, Candidates candidates) {
+    /** The ENAS micro space's supernet of this shape. */
+    public Config(int inChannels, int height, int width, int numClasses, int layers, int channels, int nodes, long seed) {
+      this(inChannels, height, width, numClasses, layers, channels, nodes, seed, Candidates.ENAS);
+    }
+
     /** Checks every field; throws {@link IllegalArgumentException} naming the bad one. */
     public Config {
       positive("inChannels", inChannels);
@@ -49,6 +88,7 @@ public final class Supernet extends NativeNetwork {
         throw new IllegalArgumentException("supernet: channels is " + channels + ", expected an even number >= 2 (factorized reduce splits it in halves)");
       }
       positive("nodes", nodes);
+      java.util.Objects.requireNonNull(candidates, "supernet: candidates");
       if (height < 4 || width < 4) {
         throw new IllegalArgumentException("supernet: image " + height + "x" + width + " is too small for two reductions, expected at least 4x4");
       }
@@ -114,7 +154,8 @@ public final class Supernet extends NativeNetwork {
   /** Builds the supernet on {@code backend} and initializes its weights from {@code config.seed()}. */
   public Supernet(Config config, Backend backend) {
     super("supernet", backend, new SupernetSpec(config.inChannels(), config.height(), config.width(),
-        config.numClasses(), config.layers(), config.channels(), config.nodes(), EnasOp.registryIds(), config.seed()));
+        config.numClasses(), config.layers(), config.channels(), config.nodes(), config.candidates().registryIds(),
+        config.candidates().inputsOut(), config.seed()));
     this.config = config;
   }
 
@@ -127,7 +168,7 @@ public final class Supernet extends NativeNetwork {
   public static long requiredBytes(Config config, int batch) {
     if (batch < 2) throw new IllegalArgumentException("supernet: batch is " + batch + ", expected at least 2");
     long most = 0;
-    for (int op = 0; op < NUM_OPS; op++) {
+    for (int op = 0; op < config.candidates().ops().size(); op++) {
       int[] arc = new int[4 * config.nodes()];
       for (int j = 0; j < config.nodes(); j++) {
         arc[4 * j + 1] = op;
@@ -144,6 +185,11 @@ public final class Supernet extends NativeNetwork {
   /** The configuration. */
   public Config config() {
     return config;
+  }
+
+  /** Candidate ops per edge: an architecture's ops are in {@code [0, numOps())}. */
+  public int numOps() {
+    return config.candidates().ops().size();
   }
 
   /** Floats in each parameter-sized buffer (weights, gradients, momentum); includes alignment padding. */
@@ -198,24 +244,33 @@ public final class Supernet extends NativeNetwork {
    * image and every cell with its edges (see {@link NetworkPlan}).
    */
   public NetworkPlan plan(int[] normalArc, int[] reduceArc) {
-    checkArc("normal_arc", normalArc, config.nodes());
-    checkArc("reduce_arc", reduceArc, config.nodes());
+    checkArc("normal_arc", normalArc, config.nodes(), numOps());
+    checkArc("reduce_arc", reduceArc, config.nodes(), numOps());
     return super.plan(normalArc, reduceArc);
   }
 
   /** Forward FLOPs (2 x multiply-adds) of one image through this architecture. */
   public double forwardFlops(int[] normalArc, int[] reduceArc) {
-    checkArc("normal_arc", normalArc, config.nodes());
-    checkArc("reduce_arc", reduceArc, config.nodes());
+    checkArc("normal_arc", normalArc, config.nodes(), numOps());
+    checkArc("reduce_arc", reduceArc, config.nodes(), numOps());
     return flops(normalArc, reduceArc);
   }
 
   /**
-   * Checks an architecture against this supernet's node count.
+   * Checks an architecture of the ENAS micro space against a node count.
    *
    * @throws IllegalArgumentException naming the array, the position and the reason
    */
   public static void checkArc(String name, int[] arc, int nodes) {
+    checkArc(name, arc, nodes, NUM_OPS);
+  }
+
+  /**
+   * Checks an architecture against a node count and a number of candidate ops.
+   *
+   * @throws IllegalArgumentException naming the array, the position and the reason
+   */
+  public static void checkArc(String name, int[] arc, int nodes, int numOps) {
     if (arc == null) throw new IllegalArgumentException("supernet: " + name + " is null");
     if (arc.length != 4 * nodes) {
       throw new IllegalArgumentException("supernet: " + name + " has " + arc.length + " integers, expected " + (4 * nodes) + " (4 per node, " + nodes + " nodes)");
@@ -226,16 +281,16 @@ public final class Supernet extends NativeNetwork {
         if (in < 0 || in >= j + 2) {
           throw new IllegalArgumentException("supernet: " + name + "[" + (4 * j + 2 * k) + "] = " + in + ": input of node " + j + " must be in [0, " + (j + 2) + ")");
         }
-        if (op < 0 || op >= NUM_OPS) {
-          throw new IllegalArgumentException("supernet: " + name + "[" + (4 * j + 2 * k + 1) + "] = " + op + ": op must be in [0, " + NUM_OPS + ")");
+        if (op < 0 || op >= numOps) {
+          throw new IllegalArgumentException("supernet: " + name + "[" + (4 * j + 2 * k + 1) + "] = " + op + ": op must be in [0, " + numOps + ")");
         }
       }
     }
   }
 
   private int check(String op, int[] normalArc, int[] reduceArc, Tensor images, IntTensor labels) {
-    checkArc("normal_arc", normalArc, config.nodes());
-    checkArc("reduce_arc", reduceArc, config.nodes());
+    checkArc("normal_arc", normalArc, config.nodes(), numOps());
+    checkArc("reduce_arc", reduceArc, config.nodes(), numOps());
     return checkBatch(op, images, labels, true, 2);
   }
 }

@@ -176,17 +176,37 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
   }
 
   /** What {@link #resolve} accepts, for messages. */
-  private static final String FORMS = "a name (" + String.join(", ", names()) + "), an ENAS integer string, a genotype JSON file, a final_arch.txt, a search or train run folder,"
-      + " or a multitrial trial RUNDIR#ID";
+  private static final String FORMS = "a name (" + String.join(", ", names()) + "), an ENAS integer string, a space's decision"
+      + " vector ('nasnet: 0 2 1 9 ...'), a genotype JSON file, a final_arch.txt, a search or train run folder, or a multitrial trial RUNDIR#ID";
+
+  /** {@code nasnet: 0 2 1 9 ...}: a cell space's name and a decision vector (a NASNet-style search's final_arch.txt). */
+  private static final java.util.regex.Pattern SPACE_VECTOR = java.util.regex.Pattern.compile("([a-z][a-z0-9-]*):\\s*([0-9][0-9\\s]*)");
+
+  /** The genotype of a {@link #SPACE_VECTOR} match: the vector decoded in the named cell space (B = length / 8). */
+  private static Genotype fromSpaceVector(java.util.regex.Matcher m) {
+    String[] parts = m.group(2).strip().split("\\s+");
+    int[] d = new int[parts.length];
+    for (int i = 0; i < d.length; i++) d[i] = Integer.parseInt(parts[i]);
+    if (d.length == 0 || d.length % 8 != 0) {
+      throw new IllegalArgumentException(m.group(1) + " decision vector: " + d.length + " integers, expected 8 per block (B blocks: 8 B)");
+    }
+    io.jnas.space.CellSpace<?> space = io.jnas.space.Spaces.cell(m.group(1), d.length / 8);
+    if (!space.isValid(d)) {
+      throw new IllegalArgumentException(m.group(1) + " decision vector '" + m.group(2).strip() + "': an entry is out of its"
+          + " decision's range (inputs of block j in [0, j+2), ops in [0, " + space.numOps() + "))");
+    }
+    return space.genotypeOf(d);
+  }
 
   /**
    * A genotype from a command-line value, tried in this order:
    * <ol>
    *   <li>a published name ({@link #names()}), case-insensitive;
    *   <li>an ENAS integer string ({@code "0 2 0 0 ..."});
+   *   <li>a cell space's decision vector after its name ({@code "nasnet: 0 2 1 9 ..."});
    *   <li>a file: JSON (this class's form, or an ENAS arch, {@code "format": "enas-micro"}, as a
    *       search's {@code final_arch.json}), or text whose first line is an ENAS integer string
-   *       (a search's {@code final_arch.txt});
+   *       or a space's decision vector (a search's {@code final_arch.txt});
    *   <li>a folder: a search run ({@code final_arch.json}) or a train run ({@code genotype.json});
    *   <li>a multitrial trial, {@code RUNDIR#ID} or {@code RUNDIR/trials.jsonl#ID}: the
    *       {@code genotype} of the line of {@code trials.jsonl} whose {@code id} is ID.
@@ -203,6 +223,14 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
         return of(EnasArch.parse(s));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("genotype '" + s + "': not a valid ENAS integer string: " + e.getMessage(), e);
+      }
+    }
+    java.util.regex.Matcher vm = SPACE_VECTOR.matcher(s);
+    if (vm.matches()) {
+      try {
+        return fromSpaceVector(vm);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("genotype '" + s + "': " + e.getMessage(), e);
       }
     }
     Path p = Path.of(s);
@@ -238,8 +266,16 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
         throw new IllegalArgumentException(p + ": first line is not a valid ENAS integer string: " + e.getMessage(), e);
       }
     }
+    java.util.regex.Matcher vm = SPACE_VECTOR.matcher(first);
+    if (vm.matches()) {
+      try {
+        return fromSpaceVector(vm);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(p + ": first line: " + e.getMessage(), e);
+      }
+    }
     throw new IllegalArgumentException(p + ": neither genotype JSON nor text whose first line is an ENAS integer string"
-        + " (as a search's final_arch.txt)");
+        + " or a space's decision vector (as a search's final_arch.txt)");
   }
 
   /** The genotype of a run folder: a search's final_arch.json, or a train run's genotype.json. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jnas.backend.NetworkPlan;
+import io.jnas.space.NasNetSpace;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
 import io.jnas.testing.Tolerances;
@@ -48,8 +50,20 @@ class SupernetTest {
     SplittableRandom rng = new SplittableRandom(3);
     // every op appears: node 0 sep3 + sep5, node 1 avg + max, node 2 identity + sep3
     int[] normal = {0, 0, 1, 1, 2, 2, 0, 3, 3, 4, 1, 0};
-    int[] reduce = randomArc(rng, 3);
-    try (Supernet net = new Supernet(SMALL); Tensor x = images(rng, 6, SMALL); IntTensor y = labels(rng, 6, 4)) {
+    gradientCheck(SMALL, normal, randomArc(rng, 3), rng, 40);
+  }
+
+  /** NASNet's 13 candidates, each on at least one edge, and its cell output (unread nodes only). */
+  @Test
+  void nasnetCandidatesGradientsMatchFiniteDifferences() {
+    Supernet.Config c = new Supernet.Config(3, 8, 8, 4, 1, 4, 4, 7, Supernet.Candidates.of(NasNetSpace.nasnet(4)));
+    int[] normal = {0, 0, 1, 1, 0, 2, 2, 3, 1, 4, 3, 5, 2, 6, 4, 7};
+    int[] reduce = {0, 8, 1, 9, 2, 10, 0, 11, 3, 12, 1, 0, 4, 5, 0, 9};
+    gradientCheck(c, normal, reduce, new SplittableRandom(4), 60);
+  }
+
+  private static void gradientCheck(Supernet.Config config, int[] normal, int[] reduce, SplittableRandom rng, int minTensors) {
+    try (Supernet net = new Supernet(config); Tensor x = images(rng, 6, config); IntTensor y = labels(rng, 6, 4)) {
       net.forwardBackward(normal, reduce, x, y, 1f, 0);
       float[] grads = net.get(Supernet.Buffer.GRADIENTS);
       float[] w = net.get(Supernet.Buffer.WEIGHTS);
@@ -64,7 +78,7 @@ class SupernetTest {
           }
         }
       }
-      assertTrue(idx.size() > 40, "too few tensors on the sampled path: " + idx.size());
+      assertTrue(idx.size() > minTensors, "too few tensors on the sampled path: " + idx.size());
       int bad = 0;
       StringBuilder sb = new StringBuilder();
       double h = Tolerances.SUPERNET_FD_STEP;
@@ -87,6 +101,28 @@ class SupernetTest {
       }
       // ReLU and max-pool kinks can flip under a step of h for a rare weight
       if (bad > idx.size() / 20) fail("supernet: " + bad + " of " + idx.size() + " weight gradients off:" + sb);
+    }
+  }
+
+  /**
+   * ENAS's cell concatenates every unread state, inputs included; NASNet's only the unread
+   * nodes: no output weights for the inputs, and the plan's outputs are nodes.
+   */
+  @Test
+  void nasnetCellOutputIsItsUnreadNodes() {
+    int[] arc = {0, 0, 0, 1, 2, 3, 0, 4, 2, 2, 3, 1};  // input 1 unread; nodes 0, 1 read; node 2 unread
+    Supernet.Config nas = new Supernet.Config(3, 8, 8, 4, 1, 4, 3, 7, Supernet.Candidates.of(NasNetSpace.amoebanet(3)));
+    try (Supernet enas = new Supernet(SMALL); Supernet amoeba = new Supernet(nas)) {
+      assertEquals(8, amoeba.numOps());
+      assertTrue(enas.tensors().stream().anyMatch(t -> t.name().equals("layer2.final.w1")));
+      assertTrue(amoeba.tensors().stream().noneMatch(t -> t.name().matches("layer\\d+\\.final\\.w[01]")));
+      for (NetworkPlan.Cell cell : enas.plan(arc, arc).cells()) assertEquals(List.of(1, 4), cell.outputs(), cell.name());
+      for (NetworkPlan.Cell cell : amoeba.plan(arc, arc).cells()) assertEquals(List.of(4), cell.outputs(), cell.name());
+      int[] op8 = arc.clone();
+      op8[1] = 8;
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> amoeba.plan(op8, arc));
+      assertTrue(e.getMessage().contains("op must be in [0, 8)"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> enas.plan(new int[] {0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, arc));
     }
   }
 
