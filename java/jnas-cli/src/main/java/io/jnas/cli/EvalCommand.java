@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * {@code jnas eval}: test accuracy, per-class accuracy and confusion matrix of a trained network
- * (a cell network or an ENAS macro network, as its weights file says).
+ * (a cell network, an ENAS macro network or a NAS-Bench-201 network, as its weights file says).
  */
 final class EvalCommand implements Command {
   @Override

@@ -15,10 +15,13 @@ import java.util.Map;
 
 /**
  * {@code jnas export}: a trained network as ONNX (opset 17, inference graph) and its genotype as
- * JSON: a cell network of {@code jnas train}, or an ENAS macro network of {@code jnas train --space
+ * JSON: a cell network of {@code jnas train}, an ENAS macro network of {@code jnas train --space
  * enas-macro} (its {@code --genotype-json} is the macro architecture, {@code {"format": "enas-macro",
- * ...}}, which {@code jnas train --space enas-macro --genotype} reads back). By default the model takes pixels in [0, 1] (the training normalization is the graph's
- * first node); {@code --no-normalize} leaves it out.
+ * ...}}, which {@code jnas train --space enas-macro --genotype} reads back), or a NAS-Bench-201
+ * network of {@code jnas train --space nb201} (its {@code --genotype-json} is the cell,
+ * {@code {"format": "nb201", "cell": "|...|"}}, which {@code jnas train --space nb201 --genotype}
+ * reads back). By default the model takes pixels in [0, 1] (the training normalization is the
+ * graph's first node); {@code --no-normalize} leaves it out.
  */
 final class ExportCommand implements Command {
   @Override
@@ -37,7 +40,7 @@ final class ExportCommand implements Command {
         .value("run", "DIR", null, "a finished jnas train run (reads DIR/weights.jnw)")
         .value("weights", "FILE", null, "a weights.jnw file")
         .value("onnx", "FILE", null, "the ONNX file to write (default: DIR/model.onnx with --run, else model.onnx)")
-        .value("genotype-json", "FILE", null, "also write the genotype (a macro run: its architecture) as JSON here")
+        .value("genotype-json", "FILE", null, "also write the genotype (a macro run: its architecture; an nb201 run: its cell) as JSON here")
         .flag("no-normalize", "the model takes normalized images instead of pixels in [0, 1]")
         .flag("force", "replace existing output files");
   }

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
-/** {@code jnas predict}: top-5 classes of PNG/JPEG images with a trained network (cell or ENAS macro). */
+/** {@code jnas predict}: top-5 classes of PNG/JPEG images with a trained network (cell, ENAS macro or NAS-Bench-201). */
 final class PredictCommand implements Command {
   @Override
   public String name() {

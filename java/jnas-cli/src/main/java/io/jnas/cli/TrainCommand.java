@@ -10,6 +10,7 @@ import io.jnas.genotype.Genotype;
 import io.jnas.nasbench.NasBench201Table;
 import io.jnas.nasbench.Nb201Dataset;
 import io.jnas.nasbench.Nb201Trainer;
+import io.jnas.nasbench.Nb201WeightsFile;
 import io.jnas.space.NasBench201Space;
 import io.jnas.space.Nb201Cell;
 import io.jnas.search.RunDir;
@@ -39,7 +40,7 @@ final class TrainCommand implements Command {
     Trainer.Settings d = new Trainer.Settings();
     return new Options(name())
         .value("space", "NAME", "darts", "darts (the DARTS/ENAS cell network), nb201 (a NAS-Bench-201 cell given as --genotype "
-            + "'|nor_conv_3x3~0|+|...|', trained with NB201's recipe: 12 epochs, batch 256, lr 0.1 cosine to 0, weight decay 5e-4, "
+            + "'|nor_conv_3x3~0|+|...|' or the cell JSON of jnas export --genotype-json, trained with NB201's recipe: 12 epochs, batch 256, lr 0.1 cosine to 0, weight decay 5e-4, "
             + "C 16, N 5, unless given) or enas-macro (an ENAS macro network: --genotype enas-macro-final, a macro search's "
             + "final_arch.json or run folder, or an arc string; unless given 10 epochs, batch 128, lr 0.05 cosine to 0.001, "
             + "weight decay 1e-4, clip 5, dropout keep 0.9, 24 channels)")
@@ -82,8 +83,8 @@ final class TrainCommand implements Command {
   public String details() {
     return "Writes config.json (settings, the data path absolute), genotype.json, log.jsonl (one line per epoch),\n"
         + "checkpoint.bin (every epoch), curves.png; at the end weights.jnw and result.json (final test accuracy).\n"
-        + "--space enas-macro writes config.json, log.jsonl, and at the end weights.jnw (the macro network; jnas eval,\n"
-        + "predict and export read it) and result.json.\n"
+        + "--space enas-macro and --space nb201 write config.json, log.jsonl, and at the end weights.jnw (the macro\n"
+        + "network, or the NAS-Bench-201 network of the cell; jnas eval, predict and export read it) and result.json.\n"
         + "Progress (every batch's loss, the epoch's and the whole run's time left) goes to standard error.\n"
         + "A second run on the same folder is refused while the first holds it.";
   }
@@ -194,12 +195,7 @@ final class TrainCommand implements Command {
     plainChecks(a, "nb201", "NB201's recipe has none", "layers", "lr-t0", "lr-tmul", "grad-clip", "drop-path-keep",
         "dropout-keep", "cutout", "no-aux", "stop-after");
     if (!a.has("genotype")) throw new UsageException("train: --space nb201 needs --genotype '|op~0|+|op~0|op~1|+|op~0|op~1|op~2|'");
-    Nb201Cell cell;
-    try {
-      cell = Nb201Cell.parse(a.string("genotype"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("train: --genotype: " + e.getMessage());
-    }
+    Nb201Cell cell = nb201Cell(a.string("genotype"), "train");
     Nb201Trainer.Settings d = Nb201Trainer.Settings.hp12(1);
     Nb201Trainer.Settings s = new Nb201Trainer.Settings(a.has("epochs") ? a.integer("epochs", 1) : d.epochs(),
         a.has("batch") ? a.integer("batch", 2) : d.batch(), a.has("lr-max") ? a.number("lr-max", 1e-9, 10) : d.lr(),
@@ -220,7 +216,13 @@ final class TrainCommand implements Command {
     final Double table = tableTest;
     return plainRun(a, out, cfg, (dir, log) -> {
       PlainTraining.Outcome o = Nb201Trainer.train(cell, s, data.train, data.test, data.src.trainAugmentation(),
-          data.src.evalAugmentation(), System.err, log);
+          data.src.evalAugmentation(), System.err, log, net -> {
+            try {
+              Nb201WeightsFile.of(net, data.src.normalization(), data.train.classNames()).write(dir.file("weights.jnw"));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
       Map<String, Object> res = plainResult(cell.toString(), o.testAccuracy(), o.testLoss(), o.numWeights(), o.flops(), o.seconds());
       res.put("table_12_epoch_test", table);
       return new PlainOutcome(res, String.format(Locale.ROOT, "%s, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %s on %d images%s; %.1f s",
@@ -272,6 +274,45 @@ final class TrainCommand implements Command {
           "enas-macro network, %d layers x %d channels, %d weights, %.1f MFLOPs/image; test accuracy %.4f after %s on %d images; %.1f s",
           arch.layers(), s.channels(), o.numWeights(), o.flops() / 1e6, o.testAccuracy(), epochs(s.epochs()), data.train.size(), o.seconds()));
     });
+  }
+
+  /**
+   * --genotype of an nb201 run: a cell string {@code |nor_conv_3x3~0|+|...|}, or a JSON file
+   * {@code {"format": "nb201", "cell": "|...|"}} (what {@code jnas export --genotype-json} writes
+   * of an nb201 run).
+   *
+   * @param cmd the command, heading messages
+   * @throws UsageException naming --genotype and what was expected
+   */
+  static Nb201Cell nb201Cell(String spec, String cmd) {
+    try {
+      Path p = spec.startsWith("|") ? null : Path.of(spec);
+      if (p != null && Files.isRegularFile(p)) {
+        Map<String, Object> m = Json.parseObject(Files.readString(p));
+        if (!"nb201".equals(m.get("format")) || !(m.get("cell") instanceof String c)) {
+          throw new UsageException(cmd + ": --genotype " + spec + ": expected {\"format\": \"nb201\", \"cell\": \"|...|\"}"
+              + " (jnas export --genotype-json of an nb201 run)");
+        }
+        return Nb201Cell.parse(c);
+      }
+      if (p != null && (spec.contains("/") || spec.endsWith(".json"))) {
+        throw new UsageException(cmd + ": --genotype " + spec + ": no such file (expected a cell string"
+            + " '|op~0|+|op~0|op~1|+|op~0|op~1|op~2|' or an nb201 cell's JSON file)");
+      }
+      return Nb201Cell.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(cmd + ": --genotype: " + e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new UsageException(cmd + ": --genotype " + spec + ": cannot read it: " + e.getMessage());
+    }
+  }
+
+  /** The JSON of an nb201 cell, {@code {"format": "nb201", "cell": "|...|"}}, which {@link #nb201Cell} reads back. */
+  static String nb201Json(Nb201Cell cell) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("format", "nb201");
+    m.put("cell", cell.toString());
+    return Json.pretty(m);
   }
 
   /** --genotype of a macro run: the published network's name, a final_arch.json, a run folder, or an arc string. */
@@ -374,7 +415,7 @@ final class TrainCommand implements Command {
 
   /**
    * A locked run folder: config.json, log.jsonl (one line per epoch), what the training writes
-   * there itself (a macro run: weights.jnw), result.json last; prints the summary.
+   * there itself (weights.jnw), result.json last; prints the summary.
    */
   private static int plainRun(Options.Parsed a, PrintStream out, Map<String, Object> cfg, PlainTrain train) throws Exception {
     try (RunDir dir = RunDir.create(a.path("out"), "train", System.err)) {

@@ -6,9 +6,12 @@ import io.jnas.enas.MacroArch;
 import io.jnas.enas.MacroNetwork;
 import io.jnas.enas.MacroWeightsFile;
 import io.jnas.genotype.Genotype;
+import io.jnas.nasbench.Nb201Network;
+import io.jnas.nasbench.Nb201WeightsFile;
 import io.jnas.onnx.FinalNetworkExport;
 import io.jnas.onnx.OnnxGraph;
 import io.jnas.search.RunDir;
+import io.jnas.space.Nb201Cell;
 import io.jnas.tensor.Tensor;
 import io.jnas.train.Checkpoint;
 import io.jnas.train.FinalNetwork;
@@ -26,17 +29,19 @@ import java.util.function.Function;
 
 /**
  * Shared by {@code eval}, {@code predict} and {@code export}: a weights file from
- * {@code --run DIR} or {@code --weights FILE} (a cell network's or an ENAS macro network's), the run's data set, the {@code --force} rule
- * for outputs, and the run folder's lock where a command writes into it.
+ * {@code --run DIR} or {@code --weights FILE} (a cell network's, an ENAS macro network's or a
+ * NAS-Bench-201 network's), the run's data set, the {@code --force} rule for outputs, and the run
+ * folder's lock where a command writes into it.
  */
 final class TrainedModel {
   private TrainedModel() {}
 
   /**
-   * A trained network read from a weights file: a cell network ({@link WeightsFile}) or an ENAS
-   * macro network ({@link MacroWeightsFile}); what eval, predict and export need of either.
+   * A trained network read from a weights file: a cell network ({@link WeightsFile}), an ENAS
+   * macro network ({@link MacroWeightsFile}) or a NAS-Bench-201 network of one cell
+   * ({@link Nb201WeightsFile}); what eval, predict and export need of each.
    */
-  sealed interface Model permits Cell, Macro {
+  sealed interface Model permits Cell, Macro, Nb201 {
     /** The weights file it was read from. */
     Path file();
 
@@ -72,7 +77,10 @@ final class TrainedModel {
     /** The ONNX inference graph, with {@code norm} (or none) in front. */
     OnnxGraph onnx(Normalization norm);
 
-    /** The genotype (cell network) or architecture (macro network) as JSON, what {@code jnas train --genotype} reads back. */
+    /**
+     * The genotype (cell network), architecture (macro network) or cell (NAS-Bench-201 network)
+     * as JSON, what {@code jnas train --genotype} (with the run's {@code --space}) reads back.
+     */
     String genotypeJson();
 
     /** Refuses a {@code --genotype} other than the stored one. */
@@ -151,6 +159,37 @@ final class TrainedModel {
     }
   }
 
+  /** A NAS-Bench-201 network's weights ({@code jnas train --space nb201}). */
+  record Nb201(Path file, String cmd, Nb201WeightsFile weights) implements Model {
+    @Override
+    public Net open() {
+      Nb201Network net = opened(this, weights::open);
+      return new Net(net, x -> net.predict(null, x));
+    }
+
+    @Override
+    public OnnxGraph onnx(Normalization norm) {
+      Nb201Network.Config c = weights.config();
+      try (Nb201Network net = opened(this, weights::open)) {
+        return FinalNetworkExport.export(net, "jnas_nb201_" + c.cellsPerStage() + "x" + c.channels(), norm);
+      }
+    }
+
+    @Override
+    public String genotypeJson() {
+      return TrainCommand.nb201Json(weights.config().cell());
+    }
+
+    @Override
+    public void checkGenotype(String spec) {
+      Nb201Cell c = TrainCommand.nb201Cell(spec, cmd);
+      if (!c.equals(weights.config().cell())) {
+        throw new UsageException(cmd + ": --genotype " + spec + " differs from the NAS-Bench-201 cell " + weights.config().cell()
+            + " stored in " + file);
+      }
+    }
+  }
+
   /** Builds a network from a weights file; a buffer that does not fit its header is bad input naming the file. */
   private static <T> T opened(Model m, java.util.function.Supplier<T> open) {
     try {
@@ -161,8 +200,9 @@ final class TrainedModel {
   }
 
   /**
-   * The weights file the flags name, of either kind; checks {@code --genotype} against it where
-   * given (a cell genotype, or a macro architecture for a macro network's weights).
+   * The weights file the flags name, of any of the three kinds; checks {@code --genotype} against
+   * it where given (a cell genotype, a macro architecture for a macro network's weights, a
+   * NAS-Bench-201 cell for a NAS-Bench-201 network's).
    */
   static Model load(Options.Parsed a, String cmd) throws IOException {
     if (a.has("run") == a.has("weights")) throw new UsageException(cmd + ": give exactly one of --run DIR and --weights FILE");
@@ -172,8 +212,10 @@ final class TrainedModel {
     }
     Model m;
     try {
-      Checkpoint ck = WeightsHeader.read(f, WeightsFile.KIND, MacroWeightsFile.KIND);
-      m = MacroWeightsFile.KIND.equals(ck.header().get("kind")) ? new Macro(f, cmd, MacroWeightsFile.of(f, ck))
+      Checkpoint ck = WeightsHeader.read(f, WeightsFile.KIND, MacroWeightsFile.KIND, Nb201WeightsFile.KIND);
+      Object kind = ck.header().get("kind");
+      m = MacroWeightsFile.KIND.equals(kind) ? new Macro(f, cmd, MacroWeightsFile.of(f, ck))
+          : Nb201WeightsFile.KIND.equals(kind) ? new Nb201(f, cmd, Nb201WeightsFile.of(f, ck))
           : new Cell(f, cmd, WeightsFile.of(f, ck));
     } catch (IOException e) {
       throw new UsageException(cmd + ": " + e.getMessage());

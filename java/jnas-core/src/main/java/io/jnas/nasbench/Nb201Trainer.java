@@ -61,6 +61,18 @@ public final class Nb201Trainer {
    */
   public static PlainTraining.Outcome train(Nb201Cell cell, Settings s, Dataset train, Dataset test, Augmentation augmentation,
       Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog) {
+    return train(cell, s, train, test, augmentation, evalAugmentation, progress, epochLog, null);
+  }
+
+  /**
+   * As {@link #train(Nb201Cell, Settings, Dataset, Dataset, Augmentation, Augmentation, PrintStream,
+   * Consumer)}, and hands the trained network to {@code trained} after the test, before it is
+   * closed: to save its weights ({@link Nb201WeightsFile#of}).
+   *
+   * @param trained told once with the trained network, or null
+   */
+  public static PlainTraining.Outcome train(Nb201Cell cell, Settings s, Dataset train, Dataset test, Augmentation augmentation,
+      Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog, Consumer<? super Nb201Network> trained) {
     Objects.requireNonNull(cell, "cell");
     long t0 = System.nanoTime();
     Nb201Network.Config cfg = new Nb201Network.Config(cell, s.channels(), s.cellsPerStage(), train.numClasses(), train.channels(),
@@ -76,6 +88,7 @@ public final class Nb201Trainer {
         Nb201Network.Result r = net.evaluate(null, x, y);
         return new double[] {r.loss(), r.correct()};
       });
+      if (trained != null) trained.accept(net);
       return new PlainTraining.Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(null), (System.nanoTime() - t0) / 1e9);
     }
   }

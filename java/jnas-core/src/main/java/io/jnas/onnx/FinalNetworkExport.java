@@ -4,6 +4,7 @@ import io.jnas.backend.NativeNetwork;
 import io.jnas.backend.NetworkPlan;
 import io.jnas.data.Normalization;
 import io.jnas.enas.MacroNetwork;
+import io.jnas.nasbench.Nb201Network;
 import io.jnas.onnx.OnnxGraph.Value;
 import io.jnas.train.FinalNetwork;
 import java.util.Arrays;
@@ -13,9 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * ONNX export of a trained {@link FinalNetwork} (or {@link MacroNetwork}): its inference graph (batch-norm running
- * statistics, no drop-path, no dropout, no auxiliary head) translated step by step from the
- * network's own {@link NetworkPlan}. This class knows no cell, op or naming rule of the network:
+ * ONNX export of a trained {@link FinalNetwork} (or {@link MacroNetwork}, or {@link Nb201Network}):
+ * its inference graph (batch-norm running statistics, no drop-path, no dropout, no auxiliary
+ * head) translated step by step from the network's own {@link NetworkPlan}. This class knows no cell, op or naming rule of the network:
  * the structure is written once, in {@code native/graph/}, and the plan carries it here (each
  * step's op, inputs, attributes and weight-tensor names; each batch norm's offset in the
  * running-statistics buffer).
@@ -68,6 +69,23 @@ public final class FinalNetworkExport {
     check(graphName, norm, net.config().inChannels());
     return new FinalNetworkExport(net.plan(), net.tensors(), net.get(MacroNetwork.Buffer.WEIGHTS),
         net.get(MacroNetwork.Buffer.RUNNING_STATS), graphName, norm).build();
+  }
+
+  /**
+   * The inference graph of a NAS-Bench-201 network of one cell ({@link Nb201Network}), from its
+   * plan in the same way.
+   *
+   * @param graphName the ONNX graph's name
+   * @param norm the input normalization to put in front, or {@code null} for none
+   * @throws IllegalArgumentException for the weight-shared search network (no cell, no running statistics)
+   */
+  public static OnnxGraph export(Nb201Network net, String graphName, Normalization norm) {
+    Objects.requireNonNull(net, "net");
+    if (net.isSearchNetwork()) {
+      throw new IllegalArgumentException("onnx export: the nb201 search network has no one cell; expected the network of one cell");
+    }
+    check(graphName, norm, net.config().inChannels());
+    return new FinalNetworkExport(net.plan(null), net.tensors(), net.weights(), net.runningStats(), graphName, norm).build();
   }
 
   private static void check(String graphName, Normalization norm, int inChannels) {

@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * What every trained-weights file says about its classifier besides the network itself: the
  * images it takes, its classes and the normalization it was trained with. Implemented by
- * {@link WeightsFile} (a cell network) and {@code io.jnas.enas.MacroWeightsFile} (an ENAS macro
- * network), so that evaluation, prediction and export can treat either alike.
+ * {@link WeightsFile} (a cell network), {@code io.jnas.enas.MacroWeightsFile} (an ENAS macro
+ * network) and {@code io.jnas.nasbench.Nb201WeightsFile} (a NAS-Bench-201 network), so that
+ * evaluation, prediction and export can treat them alike.
  */
 public interface TrainedWeights {
   /** Image channels, height and width the network takes. */

@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>Kinds: {@value #FINAL} ({@link WeightsFile}, a cell network of {@code jnas train}) and
  * {@value #MACRO} ({@code io.jnas.enas.MacroWeightsFile}, an ENAS macro network of
- * {@code jnas train --space enas-macro}). A reader opens a file with {@link #read(Path, String...)}
+ * {@code jnas train --space enas-macro}) and {@value #NB201} ({@code io.jnas.nasbench.Nb201WeightsFile},
+ * a NAS-Bench-201 cell's network of {@code jnas train --space nb201}). A reader opens a file with {@link #read(Path, String...)}
  * naming the kinds it takes; any other file is refused with a message that names the file, what it
  * holds and what was expected.
  */
@@ -27,11 +28,14 @@ public final class WeightsHeader {
   public static final String FINAL = "jnas-final-weights";
   /** The kind of an ENAS macro network's weights ({@code io.jnas.enas.MacroWeightsFile}). */
   public static final String MACRO = "jnas-macro-weights";
+  /** The kind of a NAS-Bench-201 cell's network's weights ({@code io.jnas.nasbench.Nb201WeightsFile}). */
+  public static final String NB201 = "jnas-nb201-weights";
 
   /** What a kind holds, in words, for messages. */
   public static String describe(Object kind) {
     if (FINAL.equals(kind)) return "a cell network's weights (kind " + FINAL + ", from jnas train)";
     if (MACRO.equals(kind)) return "an ENAS macro network's weights (kind " + MACRO + ", from jnas train --space enas-macro)";
+    if (NB201.equals(kind)) return "a NAS-Bench-201 network's weights (kind " + NB201 + ", from jnas train --space nb201)";
     if (kind == null) return "no weights (no kind in its header: a training checkpoint?)";
     return "kind " + kind + ", not a jnas weights file";
   }
