@@ -173,9 +173,10 @@ abstract class SharedNet implements AutoCloseable {
       return space instanceof EnasMicroSpace;
     }
 
+    /** ENAS's op biases (favouring its two separable convs, ids 0 and 1) in ENAS's space only. */
     @Override
     ControllerSpec controllerSpec() {
-      return ControllerSpec.enasMicro(nodes, net.numOps(), true);
+      return ControllerSpec.enasMicro(nodes, net.numOps(), enas());
     }
 
     private int[] normal(int[] arc) {
