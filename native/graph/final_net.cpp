@@ -11,6 +11,10 @@
 //     Node j = op_a(state[in_a]) + op_b(state[in_b]), states 0, 1 the
 //     preprocessed inputs and 2+i node i; the ops are registry entries (ops.h)
 //     by id. In a reduction cell an op reading state 0 or 1 has stride 2.
+//     A node whose combiner is concat (NASNet's second combination) instead
+//     concatenates its two results and maps them back to C channels with
+//     ReLU-conv1x1-BN, so every state keeps C channels; the (C, 2C) conv runs
+//     as its two (C, C) halves on the two results, summed (no concat buffer).
 //     Output = channel concat of the genotype's concat states (multiplier = its
 //     length); a reduction cell's concat entry that is a cell input (ENAS cells
 //     keep unused inputs) is brought down by FactorizedReduce+BN, as ENAS's fixed
@@ -26,7 +30,8 @@
 //   keep_l = 1 - (l+1)/L * (1 - keep); keep = 1 - min(progress, 1) * (1 - keep_l).
 // Batch norm: affine everywhere; training normalizes with the batch statistics
 //   and moves the running ones (momentum 0.1), evaluation uses the running ones.
-// Genotype ints, per cell: [nodes, (op, input) x 2*nodes, n_concat, concat x n_concat].
+// Genotype ints, per cell: [nodes, (op, input) x 2*nodes, n_concat, concat x n_concat]
+// and optionally [combine x nodes] (0 add, 1 concat; absent: every node adds).
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -42,6 +47,7 @@ struct CellGeno {
   int nodes = 0;
   std::vector<int> op, in;  // (2*nodes)
   std::vector<int> concat;
+  std::vector<int> combine;  // (nodes) 0 add, 1 concat
 
   static CellGeno parse(const int32_t* a, int len) {
     CellGeno g;
@@ -56,11 +62,18 @@ struct CellGeno {
       g.in.push_back(in);
     }
     int nc = a[1 + 4 * g.nodes];
-    if (nc < 1 || len != 2 + 4 * g.nodes + nc) throw std::invalid_argument("bad concat length");
+    if (nc < 1 || (len != 2 + 4 * g.nodes + nc && len != 2 + 5 * g.nodes + nc))
+      throw std::invalid_argument("bad concat length");
     for (int k = 0; k < nc; k++) {
       int c = a[2 + 4 * g.nodes + k];
       if (c < 0 || c >= g.nodes + 2) throw std::invalid_argument("bad concat entry");
       g.concat.push_back(c);
+    }
+    bool flags = len == 2 + 5 * g.nodes + nc;
+    for (int j = 0; j < g.nodes; j++) {
+      int f = flags ? a[2 + 4 * g.nodes + nc + j] : 0;
+      if (f != 0 && f != 1) throw std::invalid_argument("bad combiner of node " + std::to_string(j));
+      g.combine.push_back(f);
     }
     return g;
   }
@@ -71,6 +84,7 @@ struct CellDef {
   int C = 0, H = 0, W = 0;  // output channels per node and output size
   OpParams pre0, pre1;
   std::vector<OpParams> edges;      // (2*nodes)
+  std::vector<OpParams> combine;    // (nodes) concat nodes: ReLU-conv1x1-BN (2C -> C), else empty
   std::vector<OpParams> concat_fr;  // per concat entry: FR+BN of a reduction cell's input, or empty
   std::vector<int> stride;          // (2*nodes)
   const CellGeno* g = nullptr;
@@ -108,6 +122,15 @@ class FinalNet : public Net {
         d.stride.push_back(stride);
         d.edges.emplace_back();
         op_def(d.g->op[e]).make(*this, p + "edge" + std::to_string(e) + ".", Cc, stride, d.edges.back());
+      }
+      for (int j = 0; j < d.g->nodes; j++) {
+        d.combine.emplace_back();
+        if (!d.g->combine[j]) continue;
+        // the (C, 2C) 1x1 conv as its two (C, C) halves, one per result: no concat buffer
+        std::string q = p + "node" + std::to_string(j) + ".concat.";
+        OpParams& c = d.combine.back();
+        for (int k = 0; k < 2; k++) c.w.push_back(add(q + "w" + std::to_string(k), (int64_t)Cc * Cc, ParamStore::HE_NORMAL, 2 * Cc));
+        c.bn.push_back(bn(q + "bn", Cc));
       }
       for (size_t k = 0; k < d.g->concat.size(); k++) {
         if (d.reduction && d.g->concat[k] < 2) {
@@ -191,7 +214,7 @@ class FinalNet : public Net {
       keep = 1.f - std::min(step().hyper[JNAS_HYPER_PROGRESS], 1.f) * (1.f - keep_l);
     }
     const CellGeno& g = *d.g;
-    PlanCell pc{name, d.reduction, d.C, d.H, d.W, g.nodes, {}, {}, "concat"};
+    PlanCell pc{name, d.reduction, d.C, d.H, d.W, g.nodes, {}, {}, "concat", {}};
     for (int j = 0; j < g.nodes; j++) {
       Act* h[2];
       for (int k = 0; k < 2; k++) {
@@ -206,9 +229,21 @@ class FinalNet : public Net {
         }
         pc.edges.push_back({g.in[e], j + 2, op.name, d.stride[e]});
       }
-      Act* node = t.add(h[0], h[1]);
+      Act* node;
+      if (g.combine[j]) {
+        t.scope = name + ".node" + std::to_string(j) + ".concat";
+        pc.concat_nodes.push_back(j);
+        // ReLU-conv1x1-BN of concat(h0, h1) = BN(W0 relu(h0) + W1 relu(h1))
+        Act* half[2];
+        for (int k = 0; k < 2; k++) half[k] = t.conv(h[k], P(d.combine[j].w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true);  // ReLU fused
+        Act* sum = t.add(half[0], half[1]);
+        node = norm(sum, d.combine[j].bn[0]);
+      } else {
+        node = t.add(h[0], h[1]);
+      }
+      // read by the sum (a concat node's: by its convs, which keep what their backwards read)
       for (int k = 0; k < 2; k++)
-        if (h[k] != states[g.in[2 * j + k]]) t.release(h[k]);  // read by the sum only
+        if (h[k] != states[g.in[2 * j + k]]) t.release(h[k]);
       states.push_back(node);
     }
     t.scope = name + ".output";

@@ -133,7 +133,7 @@ class MacroNet : public Net {
     t.scope = "stem";
     x = norm(t.conv(x, P(stem_w_), C0_, 3, 3, 1, 1, 1), stem_bn_);
     std::vector<Act*> states{x};
-    PlanCell pc{"macro", false, C0_, H_, W_, L_, {}, {}, fixed_ ? "concat_relu_conv1x1_bn" : "sum_bn"};
+    PlanCell pc{"macro", false, C0_, H_, W_, L_, {}, {}, fixed_ ? "concat_relu_conv1x1_bn" : "sum_bn", {}};
     for (int l = 0; l < L_; l++) {
       const Layer& d = layers_[l];
       const int32_t* a = arc + macro_offset(l);

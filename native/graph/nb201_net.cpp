@@ -181,7 +181,7 @@ class Nb201Net : public Net {
   Act* cell(Act* x, const Cell& cell, int index, const int32_t* arch) {
     Tape& t = this->t();
     std::vector<Act*> nodes{x};
-    PlanCell pc{"cell" + std::to_string(index), false, cell.C, x->s.H, x->s.W, 4, {}, {3}, "sum"};
+    PlanCell pc{"cell" + std::to_string(index), false, cell.C, x->s.H, x->s.W, 4, {}, {3}, "sum", {}};
     for (int j = 1; j <= 3; j++) {
       std::vector<Act*> parts;
       for (int e = 0; e < kEdges; e++) {

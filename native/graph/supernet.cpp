@@ -179,7 +179,7 @@ class Supernet : public Net {
     t.scope = name + ".calib";
     std::vector<Act*> states{calibrate(d.cal0, in0), calibrate(d.cal1, in1)};
     std::vector<int> used(N_ + 2, 0);
-    PlanCell pc{name, d.reduction, d.C, d.H, d.W, N_, {}, {}, "sum_relu_conv1x1_bn"};
+    PlanCell pc{name, d.reduction, d.C, d.H, d.W, N_, {}, {}, "sum_relu_conv1x1_bn", {}};
     for (int j = 0; j < N_; j++) {
       const int32_t* g = arc + 4 * j;
       Act* h[2];

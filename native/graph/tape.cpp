@@ -230,7 +230,9 @@ std::string Plan::json(const ParamStore& ps) const {
         << ",\"op\":" << quote(c.edges[k].op) << ",\"stride\":" << c.edges[k].stride << "}";
     o << "],\"outputs\":[";
     for (size_t k = 0; k < c.outputs.size(); k++) o << (k ? "," : "") << c.outputs[k];
-    o << "],\"combine\":" << quote(c.combine) << "}";
+    o << "],\"combine\":" << quote(c.combine) << ",\"concat_nodes\":[";
+    for (size_t k = 0; k < c.concat_nodes.size(); k++) o << (k ? "," : "") << c.concat_nodes[k];
+    o << "]}";
   }
   o << "]}\n";
   return o.str();

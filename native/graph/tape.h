@@ -192,6 +192,7 @@ struct PlanCell {
   std::vector<Edge> edges;
   std::vector<int> outputs;  // the states the cell output combines
   std::string combine;       // "concat" or "sum_relu_conv1x1_bn" (ENAS's search cell)
+  std::vector<int> concat_nodes;  // nodes that concatenate their two results (NASNet's concat combiner)
 };
 
 struct Plan {

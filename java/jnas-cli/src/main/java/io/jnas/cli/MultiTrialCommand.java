@@ -94,7 +94,9 @@ final class MultiTrialCommand implements Command {
   public String details() {
     return "Each trial: decode the decision vector (per cell and node: input1, op1, input2, op2) to a genotype of the\n"
         + "space (enas-micro: ENAS's 5 ops, unused states and inputs concatenated; nasnet: NASNet's 13 ops; amoebanet:\n"
-        + "AmoebaNet's 8 ops; both concatenating the blocks no block reads; enas-macro: ENAS's macro string, per layer\n"
+        + "AmoebaNet's 8 ops; both concatenating the blocks no block reads; nasnet-combine: nasnet with a fifth decision per\n"
+        + "block, its combiner, add or concat (NASNet's two; a concat block maps its 2C channels back to C with\n"
+        + "ReLU-conv1x1-BN); enas-macro: ENAS's macro string, per layer\n"
         + "its op and skip bits), build the network, measure\n"
         + "parameters, FLOPs and latency (reject on a --max-* constraint), train it from scratch on the proxy data and\n"
         + "report the validation accuracy to the strategy. A failing trial is recorded with its reason; the search goes on.\n"

@@ -316,6 +316,10 @@ final class SearchCommand implements Command {
 
   static SearchSettings settings(Options.Parsed a) {
     String preset = a.has("preset") ? a.choice("preset", "enas", "quick") : (a.has("data") ? "enas" : "quick");
+    if (a.has("space") && a.string("space").equals("nasnet-combine")) {
+      throw new UsageException("search: --space nasnet-combine has no weight-sharing search yet (the supernet's blocks add);"
+          + " search it with jnas multitrial --space nasnet-combine, or the add-only space with --space nasnet");
+    }
     String space = a.has("space") ? a.choice("space", SearchSettings.SPACES.toArray(String[]::new)) : SearchSettings.MICRO;
     boolean macro = space.equals(SearchSettings.MACRO);
     if (macro && a.has("nodes")) throw new UsageException("search: --nodes applies to the cell spaces only (enas-macro has layers: --layers)");

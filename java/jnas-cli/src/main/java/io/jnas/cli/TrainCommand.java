@@ -185,7 +185,7 @@ final class TrainCommand implements Command {
       Trainer.Outcome o = t.run(src, g, d, resume, stopAfter);
       out.println(String.format(Locale.ROOT, "%s: %d weights (no aux head), %.1f MFLOPs/image; test accuracy %.4f after %s; %.1f s",
           d.path(), o.numWeights(), o.flops() / 1e6, o.test().accuracy(),
-          o.finished() ? "all " + s.epochs + " epochs" : "stopping (resume with --resume " + d.path() + ")", o.seconds()));
+          o.finished() ? "all " + epochs(s.epochs) : "stopping (resume with --resume " + d.path() + ")", o.seconds()));
     }
     return 0;
   }

@@ -108,6 +108,44 @@ class NasNetSearchTest {
     assertTrue(verify.toString().contains("random"), verify.toString());
   }
 
+  /**
+   * {@code nasnet-combine} in multi-trial search: REINFORCE's controller also picks each block's
+   * combiner; a trial whose blocks concatenate trains with {@code jnas train RUN#ID} and exports
+   * to ONNX; {@code jnas search} refuses the space with what to use instead.
+   */
+  @Test
+  void nasnetCombineMultiTrialTrainsAndExportsAConcatTrial(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("mt");
+    CliRun r = run("multitrial", "--space", "nasnet-combine", "--nodes", "3", "--data", "synthetic:train=320,val=64,test=32",
+        "--strategy", "reinforce", "--trials", "6", "--epochs", "1", "--layers", "3", "--channels", "4", "--seed", "1",
+        "--out", run.toString());
+    assertEquals(0, r.code(), r.err());
+    NasNetSpace space = NasNetSpace.nasnet(3).withCombiner();
+    Integer concatTrial = null;
+    for (String line : Files.readAllLines(run.resolve("trials.jsonl"))) {
+      Map<String, Object> t = Json.parseObject(line);
+      int[] d = ((List<?>) t.get("decisions")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+      assertEquals(30, d.length);
+      @SuppressWarnings("unchecked")
+      Genotype g = Genotype.fromMap((Map<String, Object>) t.get("genotype"));
+      assertEquals(space.decode(d), g);
+      if (g.hasConcatCombiner() && concatTrial == null) concatTrial = ((Number) t.get("id")).intValue();
+    }
+    assertTrue(concatTrial != null, "6 trials of a uniform-start controller should include a concat block");
+    Path tr = tmp.resolve("tr");
+    CliRun t = run("train", "--genotype", run + "#" + concatTrial, "--data", "synthetic:train=320,val=64,test=32", "--epochs", "1",
+        "--batch", "32", "--layers", "3", "--channels", "4", "--out", tr.toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("after all 1 epoch;"), t.out());
+    Genotype trained = Genotype.fromJson(Files.readString(tr.resolve("genotype.json")));
+    assertTrue(trained.hasConcatCombiner(), trained.toString());
+    CliRun e = run("export", "--run", tr.toString());
+    assertEquals(0, e.code(), e.err());
+    assertTrue(Files.size(tr.resolve("model.onnx")) > 0);
+    bad("--space nasnet-combine has no weight-sharing search yet", "search", "--space", "nasnet-combine", "--out",
+        tmp.resolve("s").toString());
+  }
+
   @Test
   void badSpaceVectors(@TempDir Path tmp) {
     bad("ops in [0, 13)", "train", "--genotype", "nasnet: 0 13 0 0 0 0 0 0", "--out", tmp.resolve("x").toString());

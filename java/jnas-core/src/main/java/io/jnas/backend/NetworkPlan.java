@@ -70,9 +70,11 @@ public record NetworkPlan(String network, int input, int[] inputShape, int outpu
    * @param edges the op edges
    * @param outputs the states the cell output combines
    * @param combine {@code concat} (DARTS) or {@code sum_relu_conv1x1_bn} (ENAS's search cell)
+   * @param concatNodes the nodes (0-based) that concatenate their two results and map them back
+   *     with ReLU-conv1x1-BN (NASNet's concat combiner); the others add them
    */
   public record Cell(String name, boolean reduction, int channels, int height, int width, int nodes, List<Edge> edges,
-      List<Integer> outputs, String combine) {}
+      List<Integer> outputs, String combine, List<Integer> concatNodes) {}
 
   /**
    * An edge: op applied to state {@code from}, summed into state {@code to}.
@@ -110,7 +112,7 @@ public record NetworkPlan(String network, int input, int[] inputShape, int outpu
       }
       cells.add(new Cell((String) c.get("name"), (Boolean) c.get("reduction"), num(c.get("channels")),
           num(c.get("height")), num(c.get("width")), num(c.get("nodes")), List.copyOf(edges), ints(c.get("outputs")),
-          (String) c.get("combine")));
+          (String) c.get("combine"), c.get("concat_nodes") == null ? List.of() : ints(c.get("concat_nodes"))));
     }
     return new NetworkPlan((String) m.get("network"), num(in.get("id")), intArray(in.get("shape")), num(m.get("output")),
         List.copyOf(steps), List.copyOf(cells));

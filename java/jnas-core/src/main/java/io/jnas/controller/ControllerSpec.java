@@ -163,20 +163,35 @@ public final class ControllerSpec {
    *     {@code [0.25, 0.25, -0.25, ...]} (favouring the two separable convolutions); false: both zero
    */
   public static ControllerSpec enasMicro(int numNodes, int numOps, boolean enasBiases) {
+    return enasMicro(numNodes, numOps, enasBiases, false);
+  }
+
+  /**
+   * {@link #enasMicro(int, int, boolean)}, and with {@code combiner} one more decision per node
+   * after its two ops: its combiner, add or concat (NASNet's step 5), by a softmax of its own
+   * (group 1, two choices, zero biases). The action vector then has 5 entries per node,
+   * {@code input1 op1 input2 op2 combiner} ({@code io.jnas.space.NasNetSpace#withCombiner()}).
+   */
+  public static ControllerSpec enasMicro(int numNodes, int numOps, boolean enasBiases, boolean combiner) {
     if (numNodes < 1 || numOps < 1) throw new IllegalArgumentException("numNodes and numOps must be >= 1");
+    int per = combiner ? 5 : 4;
     List<Step> steps = new ArrayList<>();
-    int[] choices = new int[8 * numNodes];
+    int[] choices = new int[2 * per * numNodes];
     for (int cell = 0; cell < 2; cell++) {
-      int base = 4 * numNodes * cell;
+      int base = per * numNodes * cell;
       steps.add(new Step(Kind.BEGIN_CELL, -1, 0, false));
       steps.add(new Step(Kind.ZERO_ANCHOR, -1, 0, false));
       steps.add(new Step(Kind.ZERO_ANCHOR, -1, 0, false));
       for (int j = 0; j < numNodes; j++) {
-        int p = base + 4 * j;
+        int p = base + per * j;
         steps.add(new Step(Kind.INPUT, p, j + 2, false));
         steps.add(new Step(Kind.INPUT, p + 2, j + 2, false));
         steps.add(new Step(Kind.OP, p + 1, 0, enasBiases && cell == 0));
         steps.add(new Step(Kind.OP, p + 3, 0, enasBiases && cell == 0));
+        if (combiner) {
+          steps.add(new Step(Kind.OP, p + 4, 1, false));
+          choices[p + 4] = 2;
+        }
         steps.add(new Step(Kind.ANCHOR, -1, 0, false));
         choices[p] = j + 2;
         choices[p + 2] = j + 2;
@@ -192,8 +207,11 @@ public final class ControllerSpec {
         fixed[k] = k < 2 ? 0.25 : -0.25;
       }
     }
-    return new ControllerSpec("enas-micro(nodes=" + numNodes + ",ops=" + numOps + ",enasBiases=" + enasBiases + ")",
-        steps, choices, new int[] {numOps}, new double[][] {init}, new double[][] {fixed});
+    String name = "enas-micro(nodes=" + numNodes + ",ops=" + numOps + ",enasBiases=" + enasBiases + (combiner ? ",combiner" : "") + ")";
+    return combiner
+        ? new ControllerSpec(name, steps, choices, new int[] {numOps, 2}, new double[][] {init, new double[2]},
+            new double[][] {fixed, new double[2]})
+        : new ControllerSpec(name, steps, choices, new int[] {numOps}, new double[][] {init}, new double[][] {fixed});
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.jnas.enas;
 
 import io.jnas.backend.NetworkPlan;
+import io.jnas.genotype.Combiner;
 import io.jnas.genotype.Gene;
 import io.jnas.genotype.Genotype;
 import io.jnas.plot.CellGraph;
@@ -14,7 +15,8 @@ import java.util.List;
  * Pictures of ENAS cells and genotype cells: adapters to the neutral {@link CellGraph} that
  * {@link CellPicture} draws. Inputs {@code c_{k-2}} and {@code c_{k-1}} on the left, nodes
  * {@code 0 .. B-1} each with its two op-labelled incoming edges, and {@code c_{k}} on the right
- * fed by the states the cell concatenates.
+ * fed by the states the cell concatenates. A node that concatenates its two results (NASNet's
+ * concat combiner) is named {@code "j cat"}.
  */
 public final class CellDiagram {
   private CellDiagram() {}
@@ -47,7 +49,7 @@ public final class CellDiagram {
     for (int j = 0; j < cell.nodes(); j++) {
       List<CellGraph.Input> in = new ArrayList<>();
       for (NetworkPlan.Edge e : cell.edges()) if (e.to() == j + 2) in.add(new CellGraph.Input(e.from(), e.op()));
-      nodes.add(new CellGraph.Node(String.valueOf(j), in));
+      nodes.add(new CellGraph.Node(nodeName(j, cell.concatNodes().contains(j)), in));
     }
     return new CellGraph(title, CellGraph.CELL_INPUTS, nodes, cell.outputs());
   }
@@ -64,10 +66,15 @@ public final class CellDiagram {
     List<CellGraph.Node> nodes = new ArrayList<>();
     for (int j = 0; j < genes.size() / 2; j++) {
       Gene a = genes.get(2 * j), b = genes.get(2 * j + 1);
-      nodes.add(new CellGraph.Node(String.valueOf(j), List.of(new CellGraph.Input(a.input(), a.op().label()),
+      boolean cat = (reduce ? genotype.reduceCombine() : genotype.normalCombine()).get(j) == Combiner.CONCAT;
+      nodes.add(new CellGraph.Node(nodeName(j, cat), List.of(new CellGraph.Input(a.input(), a.op().label()),
           new CellGraph.Input(b.input(), b.op().label()))));
     }
     return new CellGraph(title, CellGraph.CELL_INPUTS, nodes, reduce ? genotype.reduceConcat() : genotype.normalConcat());
+  }
+
+  private static String nodeName(int j, boolean concat) {
+    return concat ? j + " cat" : String.valueOf(j);
   }
 
   /** SVG text of an ENAS cell ({@link CellPicture#svg}); {@code title} may be null. */

@@ -28,12 +28,20 @@ import java.util.Set;
  *  "reduce": [["max_pool_3x3", 0], ...], "reduce_concat": [2, 3, 4, 5]}
  * </pre>
  *
+ * <p>A node adds its two results unless its cell's combiner list says {@link Combiner#CONCAT}
+ * (NASNet's second combination); the JSON form then also has {@code "normal_combine"} and/or
+ * {@code "reduce_combine"}, one {@code "add"} or {@code "concat"} per node. A genotype whose nodes
+ * all add is written without them, as before.
+ *
  * @param normal the normal cell's genes (an even number, at least 2); copied
  * @param normalConcat the normal cell's output states; copied
  * @param reduce the reduction cell's genes; copied
  * @param reduceConcat the reduction cell's output states; copied
+ * @param normalCombine the normal cell's combiner per node (null: every node adds); copied
+ * @param reduceCombine the reduction cell's combiner per node (null: every node adds); copied
  */
-public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene> reduce, List<Integer> reduceConcat) {
+public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene> reduce, List<Integer> reduceConcat,
+    List<Combiner> normalCombine, List<Combiner> reduceCombine) {
 
   /** Checks both cells; the message names the cell, the gene or concat entry, and the rule. */
   public Genotype {
@@ -41,6 +49,29 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
     reduce = List.copyOf(checkGenes("reduce", reduce));
     normalConcat = List.copyOf(checkConcat("normal", normalConcat, normal.size() / 2));
     reduceConcat = List.copyOf(checkConcat("reduce", reduceConcat, reduce.size() / 2));
+    normalCombine = checkCombine("normal", normalCombine, normal.size() / 2);
+    reduceCombine = checkCombine("reduce", reduceCombine, reduce.size() / 2);
+  }
+
+  /** A genotype whose every node adds its two results (DARTS's). */
+  public Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene> reduce, List<Integer> reduceConcat) {
+    this(normal, normalConcat, reduce, reduceConcat, null, null);
+  }
+
+  private static List<Combiner> checkCombine(String cell, List<Combiner> combine, int nodes) {
+    if (combine == null) return java.util.Collections.nCopies(nodes, Combiner.ADD);
+    if (combine.size() != nodes) {
+      throw new IllegalArgumentException("genotype " + cell + "_combine: " + combine.size() + " entries, expected one per node (" + nodes + ")");
+    }
+    for (int j = 0; j < nodes; j++) {
+      if (combine.get(j) == null) throw new IllegalArgumentException("genotype " + cell + "_combine[" + j + "]: null");
+    }
+    return List.copyOf(combine);
+  }
+
+  /** Whether some node of either cell concatenates (so the JSON and native forms carry the combiners). */
+  public boolean hasConcatCombiner() {
+    return normalCombine.contains(Combiner.CONCAT) || reduceCombine.contains(Combiner.CONCAT);
   }
 
   private static List<Gene> checkGenes(String cell, List<Gene> genes) {
@@ -182,15 +213,17 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
   /** {@code nasnet: 0 2 1 9 ...}: a cell space's name and a decision vector (a NASNet-style search's final_arch.txt). */
   private static final java.util.regex.Pattern SPACE_VECTOR = java.util.regex.Pattern.compile("([a-z][a-z0-9-]*):\\s*([0-9][0-9\\s]*)");
 
-  /** The genotype of a {@link #SPACE_VECTOR} match: the vector decoded in the named cell space (B = length / 8). */
+  /** The genotype of a {@link #SPACE_VECTOR} match: the vector decoded in the named cell space (B from its length). */
   private static Genotype fromSpaceVector(java.util.regex.Matcher m) {
     String[] parts = m.group(2).strip().split("\\s+");
     int[] d = new int[parts.length];
     for (int i = 0; i < d.length; i++) d[i] = Integer.parseInt(parts[i]);
-    if (d.length == 0 || d.length % 8 != 0) {
-      throw new IllegalArgumentException(m.group(1) + " decision vector: " + d.length + " integers, expected 8 per block (B blocks: 8 B)");
+    int per = io.jnas.space.Spaces.cell(m.group(1), 1).numDecisions();  // per block, both cells
+    if (d.length == 0 || d.length % per != 0) {
+      throw new IllegalArgumentException(m.group(1) + " decision vector: " + d.length + " integers, expected " + per + " per block"
+          + " (B blocks: " + per + " B)");
     }
-    io.jnas.space.CellSpace<?> space = io.jnas.space.Spaces.cell(m.group(1), d.length / 8);
+    io.jnas.space.CellSpace<?> space = io.jnas.space.Spaces.cell(m.group(1), d.length / per);
     if (!space.isValid(d)) {
       throw new IllegalArgumentException(m.group(1) + " decision vector '" + m.group(2).strip() + "': an entry is out of its"
           + " decision's range (inputs of block j in [0, j+2), ops in [0, " + space.numOps() + "))");
@@ -368,16 +401,18 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
 
   /** The normal cell as the native genotype ints: {@code [nodes, (op, input) x 2 nodes, n_concat, concat...]}. */
   public int[] normalInts() {
-    return ints(normal, normalConcat);
+    return ints(normal, normalConcat, normalCombine);
   }
 
   /** The reduction cell as the native genotype ints. */
   public int[] reduceInts() {
-    return ints(reduce, reduceConcat);
+    return ints(reduce, reduceConcat, reduceCombine);
   }
 
-  private static int[] ints(List<Gene> genes, List<Integer> concat) {
-    int[] a = new int[2 + 2 * genes.size() + concat.size()];
+  /** {@code [nodes, (op, input) x 2 nodes, n_concat, concat...]}, then a 0/1 combiner per node where a node concatenates. */
+  private static int[] ints(List<Gene> genes, List<Integer> concat, List<Combiner> combine) {
+    boolean flags = combine.contains(Combiner.CONCAT);
+    int[] a = new int[2 + 2 * genes.size() + concat.size() + (flags ? combine.size() : 0)];
     int k = 0;
     a[k++] = genes.size() / 2;
     for (Gene g : genes) {
@@ -386,6 +421,7 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
     }
     a[k++] = concat.size();
     for (int c : concat) a[k++] = c;
+    if (flags) for (Combiner c : combine) a[k++] = c == Combiner.CONCAT ? 1 : 0;
     return a;
   }
 
@@ -399,6 +435,10 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
     m.put("normal_concat", new ArrayList<>(normalConcat));
     m.put("reduce", geneList(reduce));
     m.put("reduce_concat", new ArrayList<>(reduceConcat));
+    if (hasConcatCombiner()) {
+      m.put("normal_combine", normalCombine.stream().map(Combiner::label).toList());
+      m.put("reduce_combine", reduceCombine.stream().map(Combiner::label).toList());
+    }
     return m;
   }
 
@@ -424,7 +464,24 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
       if (!m.containsKey(k)) throw new IllegalArgumentException("genotype JSON: missing '" + k + "'");
     }
     return new Genotype(parseGenes("normal", m.get("normal")), parseConcat("normal_concat", m.get("normal_concat")),
-        parseGenes("reduce", m.get("reduce")), parseConcat("reduce_concat", m.get("reduce_concat")));
+        parseGenes("reduce", m.get("reduce")), parseConcat("reduce_concat", m.get("reduce_concat")),
+        parseCombine("normal_combine", m.get("normal_combine")), parseCombine("reduce_combine", m.get("reduce_combine")));
+  }
+
+  /** An optional combiner list: null where absent. */
+  private static List<Combiner> parseCombine(String key, Object v) {
+    if (v == null) return null;
+    if (!(v instanceof List<?> l)) throw new IllegalArgumentException("genotype JSON: '" + key + "' must be a list of \"add\" or \"concat\"");
+    List<Combiner> out = new ArrayList<>();
+    for (int i = 0; i < l.size(); i++) {
+      if (!(l.get(i) instanceof String c)) throw new IllegalArgumentException("genotype JSON: " + key + "[" + i + "] must be \"add\" or \"concat\", got " + l.get(i));
+      try {
+        out.add(Combiner.fromLabel(c));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("genotype JSON: " + key + "[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+    return out;
   }
 
   /** The genotype of JSON text ({@link #fromMap}). */
@@ -470,8 +527,10 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
   /** DARTS's printed form, e.g. {@code Genotype(normal=[('sep_conv_3x3', 1), ...], normal_concat=[2, 3], ...)}. */
   @Override
   public String toString() {
+    String combine = !hasConcatCombiner() ? "" : ", normal_combine=" + normalCombine.stream().map(Combiner::label).toList()
+        + ", reduce_combine=" + reduceCombine.stream().map(Combiner::label).toList();
     return "Genotype(normal=" + py(normal) + ", normal_concat=" + normalConcat + ", reduce=" + py(reduce)
-        + ", reduce_concat=" + reduceConcat + ")";
+        + ", reduce_concat=" + reduceConcat + combine + ")";
   }
 
   private static String py(List<Gene> genes) {

@@ -1,5 +1,6 @@
 package io.jnas.space;
 
+import io.jnas.genotype.Combiner;
 import io.jnas.genotype.Gene;
 import io.jnas.genotype.Genotype;
 import io.jnas.genotype.Op;
@@ -24,9 +25,12 @@ import java.util.List;
  * list, and those concat lists.
  *
  * <p>The op lists follow NDS ({@code facebookresearch/unnas} {@code pycls/models/nas}) and NNI's
- * {@code nasnet.py}: {@link #NASNET_OPS} (13) and {@link #AMOEBANET_OPS} (8). The first NASNet
- * paper also lets a block concatenate its two results instead of adding them; that combiner is
- * not offered (every registry op maps C channels to C, which a concatenated block would break).
+ * {@code nasnet.py}: {@link #NASNET_OPS} (13) and {@link #AMOEBANET_OPS} (8).
+ *
+ * <p>NASNet's paper also lets a block concatenate its two results instead of adding them (step 5
+ * of a block). {@link #withCombiner()} is the space with that choice ({@code nasnet-combine}):
+ * five decisions per block, {@code input1, op1, input2, op2, combiner} (0 add, 1 concat; see
+ * {@link Combiner} for how a concat node keeps C channels), {@code 10 B} in all.
  */
 public final class NasNetSpace implements CellSpace<Genotype> {
   /** NASNet's 13 ops, in the paper's order. */
@@ -42,6 +46,8 @@ public final class NasNetSpace implements CellSpace<Genotype> {
   private final String name;
   private final List<Op> ops;
   private final int blocks;
+  private final boolean combiner;
+  private final int per;  // decisions per block: 4, or 5 with the combiner
 
   /**
    * A space over {@code ops} with {@code blocks} blocks per cell.
@@ -50,12 +56,34 @@ public final class NasNetSpace implements CellSpace<Genotype> {
    * @throws IllegalArgumentException for no ops, a repeated op, or fewer than one block
    */
   public NasNetSpace(String name, List<Op> ops, int blocks) {
+    this(name, ops, blocks, false);
+  }
+
+  private NasNetSpace(String name, List<Op> ops, int blocks, boolean combiner) {
     if (ops == null || ops.isEmpty()) throw new IllegalArgumentException(name + ": no ops");
     if (ops.stream().distinct().count() != ops.size()) throw new IllegalArgumentException(name + ": an op is listed twice: " + ops);
     if (blocks < 1) throw new IllegalArgumentException(name + ": blocks must be >= 1, got " + blocks);
     this.name = name;
     this.ops = List.copyOf(ops);
     this.blocks = blocks;
+    this.combiner = combiner;
+    this.per = combiner ? 5 : 4;
+  }
+
+  /**
+   * This space with a combiner decision per block (add or concat), named with {@code -combine}:
+   * {@code nasnet-combine}.
+   *
+   * @throws IllegalStateException if it has one already
+   */
+  public NasNetSpace withCombiner() {
+    if (combiner) throw new IllegalStateException(name + " has a combiner decision already");
+    return new NasNetSpace(name + "-combine", ops, blocks, true);
+  }
+
+  /** Whether each block also chooses its combiner (add or concat). */
+  public boolean hasCombiner() {
+    return combiner;
   }
 
   /** NASNet's space: 13 ops, {@code blocks} blocks per cell. */
@@ -90,47 +118,67 @@ public final class NasNetSpace implements CellSpace<Genotype> {
 
   @Override
   public int numDecisions() {
-    return 8 * blocks;
+    return 2 * per * blocks;
   }
 
   @Override
   public int numChoices(int i) {
     checkIndex(i);
-    int block = (i % (4 * blocks)) / 4;
-    return i % 2 == 0 ? block + 2 : ops.size();
+    int block = (i % (per * blocks)) / per, k = i % per;
+    return k == 4 ? 2 : k % 2 == 0 ? block + 2 : ops.size();
   }
 
   @Override
   public String decisionName(int i) {
     checkIndex(i);
-    String cell = i < 4 * blocks ? "normal" : "reduce";
-    String[] what = {"input1", "op1", "input2", "op2"};
-    return cell + " b" + (i % (4 * blocks)) / 4 + " " + what[i % 4];
+    String cell = i < per * blocks ? "normal" : "reduce";
+    String[] what = {"input1", "op1", "input2", "op2", "combiner"};
+    return cell + " b" + (i % (per * blocks)) / per + " " + what[i % per];
   }
 
   @Override
   public String choiceLabel(int i, int k) {
     checkIndex(i);
     if (k < 0 || k >= numChoices(i)) throw new IndexOutOfBoundsException("choice " + k + " of decision " + i);
-    if (i % 2 == 1) return ops.get(k).label();
+    if (i % per == 4) return Combiner.values()[k].label();
+    if (i % per % 2 == 1) return ops.get(k).label();
     return k == 0 ? "c_{k-2}" : k == 1 ? "c_{k-1}" : "b" + (k - 2);
+  }
+
+  /**
+   * log10 of the number of distinct architectures: {@link CellSpace}'s count, times two
+   * combiners per block where the space has the choice (concat, like add, does not depend on
+   * the order of a block's two results up to a permutation of the 1x1 conv's weights).
+   */
+  @Override
+  public double log10Architectures() {
+    return CellSpace.super.log10Architectures() + (combiner ? 2 * blocks * Math.log10(2) : 0);
   }
 
   @Override
   public Genotype decode(int[] decisions) {
     if (!isValid(decisions)) throw new IllegalArgumentException(name + ": invalid decision vector " + Arrays.toString(decisions));
-    List<Gene> normal = genes(decisions, 0), reduce = genes(decisions, 4 * blocks);
-    return new Genotype(normal, looseEnds(normal, blocks), reduce, looseEnds(reduce, blocks));
+    List<Gene> normal = genes(decisions, 0), reduce = genes(decisions, per * blocks);
+    return new Genotype(normal, looseEnds(normal, blocks), reduce, looseEnds(reduce, blocks), combiners(decisions, 0),
+        combiners(decisions, per * blocks));
   }
 
   private List<Gene> genes(int[] d, int base) {
     List<Gene> g = new ArrayList<>(2 * blocks);
     for (int j = 0; j < blocks; j++) {
-      int p = base + 4 * j;
+      int p = base + per * j;
       g.add(new Gene(ops.get(d[p + 1]), d[p]));
       g.add(new Gene(ops.get(d[p + 3]), d[p + 2]));
     }
     return g;
+  }
+
+  /** The cell's combiners; null (every block adds) without the decision. */
+  private List<Combiner> combiners(int[] d, int base) {
+    if (!combiner) return null;
+    List<Combiner> c = new ArrayList<>(blocks);
+    for (int j = 0; j < blocks; j++) c.add(Combiner.values()[d[base + per * j + 4]]);
+    return c;
   }
 
   /** The blocks ({@code 2 .. nodes+1}) that no gene reads, in increasing order. */
@@ -151,12 +199,12 @@ public final class NasNetSpace implements CellSpace<Genotype> {
   @Override
   public int[] encode(Genotype g) {
     int[] d = new int[numDecisions()];
-    encodeCell("normal", g.normal(), g.normalConcat(), d, 0);
-    encodeCell("reduce", g.reduce(), g.reduceConcat(), d, 4 * blocks);
+    encodeCell("normal", g.normal(), g.normalConcat(), g.normalCombine(), d, 0);
+    encodeCell("reduce", g.reduce(), g.reduceConcat(), g.reduceCombine(), d, per * blocks);
     return d;
   }
 
-  private void encodeCell(String cell, List<Gene> genes, List<Integer> concat, int[] d, int base) {
+  private void encodeCell(String cell, List<Gene> genes, List<Integer> concat, List<Combiner> combine, int[] d, int base) {
     if (genes.size() != 2 * blocks) {
       throw new IllegalArgumentException(name + ": the " + cell + " cell has " + genes.size() / 2 + " nodes, the space " + blocks);
     }
@@ -168,8 +216,14 @@ public final class NasNetSpace implements CellSpace<Genotype> {
           throw new IllegalArgumentException(name + ": the " + cell + " cell's node " + j + " uses " + gene.op().label()
               + ", not one of the space's ops " + labels());
         }
-        d[base + 4 * j + 2 * k] = gene.input();
-        d[base + 4 * j + 2 * k + 1] = op;
+        d[base + per * j + 2 * k] = gene.input();
+        d[base + per * j + 2 * k + 1] = op;
+      }
+      if (combiner) {
+        d[base + per * j + 4] = combine.get(j).ordinal();
+      } else if (combine.get(j) != Combiner.ADD) {
+        throw new IllegalArgumentException(name + ": the " + cell + " cell's node " + j + " concatenates its results; this space"
+            + " only adds (" + name + "-combine has the choice)");
       }
     }
     List<Integer> ends = looseEnds(genes, blocks);

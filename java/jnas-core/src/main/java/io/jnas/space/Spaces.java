@@ -16,9 +16,9 @@ import java.util.Locale;
 public final class Spaces {
   private Spaces() {}
 
-  private static final List<String> CELL = List.of("enas-micro", "nasnet", "amoebanet");
-  private static final List<String> TRIAL = List.of("enas-micro", "nasnet", "amoebanet", "enas-macro");
-  private static final List<String> ALL = List.of("enas-micro", "nasnet", "amoebanet", "enas-macro", "nb201", "nb101");
+  private static final List<String> CELL = List.of("enas-micro", "nasnet", "amoebanet", "nasnet-combine");
+  private static final List<String> TRIAL = List.of("enas-micro", "nasnet", "amoebanet", "nasnet-combine", "enas-macro");
+  private static final List<String> ALL = List.of("enas-micro", "nasnet", "amoebanet", "nasnet-combine", "enas-macro", "nb201", "nb101");
 
   /** The cell spaces' names, in a fixed order. */
   public static List<String> cellNames() {
@@ -57,6 +57,7 @@ public final class Spaces {
       case "enas-micro" -> new EnasMicroSpace(nodes);
       case "nasnet" -> NasNetSpace.nasnet(nodes);
       case "amoebanet" -> NasNetSpace.amoebanet(nodes);
+      case "nasnet-combine" -> NasNetSpace.nasnet(nodes).withCombiner();
       default -> throw new IllegalArgumentException("unknown cell space '" + name + "'; known: " + String.join(", ", CELL));
     };
   }

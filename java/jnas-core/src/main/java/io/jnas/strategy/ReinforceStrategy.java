@@ -89,6 +89,7 @@ public final class ReinforceStrategy implements Strategy {
   public static ControllerSpec specFor(SearchSpace<?> space) {
     if (space instanceof EnasMicroSpace e) return ControllerSpec.enasMicro(e.numNodes(), EnasOp.count(), true);
     // NASNet / AmoebaNet cells: the same program (inputs by attention, ops by softmax), no ENAS biases
+    if (space instanceof io.jnas.space.NasNetSpace n) return ControllerSpec.enasMicro(n.numNodes(), n.numOps(), false, n.hasCombiner());
     if (space instanceof CellSpace<?> c) return ControllerSpec.enasMicro(c.numNodes(), c.numOps(), false);
     if (space instanceof EnasMacroSpace m) return ControllerSpec.enasMacro(m.layers(), MacroArch.OPS.size(), 0.4);
     int[] choices = new int[space.numDecisions()];

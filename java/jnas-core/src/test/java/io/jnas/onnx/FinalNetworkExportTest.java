@@ -89,6 +89,9 @@ class FinalNetworkExportTest {
     double d = roundTrip(EVERY_OP, 4, 11, 7, dir, 99);
     report.add("every-op " + d);
     assertTrue(d <= Tolerances.ONNX_ATOL, "every-op: largest |jnas - onnxruntime| = " + d + " > " + Tolerances.ONNX_ATOL);
+    d = roundTrip(io.jnas.testing.Genotypes.CONCAT_COMBINER, 3, 9, 9, dir, 98);
+    report.add("concat-combiner " + d);
+    assertTrue(d <= Tolerances.ONNX_ATOL, "concat combiner: largest |jnas - onnxruntime| = " + d + " > " + Tolerances.ONNX_ATOL);
     System.out.println("onnx round trip, largest abs difference: " + report);
   }
 

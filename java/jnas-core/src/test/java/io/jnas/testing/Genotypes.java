@@ -1,5 +1,6 @@
 package io.jnas.testing;
 
+import io.jnas.genotype.Combiner;
 import io.jnas.genotype.Gene;
 import io.jnas.genotype.Genotype;
 import java.util.List;
@@ -33,4 +34,17 @@ public final class Genotypes {
           Gene.of("macro_sep_conv_3x3", 1), Gene.of("macro_conv_5x5", 1), Gene.of("macro_sep_conv_5x5", 0),
           Gene.of("macro_avg_pool_3x3", 0), Gene.of("macro_max_pool_3x3", 1)),
       List.of(0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
+
+  /**
+   * NASNet's concat combiner on some nodes of both cells (a concat node on stride-2 edges, one
+   * that another node reads, one that is a loose end), over the NASNet ops added after DARTS's.
+   */
+  public static final Genotype CONCAT_COMBINER = new Genotype(
+      List.of(Gene.of("conv_3x1_1x3", 0), Gene.of("max_pool_5x5", 1), Gene.of("conv_1x1", 2),
+          Gene.of("dil_sep_conv_3x3", 1), Gene.of("conv_3x3", 3), Gene.of("max_pool_7x7", 0)),
+      List.of(2, 3, 4),
+      List.of(Gene.of("conv_3x3", 0), Gene.of("conv_3x1_1x3", 1), Gene.of("conv_1x1", 0),
+          Gene.of("max_pool_7x7", 1), Gene.of("dil_sep_conv_3x3", 0), Gene.of("max_pool_5x5", 1)),
+      List.of(2, 3, 4),
+      List.of(Combiner.CONCAT, Combiner.ADD, Combiner.CONCAT), List.of(Combiner.CONCAT, Combiner.CONCAT, Combiner.ADD));
 }

@@ -10,6 +10,7 @@ import io.jnas.genotype.Gene;
 import io.jnas.genotype.Genotype;
 import io.jnas.tensor.IntTensor;
 import io.jnas.tensor.Tensor;
+import io.jnas.testing.Genotypes;
 import io.jnas.testing.Tolerances;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +53,29 @@ class FinalNetworkTest {
       List.of(Gene.of("conv_3x3", 0), Gene.of("conv_3x1_1x3", 1), Gene.of("conv_1x1", 0),
           Gene.of("max_pool_7x7", 1), Gene.of("dil_sep_conv_3x3", 0), Gene.of("max_pool_5x5", 1)),
       List.of(2, 3, 4));
+
+  @Test
+  void concatCombinerGradientsMatchFiniteDifferences() {
+    checkGradients(Genotypes.CONCAT_COMBINER, 6);
+  }
+
+  /** A concat node adds ReLU-conv1x1 (2C -> C) and BN: 2C^2 + 2C weights, the plan names it, add-only is unchanged. */
+  @Test
+  void concatCombinerWeightsAndPlan() {
+    Genotype add = new Genotype(Genotypes.CONCAT_COMBINER.normal(), Genotypes.CONCAT_COMBINER.normalConcat(),
+        Genotypes.CONCAT_COMBINER.reduce(), Genotypes.CONCAT_COMBINER.reduceConcat());
+    try (FinalNetwork a = new FinalNetwork(new FinalNetwork.Config(add, 4, 3, 4, 3, 8, 8, false, 1));
+        FinalNetwork c = new FinalNetwork(new FinalNetwork.Config(Genotypes.CONCAT_COMBINER, 4, 3, 4, 3, 8, 8, false, 1))) {
+      // cell 0 normal (C 4): 2 concat nodes; cells 1, 2 reduce (C 8, 16): 2 each
+      long extra = 2 * (2L * 4 * 4 + 2 * 4) + 2 * (2L * 8 * 8 + 2 * 8) + 2 * (2L * 16 * 16 + 2 * 16);
+      assertEquals(a.numWeights() + extra, c.numWeights());
+      io.jnas.backend.NetworkPlan plan = c.plan();
+      assertEquals(List.of(0, 2), plan.cells().get(0).concatNodes());
+      assertEquals(List.of(0, 1), plan.cells().get(1).concatNodes());
+      assertEquals(List.of(), a.plan().cells().get(0).concatNodes());
+      assertTrue(plan.steps().stream().anyMatch(st -> st.scope().equals("cell0.node2.concat")), "a concat node's steps are named");
+    }
+  }
 
   @Test
   void gradientsMatchFiniteDifferences() {
