@@ -298,8 +298,10 @@ const char* jnas_last_error(void);
  *  - the ENAS micro supernet (native/graph/supernet.cpp): weight-shared; a node's
  *    op is an index into the candidate list ops (num_ops registry ids; ENAS's is
  *    {4, 5, 2, 3, 1}); an architecture is 4*num_nodes ints per cell (input1, op1,
- *    input2, op2 per node), normal and reduce; inputs_out 1: a cell input no
- *    node reads joins the cell's output (ENAS), 0: only unread nodes do (NASNet);
+ *    input2, op2 per node), normal and reduce; flags: JNAS_SUPERNET_INPUTS_OUT, a
+ *    cell input no node reads joins the cell's output (ENAS; clear: only unread
+ *    nodes do, as NASNet); JNAS_SUPERNET_COMBINER, each node also chooses its
+ *    combiner (5 ints per node: ..., combiner 0 add / 1 concat);
  *  - the final network (native/graph/final_net.cpp): DARTS's NetworkCIFAR of a
  *    fixed genotype; a cell is int32 ints [nodes, (op, input) x 2*nodes,
  *    n_concat, concat...] with inputs of node j in [0, j+2) and concat entries in
@@ -310,7 +312,9 @@ const char* jnas_last_error(void);
  * when memory runs out. */
 void* jnas_supernet_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
                            int num_layers, int channels, int num_nodes, const int32_t* ops,
-                           int num_ops, int inputs_out, uint64_t seed);
+                           int num_ops, int flags, uint64_t seed);
+#define JNAS_SUPERNET_INPUTS_OUT 1
+#define JNAS_SUPERNET_COMBINER 2
 void* jnas_final_create(jnas_backend* be, const int32_t* normal, int normal_len,
                         const int32_t* reduce, int reduce_len, int channels, int layers,
                         int num_classes, int in_channels, int H, int W, int auxiliary,

@@ -11,7 +11,7 @@
 //     ReLU+conv1x1+BN where the channels differ); node j (0..N-1) takes two
 //     inputs among the cell inputs and earlier nodes, applies one candidate op
 //     to each and sums; every state no node used (inputs included, as ENAS;
-//     with inputs_out 0 only the nodes, as NASNet's "unused hidden states") is
+//     with flag INPUTS_OUT clear only the nodes, as NASNet's "unused hidden states") is
 //     concatenated and ReLU + conv1x1 + BN maps it back to C channels. The
 //     concat+conv is computed as a sum of per-state 1x1 convs with the shared
 //     weight slice final_w[state] (the same arithmetic, no concat buffer).
@@ -19,7 +19,12 @@
 //     ENAS's are sep_conv_3x3, sep_conv_5x5, avg_pool_3x3, max_pool_3x3,
 //     skip_connect (its op ids 0..4 index that list); the NASNet and AmoebaNet
 //     spaces' 13 and 8 are searched the same way (a reduction layer as ENAS's:
-//     FR of the previous layer, then the reduction cell at stride 1).
+//     FR of the previous layer, then the reduction cell at stride 1). With flag
+//     COMBINER a node also chooses its combiner (NASNet's step 5): the sum, or
+//     the concat of its two results mapped back to C by ReLU-conv1x1-BN (run as
+//     two (C, C) halves summed, as final_net.cpp), with weights shared per
+//     (layer, node); an architecture then has 5 ints per node (input1, op1,
+//     input2, op2, combiner 0 add / 1 concat).
 //   head: ReLU, global average pool, dropout, fully connected (no bias).
 // Sharing: the weights of every (layer, node, input, candidate op) exist once
 // and are used by every architecture that samples that path.
@@ -49,6 +54,7 @@ struct LayerDef {
   OpParams reduce;          // reduction layers: FR + BN of the previous layer
   Calib cal0, cal1;
   std::vector<std::vector<std::vector<OpParams>>> ops;  // [node][input][candidate]
+  std::vector<OpParams> combine;                        // [node] concat halves + BN (COMBINER only)
   std::vector<int> final_w;                             // [state] (C, C) each
   Net::BN final_bn;
 };
@@ -59,8 +65,11 @@ bool enas_pool_layer(int l, int L) { return l == L / 3 || l == 2 * (L / 3) + 1; 
 class Supernet : public Net {
  public:
   Supernet(Backend* be, int in_ch, int H, int W, int classes, int L, int C, int N, const int32_t* ops, int n_ops,
-           bool inputs_out, uint64_t seed)
-      : Net(be, "supernet", false, in_ch, H, W, classes), L_(L), C0_(C), N_(N), inputs_out_(inputs_out) {
+           int flags, uint64_t seed)
+      : Net(be, "supernet", false, in_ch, H, W, classes), L_(L), C0_(C), N_(N),
+        inputs_out_((flags & JNAS_SUPERNET_INPUTS_OUT) != 0), combiner_((flags & JNAS_SUPERNET_COMBINER) != 0),
+        per_(combiner_ ? 5 : 4) {
+    if (flags & ~(JNAS_SUPERNET_INPUTS_OUT | JNAS_SUPERNET_COMBINER)) throw std::invalid_argument("unknown supernet flags");
     if (in_ch < 1 || H < 4 || W < 4 || classes < 2 || L < 0 || C < 2 || C % 2 || N < 1)
       throw std::invalid_argument("bad supernet shape");
     if (!ops || n_ops < 1) throw std::invalid_argument("no candidate ops");
@@ -98,7 +107,15 @@ class Supernet : public Net {
           for (size_t k = 0; k < ops_.size(); k++) op_def(ops_[k]).make(*this, q, c, 1, d.ops[j][i][k]);
         }
       }
-      for (int k = 0; k < N + 2; k++)  // -1: a cell input that never joins the output (inputs_out 0)
+      if (combiner_)
+        for (int j = 0; j < N; j++) {
+          std::string q = p + "node" + std::to_string(j) + ".concat.";
+          OpParams cp;
+          for (int k = 0; k < 2; k++) cp.w.push_back(add(q + "w" + std::to_string(k), (int64_t)c * c, ParamStore::HE_NORMAL, 2 * c));
+          cp.bn.push_back(bn(q + "bn", c));
+          d.combine.push_back(cp);
+        }
+      for (int k = 0; k < N + 2; k++)  // -1: a cell input that never joins the output (no INPUTS_OUT)
         d.final_w.push_back(k < 2 && !inputs_out_ ? -1
                                                   : add(p + "final.w" + std::to_string(k), (int64_t)c * c, ParamStore::HE_NORMAL, c));
       d.final_bn = bn(p + "final.bn", c);
@@ -116,10 +133,15 @@ class Supernet : public Net {
     for (const int32_t* arc : {normal, reduce})
       for (int j = 0; j < N_; j++)
         for (int k = 0; k < 2; k++) {
-          int in = arc[4 * j + 2 * k], op = arc[4 * j + 2 * k + 1];
+          int in = arc[per_ * j + 2 * k], op = arc[per_ * j + 2 * k + 1];
           if (in < 0 || in >= j + 2 || op < 0 || op >= (int)ops_.size())
             throw std::invalid_argument("bad architecture at node " + std::to_string(j));
         }
+    if (combiner_)
+      for (const int32_t* arc : {normal, reduce})
+        for (int j = 0; j < N_; j++)
+          if (arc[per_ * j + 4] != 0 && arc[per_ * j + 4] != 1)
+            throw std::invalid_argument("bad combiner at node " + std::to_string(j));
   }
 
   Act* forward(Act* x, Act**) override {
@@ -181,7 +203,7 @@ class Supernet : public Net {
     std::vector<int> used(N_ + 2, 0);
     PlanCell pc{name, d.reduction, d.C, d.H, d.W, N_, {}, {}, "sum_relu_conv1x1_bn", {}};
     for (int j = 0; j < N_; j++) {
-      const int32_t* g = arc + 4 * j;
+      const int32_t* g = arc + per_ * j;
       Act* h[2];
       for (int k = 0; k < 2; k++) {
         int in = g[2 * k], choice = g[2 * k + 1];
@@ -191,9 +213,20 @@ class Supernet : public Net {
         used[in]++;
         pc.edges.push_back({in, j + 2, op.name, 1});
       }
-      Act* node = t.add(h[0], h[1]);
+      Act* node;
+      if (combiner_ && g[4]) {  // concat: BN(W0 relu(h0) + W1 relu(h1)), the halves of ReLU-conv1x1-BN(concat)
+        t.scope = name + ".node" + std::to_string(j) + ".concat";
+        pc.concat_nodes.push_back(j);
+        const OpParams& cp = d.combine[j];
+        Act* half[2];
+        for (int k = 0; k < 2; k++) half[k] = t.conv(h[k], P(cp.w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true);  // ReLU fused
+        node = norm(t.add(half[0], half[1]), cp.bn[0]);
+      } else {
+        node = t.add(h[0], h[1]);
+      }
+      // read by the sum (or the concat's convs, which keep what their backwards read); not an identity's input
       for (int k = 0; k < 2; k++)
-        if (h[k] != states[g[2 * k]]) t.release(h[k]);  // read by the sum only (not an identity's input)
+        if (h[k] != states[g[2 * k]]) t.release(h[k]);
       states.push_back(node);
     }
     t.scope = name + ".output";
@@ -215,6 +248,8 @@ class Supernet : public Net {
 
   int L_, C0_, N_;
   bool inputs_out_;       // unused cell inputs join the output (ENAS) or not (NASNet)
+  bool combiner_;         // each node chooses add or concat (a fifth int per node)
+  int per_;               // ints per node: 4, or 5 with the combiner
   std::vector<int> ops_;  // candidate registry ids
   int stem_w_ = -1, fc_w_ = -1;
   BN stem_bn_;
@@ -226,11 +261,11 @@ class Supernet : public Net {
 
 extern "C" void* jnas_supernet_create(jnas_backend* be, int in_channels, int H, int W, int num_classes,
                                       int num_layers, int channels, int num_nodes, const int32_t* ops, int num_ops,
-                                      int inputs_out, uint64_t seed) {
+                                      int flags, uint64_t seed) {
   jnas::Net* net = nullptr;
   int rc = jnas::guard("supernet", [&] {
     net = new jnas::Supernet(jnas::from_handle(be), in_channels, H, W, num_classes, num_layers, channels, num_nodes, ops,
-                             num_ops, inputs_out != 0, seed);
+                             num_ops, flags, seed);
   });
   return rc == JNAS_OK ? net : nullptr;
 }

@@ -36,7 +36,8 @@ final class SearchCommand implements Command {
         .value("data", "DIR|SPEC", null, "CIFAR-10 binary folder, MNIST-style IDX folder, or synthetic[:train=N,val=N,test=N,seed=S];"
             + " none: the built-in synthetic set; with --resume: where the run's data set is now, if it moved")
         .value("space", "S", null, "enas-micro (default: two cells, ENAS's 5 ops), nasnet or amoebanet (the same two-cell search over"
-            + " NASNet's 13 ops or AmoebaNet's 8; the cell's output is its unread nodes, as NASNet), enas-macro (a chain of layers with"
+            + " NASNet's 13 ops or AmoebaNet's 8; the cell's output is its unread nodes, as NASNet), nasnet-combine (nasnet, each"
+            + " block also choosing add or concat), enas-macro (a chain of layers with"
             + " skip connections), or darts "
             + "(DARTS's cell space: 8 ops on every edge, relaxed; with --method; without --data a quick run: 512 + 512 synthetic "
             + "images, C 4, 3 cells, 5 epochs; with --data DARTS's settings: C 16, 8 cells, 50 epochs, batch 64)")
@@ -268,7 +269,7 @@ final class SearchCommand implements Command {
 
   private static void checkVerify(int wanted, SearchSettings s) {
     if (wanted > 0 && s.net().macro()) {
-      throw new UsageException("search: --verify and --check-ranking need a cell space (enas-micro, nasnet, amoebanet; not wired to the macro space yet)");
+      throw new UsageException("search: --verify and --check-ranking need a cell space (enas-micro, nasnet, amoebanet, nasnet-combine; not wired to the macro space yet)");
     }
   }
 
@@ -316,10 +317,6 @@ final class SearchCommand implements Command {
 
   static SearchSettings settings(Options.Parsed a) {
     String preset = a.has("preset") ? a.choice("preset", "enas", "quick") : (a.has("data") ? "enas" : "quick");
-    if (a.has("space") && a.string("space").equals("nasnet-combine")) {
-      throw new UsageException("search: --space nasnet-combine has no weight-sharing search yet (the supernet's blocks add);"
-          + " search it with jnas multitrial --space nasnet-combine, or the add-only space with --space nasnet");
-    }
     String space = a.has("space") ? a.choice("space", SearchSettings.SPACES.toArray(String[]::new)) : SearchSettings.MICRO;
     boolean macro = space.equals(SearchSettings.MACRO);
     if (macro && a.has("nodes")) throw new UsageException("search: --nodes applies to the cell spaces only (enas-macro has layers: --layers)");

@@ -85,7 +85,7 @@ class MacroSearchTest {
   @Test
   void badFlags(@TempDir Path tmp) {
     bad("--nodes applies to the cell spaces only", "search", "--space", "enas-macro", "--nodes", "3", "--out", tmp.resolve("x").toString());
-    bad("--space is 'nasnett', expected one of enas-micro, nasnet, amoebanet, enas-macro", "search", "--space", "nasnett", "--out",
+    bad("--space is 'nasnett', expected one of enas-micro, nasnet, amoebanet, nasnet-combine, enas-macro", "search", "--space", "nasnett", "--out",
         tmp.resolve("y").toString());
   }
 }

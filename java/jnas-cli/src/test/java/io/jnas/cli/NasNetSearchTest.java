@@ -142,8 +142,30 @@ class NasNetSearchTest {
     CliRun e = run("export", "--run", tr.toString());
     assertEquals(0, e.code(), e.err());
     assertTrue(Files.size(tr.resolve("model.onnx")) > 0);
-    bad("--space nasnet-combine has no weight-sharing search yet", "search", "--space", "nasnet-combine", "--out",
-        tmp.resolve("s").toString());
+  }
+
+  /** ENAS's search in nasnet-combine: the controller's arcs carry a valid combiner per block; the pick trains. */
+  @Test
+  void nasnetCombineSearchRunsAndTrains(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("s");
+    CliRun r = run(search("nasnet-combine", "--epochs", "1", "--out", out.toString()));
+    assertEquals(0, r.code(), r.err());
+    NasNetSpace space = NasNetSpace.nasnet(3).withCombiner();
+    int concat = 0;
+    for (Map<String, Object> ev : events(out)) {
+      if (!ev.get("event").equals("child_step")) continue;
+      int[] a = ((List<?>) ev.get("arc")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+      assertTrue(space.isValid(a), Arrays.toString(a));
+      if (space.decode(a).hasConcatCombiner()) concat++;
+    }
+    assertTrue(concat > 0, "a uniform-start controller samples concat blocks");
+    Map<String, Object> arch = Json.parseObject(Files.readString(out.resolve("final_arch.json")));
+    int[] arc = Arrays.stream(((String) arch.get("arc")).split(" ")).mapToInt(Integer::parseInt).toArray();
+    assertEquals(space.decode(arc), Genotype.fromMap(arch));
+    assertEquals("nasnet-combine: " + arch.get("arc"), Files.readAllLines(out.resolve("final_arch.txt")).get(0));
+    CliRun t = run("train", "--genotype", out.resolve("final_arch.txt").toString(), "--data", "synthetic:train=320,val=64,test=32",
+        "--epochs", "1", "--batch", "32", "--layers", "3", "--channels", "4", "--out", tmp.resolve("t").toString());
+    assertEquals(0, t.code(), t.err());
   }
 
   @Test

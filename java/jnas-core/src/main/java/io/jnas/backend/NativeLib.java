@@ -285,7 +285,7 @@ final class NativeLib {
   // ------------------------------------------------------------------ networks
   static native Pointer jnas_supernet_create(@Cast("jnas_backend*") Pointer be, int in_channels, int H, int W,
       int num_classes, int num_layers, int channels, int num_nodes, @Cast("const int32_t*") IntPointer ops,
-      int num_ops, int inputs_out, @Cast("uint64_t") long seed);
+      int num_ops, int flags, @Cast("uint64_t") long seed);
 
   static native Pointer jnas_final_create(@Cast("jnas_backend*") Pointer be, @Cast("const int32_t*") IntPointer normal,
       int normal_len, @Cast("const int32_t*") IntPointer reduce, int reduce_len, int channels, int layers,

@@ -73,10 +73,11 @@ public abstract class NativeNetwork implements AutoCloseable {
    * @param ops candidate ops, registry ids ({@code io.jnas.genotype.Op#id()})
    * @param inputsOut whether a cell input no node reads joins the cell's output (ENAS) or only
    *     unread nodes do (NASNet)
+   * @param combiner whether each node also chooses add or concat (5 ints per node)
    * @param seed weight-initialization seed
    */
   protected record SupernetSpec(int inChannels, int height, int width, int numClasses, int layers, int channels,
-      int nodes, int[] ops, boolean inputsOut, long seed) implements Spec {
+      int nodes, int[] ops, boolean inputsOut, boolean combiner, long seed) implements Spec {
     /** The arguments as given (checked by the native create function). */
     public SupernetSpec {}
   }
@@ -183,7 +184,7 @@ public abstract class NativeNetwork implements AutoCloseable {
     if (spec instanceof SupernetSpec s) {
       try (IntPointer ops = new IntPointer(s.ops())) {
         h = NativeLib.jnas_supernet_create(be, s.inChannels(), s.height(), s.width(), s.numClasses(), s.layers(),
-            s.channels(), s.nodes(), ops, s.ops().length, s.inputsOut() ? 1 : 0, s.seed());
+            s.channels(), s.nodes(), ops, s.ops().length, (s.inputsOut() ? 1 : 0) | (s.combiner() ? 2 : 0), s.seed());
       }
     } else if (spec instanceof MacroSpec m) {
       try (IntPointer ops = new IntPointer(m.ops()); IntPointer arc = m.arc() == null ? null : new IntPointer(m.arc())) {

@@ -31,8 +31,9 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
   /**
    * The supernet's space and shape.
    *
-   * @param space a cell space, {@code enas-micro}, {@code nasnet} or {@code amoebanet} (two
-   *     cells; the supernet of {@link Supernet} over the space's ops), or {@code enas-macro} (a
+   * @param space a cell space, {@code enas-micro}, {@code nasnet}, {@code amoebanet} or
+   *     {@code nasnet-combine} (two cells; the supernet of {@link Supernet} over the space's ops
+   *     and, for the last, combiners), or {@code enas-macro} (a
    *     chain of layers with skip connections; {@link MacroSupernet})
    * @param layers cell spaces: normal layers L (two reduction layers are added); enas-macro: the
    *     space's layers L
@@ -71,8 +72,10 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
   public static final String NASNET = "nasnet";
   /** AmoebaNet's cell space (8 ops; {@link io.jnas.space.NasNetSpace#amoebanet}). */
   public static final String AMOEBANET = "amoebanet";
+  /** NASNet's cell space with the combiner choice per block ({@link io.jnas.space.NasNetSpace#withCombiner()}). */
+  public static final String NASNET_COMBINE = "nasnet-combine";
   /** The spaces an ENAS search runs in. */
-  public static final java.util.List<String> SPACES = java.util.List.of(MICRO, NASNET, AMOEBANET, MACRO);
+  public static final java.util.List<String> SPACES = java.util.List.of(MICRO, NASNET, AMOEBANET, NASNET_COMBINE, MACRO);
 
   /**
    * Training of the shared weights.

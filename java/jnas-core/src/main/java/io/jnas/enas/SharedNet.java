@@ -157,11 +157,13 @@ abstract class SharedNet implements AutoCloseable {
     private final Supernet net;
     private final CellSpace<?> space;
     private final int nodes;
+    private final int per;  // integers per node: 4, or 5 with the combiner
 
     Micro(Supernet.Config c, CellSpace<?> space) {
       this.net = new Supernet(c);
       this.space = space;
       this.nodes = c.nodes();
+      this.per = c.candidates().perNode();
     }
 
     /** The supernet. */
@@ -176,15 +178,15 @@ abstract class SharedNet implements AutoCloseable {
     /** ENAS's op biases (favouring its two separable convs, ids 0 and 1) in ENAS's space only. */
     @Override
     ControllerSpec controllerSpec() {
-      return ControllerSpec.enasMicro(nodes, net.numOps(), enas());
+      return ControllerSpec.enasMicro(nodes, net.numOps(), enas(), per == 5);
     }
 
     private int[] normal(int[] arc) {
-      return Arrays.copyOfRange(arc, 0, 4 * nodes);
+      return Arrays.copyOfRange(arc, 0, per * nodes);
     }
 
     private int[] reduce(int[] arc) {
-      return Arrays.copyOfRange(arc, 4 * nodes, 8 * nodes);
+      return Arrays.copyOfRange(arc, per * nodes, 2 * per * nodes);
     }
 
     @Override
@@ -221,14 +223,15 @@ abstract class SharedNet implements AutoCloseable {
 
     @Override
     int[] sampleWarmup(RandomGenerator rng) {
-      int[] a = new int[8 * nodes];
+      int[] a = new int[2 * per * nodes];
       for (int c = 0; c < 2; c++) {
         for (int j = 0; j < nodes; j++) {
-          int o = 4 * (c * nodes + j);
+          int o = per * (c * nodes + j);
           a[o] = j;
           a[o + 1] = rng.nextInt(net.numOps());
           a[o + 2] = j + 1;
           a[o + 3] = rng.nextInt(net.numOps());
+          if (per == 5) a[o + 4] = rng.nextInt(2);
         }
       }
       return a;

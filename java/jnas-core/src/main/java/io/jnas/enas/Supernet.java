@@ -20,7 +20,9 @@ import java.util.List;
  * <p>An architecture is given as two arrays of {@code 4 * nodes} integers, the normal and the
  * reduction cell, in the ENAS order (input1, op1, input2, op2 per node); an op is an index into
  * the candidate list: for ENAS the ENAS ids 0 sep3, 1 sep5, 2 avg3, 3 max3, 4 identity
- * ({@link EnasOp#registryIds()}).
+ * ({@link EnasOp#registryIds()}). With {@link Candidates#combiner()} each node has a fifth
+ * integer, its combiner: 0 adds its two results, 1 concatenates them and maps them back to C
+ * channels with ReLU-conv1x1-BN (weights shared per layer and node).
  *
  * <p>Not thread-safe: one search drives one supernet.
  */
@@ -34,10 +36,13 @@ public final class Supernet extends NativeNetwork {
    * @param ops the candidates, registry entries; an architecture's op is an index into this list
    * @param inputsOut whether a cell input no node reads joins the cell's output (ENAS's micro
    *     cell) or only the nodes no node reads do (NASNet's "unused hidden states")
+   * @param combiner whether each node also chooses its combiner, add or concat (NASNet's step
+   *     5): an architecture then has 5 integers per node, the fifth 0 (add) or 1 (concat)
    */
-  public record Candidates(List<Op> ops, boolean inputsOut) {
+  public record Candidates(List<Op> ops, boolean inputsOut, boolean combiner) {
     /** ENAS's five ops, in ENAS id order; unread inputs join the output. */
-    public static final Candidates ENAS = new Candidates(java.util.Arrays.stream(EnasOp.values()).map(EnasOp::op).toList(), true);
+    public static final Candidates ENAS = new Candidates(java.util.Arrays.stream(EnasOp.values()).map(EnasOp::op).toList(), true,
+        false);
 
     /** Checks the list: not empty, no op twice. */
     public Candidates {
@@ -46,9 +51,14 @@ public final class Supernet extends NativeNetwork {
       if (ops.stream().distinct().count() != ops.size()) throw new IllegalArgumentException("supernet: an op is listed twice: " + ops);
     }
 
-    /** A NASNet-style space's ops (NASNet's 13, AmoebaNet's 8); unread inputs do not join the output. */
+    /** A NASNet-style space's ops (NASNet's 13, AmoebaNet's 8) and combiner choice; unread inputs do not join the output. */
     public static Candidates of(NasNetSpace space) {
-      return new Candidates(space.ops(), false);
+      return new Candidates(space.ops(), false, space.hasCombiner());
+    }
+
+    /** Integers per node of an architecture: 4, or 5 with the combiner. */
+    public int perNode() {
+      return combiner ? 5 : 4;
     }
 
     /** The registry ids, in candidate order. */
@@ -155,7 +165,7 @@ public final class Supernet extends NativeNetwork {
   public Supernet(Config config, Backend backend) {
     super("supernet", backend, new SupernetSpec(config.inChannels(), config.height(), config.width(),
         config.numClasses(), config.layers(), config.channels(), config.nodes(), config.candidates().registryIds(),
-        config.candidates().inputsOut(), config.seed()));
+        config.candidates().inputsOut(), config.candidates().combiner(), config.seed()));
     this.config = config;
   }
 
@@ -169,10 +179,12 @@ public final class Supernet extends NativeNetwork {
     if (batch < 2) throw new IllegalArgumentException("supernet: batch is " + batch + ", expected at least 2");
     long most = 0;
     for (int op = 0; op < config.candidates().ops().size(); op++) {
-      int[] arc = new int[4 * config.nodes()];
+      int per = config.candidates().perNode();
+      int[] arc = new int[per * config.nodes()];
       for (int j = 0; j < config.nodes(); j++) {
-        arc[4 * j + 1] = op;
-        arc[4 * j + 3] = op;
+        arc[per * j + 1] = op;
+        arc[per * j + 3] = op;
+        if (per == 5) arc[per * j + 4] = 1;  // concat: its halves and their sum are live too
       }
       try (Backend dry = Backends.dry(); Supernet s = new Supernet(config, dry)) {
         s.dryRun(MODE_TRAIN_STEP, arc, arc, batch, hyper(0.1f, 0.9f, 0f, 5f, 0.9f, 1f, 0f, false));
@@ -244,15 +256,15 @@ public final class Supernet extends NativeNetwork {
    * image and every cell with its edges (see {@link NetworkPlan}).
    */
   public NetworkPlan plan(int[] normalArc, int[] reduceArc) {
-    checkArc("normal_arc", normalArc, config.nodes(), numOps());
-    checkArc("reduce_arc", reduceArc, config.nodes(), numOps());
+    checkArc("normal_arc", normalArc, config.nodes(), config.candidates());
+    checkArc("reduce_arc", reduceArc, config.nodes(), config.candidates());
     return super.plan(normalArc, reduceArc);
   }
 
   /** Forward FLOPs (2 x multiply-adds) of one image through this architecture. */
   public double forwardFlops(int[] normalArc, int[] reduceArc) {
-    checkArc("normal_arc", normalArc, config.nodes(), numOps());
-    checkArc("reduce_arc", reduceArc, config.nodes(), numOps());
+    checkArc("normal_arc", normalArc, config.nodes(), config.candidates());
+    checkArc("reduce_arc", reduceArc, config.nodes(), config.candidates());
     return flops(normalArc, reduceArc);
   }
 
@@ -262,35 +274,42 @@ public final class Supernet extends NativeNetwork {
    * @throws IllegalArgumentException naming the array, the position and the reason
    */
   public static void checkArc(String name, int[] arc, int nodes) {
-    checkArc(name, arc, nodes, NUM_OPS);
+    checkArc(name, arc, nodes, Candidates.ENAS);
   }
 
   /**
-   * Checks an architecture against a node count and a number of candidate ops.
+   * Checks an architecture against a node count and the candidates (their number, and whether
+   * each node has a fifth integer, its combiner).
    *
    * @throws IllegalArgumentException naming the array, the position and the reason
    */
-  public static void checkArc(String name, int[] arc, int nodes, int numOps) {
+  public static void checkArc(String name, int[] arc, int nodes, Candidates candidates) {
+    int per = candidates.perNode(), numOps = candidates.ops().size();
     if (arc == null) throw new IllegalArgumentException("supernet: " + name + " is null");
-    if (arc.length != 4 * nodes) {
-      throw new IllegalArgumentException("supernet: " + name + " has " + arc.length + " integers, expected " + (4 * nodes) + " (4 per node, " + nodes + " nodes)");
+    if (arc.length != per * nodes) {
+      throw new IllegalArgumentException("supernet: " + name + " has " + arc.length + " integers, expected " + (per * nodes) + " ("
+          + per + " per node, " + nodes + " nodes)");
     }
     for (int j = 0; j < nodes; j++) {
       for (int k = 0; k < 2; k++) {
-        int in = arc[4 * j + 2 * k], op = arc[4 * j + 2 * k + 1];
+        int in = arc[per * j + 2 * k], op = arc[per * j + 2 * k + 1];
         if (in < 0 || in >= j + 2) {
-          throw new IllegalArgumentException("supernet: " + name + "[" + (4 * j + 2 * k) + "] = " + in + ": input of node " + j + " must be in [0, " + (j + 2) + ")");
+          throw new IllegalArgumentException("supernet: " + name + "[" + (per * j + 2 * k) + "] = " + in + ": input of node " + j + " must be in [0, " + (j + 2) + ")");
         }
         if (op < 0 || op >= numOps) {
-          throw new IllegalArgumentException("supernet: " + name + "[" + (4 * j + 2 * k + 1) + "] = " + op + ": op must be in [0, " + numOps + ")");
+          throw new IllegalArgumentException("supernet: " + name + "[" + (per * j + 2 * k + 1) + "] = " + op + ": op must be in [0, " + numOps + ")");
         }
+      }
+      if (per == 5 && arc[per * j + 4] != 0 && arc[per * j + 4] != 1) {
+        throw new IllegalArgumentException("supernet: " + name + "[" + (per * j + 4) + "] = " + arc[per * j + 4] + ": the combiner of node "
+            + j + " must be 0 (add) or 1 (concat)");
       }
     }
   }
 
   private int check(String op, int[] normalArc, int[] reduceArc, Tensor images, IntTensor labels) {
-    checkArc("normal_arc", normalArc, config.nodes(), numOps());
-    checkArc("reduce_arc", reduceArc, config.nodes(), numOps());
+    checkArc("normal_arc", normalArc, config.nodes(), config.candidates());
+    checkArc("reduce_arc", reduceArc, config.nodes(), config.candidates());
     return checkBatch(op, images, labels, true, 2);
   }
 }

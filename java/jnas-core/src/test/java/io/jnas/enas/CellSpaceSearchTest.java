@@ -28,6 +28,10 @@ class CellSpaceSearchTest {
       assertTrue(enas.controllerSpec().name().contains("ops=5,enasBiases=true"), enas.controllerSpec().name());
       assertTrue(nasnet.controllerSpec().name().contains("ops=13,enasBiases=false"), nasnet.controllerSpec().name());
       assertTrue(amoeba.controllerSpec().name().contains("ops=8,enasBiases=false"), amoeba.controllerSpec().name());
+      try (SharedNet combine = net(SearchSettings.NASNET_COMBINE)) {
+        assertTrue(combine.controllerSpec().name().contains("ops=13,enasBiases=false,combiner"), combine.controllerSpec().name());
+        assertEquals(2 * 5 * 2, combine.controllerSpec().numDecisions());
+      }
       assertEquals(NasNetSpace.nasnet(2).name(), nasnet.space().name());
       assertEquals(13, ((SharedNet.Micro) nasnet).supernet().numOps());
       assertEquals(NasNetSpace.amoebanet(2).ops(), ((SharedNet.Micro) amoeba).supernet().config().candidates().ops());

@@ -62,6 +62,25 @@ class SupernetTest {
     gradientCheck(c, normal, reduce, new SplittableRandom(4), 60);
   }
 
+  /** NASNet's candidates with the combiner: concat nodes (their halves and BN) and add nodes in both cells. */
+  @Test
+  void combinerGradientsMatchFiniteDifferences() {
+    Supernet.Config c = new Supernet.Config(3, 8, 8, 4, 1, 4, 3, 7, Supernet.Candidates.of(NasNetSpace.nasnet(3).withCombiner()));
+    int[] normal = {0, 10, 1, 4, 1, 0, 2, 2, 8, 0, 1, 11, 3, 5, 1};  // concat, add, concat
+    int[] reduce = {1, 12, 0, 5, 1, 2, 9, 0, 3, 0, 0, 6, 3, 1, 0};   // concat, add, add
+    gradientCheck(c, normal, reduce, new SplittableRandom(8), 40);
+    try (Supernet net = new Supernet(c)) {
+      assertTrue(net.tensors().stream().anyMatch(t -> t.name().equals("layer2.node2.concat.w1")));
+      assertEquals(List.of(0, 2), net.plan(normal, reduce).cells().get(2).concatNodes());
+      int[] bad = normal.clone();
+      bad[9] = 2;
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.plan(bad, reduce));
+      assertTrue(e.getMessage().contains("normal_arc[9] = 2: the combiner of node 1 must be 0 (add) or 1 (concat)"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> net.plan(new int[12], reduce));
+      assertTrue(e.getMessage().contains("expected 15 (5 per node, 3 nodes)"), e.getMessage());
+    }
+  }
+
   private static void gradientCheck(Supernet.Config config, int[] normal, int[] reduce, SplittableRandom rng, int minTensors) {
     try (Supernet net = new Supernet(config); Tensor x = images(rng, 6, config); IntTensor y = labels(rng, 6, 4)) {
       net.forwardBackward(normal, reduce, x, y, 1f, 0);
