@@ -3,17 +3,18 @@ package io.jnas.enas;
 import io.jnas.backend.NetworkPlan;
 import io.jnas.controller.ControllerSpec;
 import io.jnas.data.Dataset;
+import io.jnas.genotype.Combiner;
+import io.jnas.genotype.Gene;
+import io.jnas.genotype.Genotype;
 import io.jnas.plot.CellGraph;
 import io.jnas.plot.CellPicture;
 import io.jnas.search.RunDir;
-import io.jnas.tensor.IntTensor;
-import io.jnas.tensor.Tensor;
-import java.io.IOException;
-import io.jnas.genotype.Gene;
-import io.jnas.genotype.Genotype;
 import io.jnas.space.CellSpace;
 import io.jnas.space.NasNetSpace;
 import io.jnas.space.Spaces;
+import io.jnas.tensor.IntTensor;
+import io.jnas.tensor.Tensor;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -261,7 +262,10 @@ abstract class SharedNet implements AutoCloseable {
       return enas() ? arcString(arc) : space.name() + ": " + arcString(arc);
     }
 
-    /** One line per node, {@code n0 = op(input) + op(input)}, and the concatenated states, per cell. */
+    /**
+     * One line per node, {@code n0 = op(input) + op(input)} (a concat node:
+     * {@code relu_conv1x1_bn(concat(op(input), op(input)))}), and the concatenated states, per cell.
+     */
     @Override
     String readable(int[] arc) {
       if (enas()) return EnasArch.fromInts(arc, nodes).toReadable();
@@ -270,10 +274,12 @@ abstract class SharedNet implements AutoCloseable {
       for (boolean red : new boolean[] {false, true}) {
         List<Gene> genes = red ? g.reduce() : g.normal();
         sb.append(red ? "reduce:\n" : "normal:\n");
+        List<Combiner> combine = red ? g.reduceCombine() : g.normalCombine();
         for (int j = 0; j < nodes; j++) {
           Gene p = genes.get(2 * j), q = genes.get(2 * j + 1);
-          sb.append("  n").append(j).append(" = ").append(p.op().label()).append('(').append(state(p.input())).append(") + ")
-              .append(q.op().label()).append('(').append(state(q.input())).append(")\n");
+          String a = p.op().label() + "(" + state(p.input()) + ")", b = q.op().label() + "(" + state(q.input()) + ")";
+          sb.append("  n").append(j).append(" = ")
+              .append(combine.get(j) == Combiner.CONCAT ? "relu_conv1x1_bn(concat(" + a + ", " + b + "))" : a + " + " + b).append('\n');
         }
         sb.append("  out = concat(").append(String.join(", ", (red ? g.reduceConcat() : g.normalConcat()).stream()
             .map(SharedNet.Micro::state).toList())).append(")\n");

@@ -211,7 +211,8 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
       + " vector ('nasnet: 0 2 1 9 ...'), a genotype JSON file, a final_arch.txt, a search or train run folder, or a multitrial trial RUNDIR#ID";
 
   /** {@code nasnet: 0 2 1 9 ...}: a cell space's name and a decision vector (a NASNet-style search's final_arch.txt). */
-  private static final java.util.regex.Pattern SPACE_VECTOR = java.util.regex.Pattern.compile("([a-z][a-z0-9-]*):\\s*([0-9][0-9\\s]*)");
+  private static final java.util.regex.Pattern SPACE_VECTOR = java.util.regex.Pattern.compile("([a-z][a-z0-9-]*):\\s*([0-9][0-9\\s]*)",
+      java.util.regex.Pattern.CASE_INSENSITIVE);
 
   /** The genotype of a {@link #SPACE_VECTOR} match: the vector decoded in the named cell space (B from its length). */
   private static Genotype fromSpaceVector(java.util.regex.Matcher m) {

@@ -53,6 +53,9 @@ class CombinerSpaceTest {
       assertEquals(g, Genotype.fromJson(g.toJson()));
     }
     assertEquals(EnumSet.allOf(Combiner.class), seen);
+    int[] v = SPACE.sample(r);
+    String ints = java.util.Arrays.stream(v).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
+    assertEquals(SPACE.decode(v), Genotype.resolve("NASNet-Combine: " + ints), "a space's vector on the command line, any case");
     assertEquals(NasNetSpace.nasnet(5).log10Architectures() + 10 * Math.log10(2), SPACE.log10Architectures(), 1e-9);
     assertEquals(SPACE.name(), Spaces.cell("nasnet-combine", 5).name());
     // the add-only space takes an all-add genotype of this one, and refuses a concat
