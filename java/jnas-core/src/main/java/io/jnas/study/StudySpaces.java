@@ -1,21 +1,32 @@
 package io.jnas.study;
 
 import io.jnas.enas.EnasArch;
+import io.jnas.enas.EnasMacroSpace;
 import io.jnas.enas.EnasMicroSpace;
+import io.jnas.enas.MacroArch;
 import io.jnas.genotype.Genotype;
 import io.jnas.space.NasBench101Space;
 import io.jnas.space.NasBench201Space;
+import io.jnas.space.CellSpace;
 import io.jnas.space.SearchSpace;
+import io.jnas.space.Spaces;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The search spaces a study can be created over, by their JSON description:
  * <ul>
  *   <li>{@code {"name": "enas-micro", "nodes": 5}}: ENAS micro cells (4 decisions per node, normal
  *       then reduction cell); a trial's architecture is its ENAS integer string and genotype;
+ *   <li>{@code {"name": "nasnet", "nodes": 5}}, {@code "amoebanet"}, {@code "nasnet-combine"}:
+ *       NASNet's and AmoebaNet's cells ({@link io.jnas.space.NasNetSpace}; the last with a
+ *       combiner decision per block); the decision vector and the genotype;
+ *   <li>{@code {"name": "enas-macro", "layers": 12}}: ENAS's macro network; its macro string and
+ *       architecture;
  *   <li>{@code {"name": "nb201"}}: NAS-Bench-201 cells (6 edges of 5 ops); the cell string;
  *   <li>{@code {"name": "nb101"}}: NAS-Bench-101 cells;
  *   <li>{@code {"name": "categorical", "choices": [3, 4, 2], "names": ["lr", "depth", "act"]}}:
@@ -33,20 +44,16 @@ public final class StudySpaces {
   public static SearchSpace<?> fromMap(Map<String, Object> m) {
     Object name = m.get("name");
     if (!(name instanceof String n)) {
-      throw new IllegalArgumentException("'space.name' is " + Pruners.describe(name) + ", expected \"enas-micro\", \"nb201\", \"nb101\" or \"categorical\"");
+      throw new IllegalArgumentException("'space.name' is " + Pruners.describe(name) + ", expected " + KNOWN);
     }
     switch (n) {
-      case "enas-micro": {
+      case "enas-micro", "nasnet", "amoebanet", "nasnet-combine": {
         allow(m, "name", "nodes");
-        Object v = m.get("nodes");
-        int nodes = 5;
-        if (v != null) {
-          if (!(v instanceof Number x) || x.doubleValue() != Math.rint(x.doubleValue()) || x.intValue() < 1 || x.intValue() > 12) {
-            throw new IllegalArgumentException("'space.nodes' is " + Pruners.describe(v) + ", expected an integer in 1..12");
-          }
-          nodes = x.intValue();
-        }
-        return new EnasMicroSpace(nodes);
+        return Spaces.cell(n, intField(m, "nodes", 5, 12));
+      }
+      case "enas-macro": {
+        allow(m, "name", "layers");
+        return new EnasMacroSpace(intField(m, "layers", MacroArch.DEFAULT_LAYERS, 48));
       }
       case "nb201":
         allow(m, "name");
@@ -81,8 +88,21 @@ public final class StudySpaces {
         return new CategoricalSpace(choices, names);
       }
       default:
-        throw new IllegalArgumentException("'space.name' is \"" + n + "\", expected \"enas-micro\", \"nb201\", \"nb101\" or \"categorical\"");
+        throw new IllegalArgumentException("'space.name' is \"" + n + "\", expected " + KNOWN);
     }
+  }
+
+  private static final String KNOWN = "\"enas-micro\", \"nasnet\", \"amoebanet\", \"nasnet-combine\", \"enas-macro\", \"nb201\","
+      + " \"nb101\" or \"categorical\"";
+
+  /** An optional integer field in {@code [1, max]}, {@code dflt} where absent. */
+  private static int intField(Map<String, Object> m, String key, int dflt, int max) {
+    Object v = m.get(key);
+    if (v == null) return dflt;
+    if (!(v instanceof Number x) || x.doubleValue() != Math.rint(x.doubleValue()) || x.doubleValue() < 1 || x.doubleValue() > max) {
+      throw new IllegalArgumentException("'space." + key + "' is " + Pruners.describe(v) + ", expected an integer in 1.." + max);
+    }
+    return x.intValue();
   }
 
   private static void allow(Map<String, Object> m, String... keys) {
@@ -98,6 +118,13 @@ public final class StudySpaces {
       EnasArch a = e.decode(d);
       m.put("arc", a.toArcString());
       m.put("genotype", Genotype.of(a).toMap());
+    } else if (space instanceof CellSpace<?> c) {
+      m.put("arc", Arrays.stream(d).mapToObj(String::valueOf).collect(Collectors.joining(" ")));
+      m.put("genotype", c.genotypeOf(d).toMap());
+    } else if (space instanceof EnasMacroSpace x) {
+      MacroArch a = x.decode(d);
+      m.put("arc", a.toArcString());
+      m.put("architecture", a.toMap());
     } else if (space instanceof CategoricalSpace c) {
       for (int i = 0; i < d.length; i++) m.put(c.decisionName(i), d[i]);
     } else {

@@ -136,6 +136,38 @@ class StudyTest {
     assertTrue(e.getMessage().contains("cannot restore"), e.getMessage());
   }
 
+  /** The seeds' spaces over ask/tell: NASNet, AmoebaNet, NASNet with combiners, ENAS macro, with REINFORCE and evolution. */
+  @Test
+  void nasnetAndMacroSpacesAskAndTell() {
+    for (String space : List.of("nasnet", "amoebanet", "nasnet-combine", "enas-macro")) {
+      Map<String, Object> desc = space.equals("enas-macro") ? Map.of("name", space, "layers", 4) : Map.of("name", space, "nodes", 3);
+      io.jnas.space.SearchSpace<?> sp = StudySpaces.fromMap(desc);
+      for (String strategy : List.of("reinforce", "evolution")) {
+        StudySpec.Builder b = StudySpec.builder().space(desc).strategy(strategy).seed(1).objective(StudyObjective.maximize("accuracy"));
+        if (strategy.equals("evolution")) b.strategyParam("population", "3").strategyParam("tournament", "2");
+        Study st = Study.create(b.build());
+        for (int i = 0; i < 5; i++) {
+          Trial t = st.ask();
+          assertTrue(sp.isValid(t.decisions()), space + " " + strategy);
+          Map<String, Object> arch = t.architecture();
+          assertTrue(arch.containsKey(space.equals("enas-macro") ? "architecture" : "genotype"), space + ": " + arch);
+          if (!space.equals("enas-macro")) {
+            @SuppressWarnings("unchecked")
+            io.jnas.genotype.Genotype g = io.jnas.genotype.Genotype.fromMap((Map<String, Object>) arch.get("genotype"));
+            assertEquals(((io.jnas.space.CellSpace<?>) sp).genotypeOf(t.decisions()), g);
+          }
+          st.tell(t, i * 0.1);
+        }
+      }
+    }
+    assertEquals(30, StudySpaces.fromMap(Map.of("name", "nasnet-combine", "nodes", 3)).numDecisions());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> StudySpaces.fromMap(Map.of("name", "enas-macro", "nodes", 3)));
+    assertTrue(e.getMessage().contains("'space.nodes' is unknown for space enas-macro, expected name, layers"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> StudySpaces.fromMap(Map.of("name", "nasnet", "nodes", 0)));
+    assertTrue(e.getMessage().contains("'space.nodes' is 0, expected an integer in 1..12"), e.getMessage());
+  }
+
   @Test
   void specsNameTheirBadFields() {
     record Case(String json, String field) {}
