@@ -22,7 +22,7 @@ import java.util.Map;
  *      "genotype": {...Genotype JSON...}, "channels": C, "layers": L, "classes": V,
  *      "in_channels": c, "height": H, "width": W, "auxiliary": true|false, "seed": s,
  *      "normalization": {"mean": [...], "std": [...]} or null,  // applied to pixels in [0, 1]
- *      "class_names": [...], "num_weights": n}                   // n excludes the auxiliary head
+ *      "class_names": [...]}
  *   int32 number of arrays (2), then per array:
  *     int32 name length, name (UTF-8), int64 count, count float32 (little-endian)
  *     "weights":       the native weight buffer (named tensors at their offsets, zero padding
