@@ -75,7 +75,8 @@ final class SearchCommand implements Command {
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100)")
         .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race: all candidates on 2, the best fifth on all (enas: 1; quick: 7)")
         .value("derive-heldout-batches", "N", null, "validation batches after those on which the pick and the random cells are scored (enas: 4; quick: 8)")
-        .value("derive-random", "N", null, "uniformly random architectures the derived one is ranked among, on held-out images (default 100)")
+        .value("derive-random", "N", null, "uniformly random architectures the derived one is ranked among, on held-out images, at the"
+            + " last epoch's derivation (default 100; earlier derivations: at most 20)")
         .value("verify", "K", null, "after the search, train the derived architecture and K random ones from scratch (the multitrial"
             + " proxy trainer) and print both: does the pick beat random ones? (verify.json)")
         .value("check-ranking", "N", null, "after the search, score N random architectures with the shared weights and train them from"

@@ -69,10 +69,14 @@ class MacroSearchTest {
     Map<String, Object> settings = Json.parseObject(Files.readString(ref.resolve("settings.json")));
     assertEquals("enas-macro", settings.get("space"));
     assertEquals(0.8, ((Number) settings.get("controller_skip_weight")).doubleValue());
-    // every child step trained a macro string of 4 layers: 4 ops + 6 skip bits
+    // every child step trained a macro string of 4 layers: 4 ops + 6 skip bits; the epoch-1
+    // derivation ranks among 20 random networks (a progress reading), the last among all 100
+    List<Integer> counts = new ArrayList<>();
     for (Map<String, Object> ev : events(ref)) {
       if (ev.get("event").equals("child_step")) assertEquals(MacroArch.length(4), ((List<?>) ev.get("arc")).size());
+      if (ev.get("event").equals("derive")) counts.add(((Number) ev.get("random_count")).intValue());
     }
+    assertEquals(List.of(20, 100), counts);
 
     r = run(with("--out", cut.toString(), "--stop-after", "1"));
     assertEquals(0, r.code(), r.err());

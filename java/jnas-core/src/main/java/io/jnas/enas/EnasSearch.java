@@ -555,7 +555,9 @@ public final class EnasSearch implements AutoCloseable {
     // The best of many on one batch is biased upward; the derived architecture and the
     // yardstick (uniformly random architectures) are scored again, the same way, on the
     // next validation batches, which the selection never saw.
-    int nr = settings.derive().random();
+    // the full yardstick at the last epoch's derivation only; earlier ones are progress readings
+    boolean last = e + 1 == settings.child().epochs();
+    int nr = last ? settings.derive().random() : Math.min(settings.derive().random(), SearchSettings.Derive.INTERMEDIATE_RANDOM);
     List<int[]> arcs = new ArrayList<>();
     arcs.add(bestArc);
     for (int i = 0; i < nr; i++) arcs.add(net.sample(rng));

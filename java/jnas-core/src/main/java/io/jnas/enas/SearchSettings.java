@@ -172,7 +172,8 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    *
    * @param every derive every this many epochs (and always after the last)
    * @param samples candidates per derivation
-   * @param random uniformly random architectures it is ranked among (the yardstick)
+   * @param random uniformly random architectures it is ranked among (the yardstick) at the last
+   *     epoch's derivation; earlier derivations rank among at most {@link #INTERMEDIATE_RANDOM}
    * @param selectBatches validation batches each candidate is scored on (ENAS: 1)
    * @param heldOutBatches validation batches after those on which the pick and the yardstick
    *     are scored
@@ -199,6 +200,11 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
 
     /** Random architectures of the yardstick unless set. */
     public static final int DEFAULT_RANDOM = 100;
+    /**
+     * The most random architectures an intermediate derivation (not the last epoch's) ranks
+     * the pick among: a progress reading, at a fifth of the default yardstick's cost.
+     */
+    public static final int INTERMEDIATE_RANDOM = 20;
     /** The yardstick of runs whose settings predate {@code derive_random}. */
     static final int LEGACY_RANDOM = 20;
   }
