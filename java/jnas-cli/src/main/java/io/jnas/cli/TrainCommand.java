@@ -83,8 +83,11 @@ final class TrainCommand implements Command {
   public String details() {
     return "Writes config.json (settings, the data path absolute), genotype.json, log.jsonl (one line per epoch),\n"
         + "checkpoint.bin (every epoch), curves.png; at the end weights.jnw and result.json (final test accuracy).\n"
-        + "--space enas-macro and --space nb201 write config.json, log.jsonl, and at the end weights.jnw (the macro\n"
-        + "network, or the NAS-Bench-201 network of the cell; jnas eval, predict and export read it) and result.json.\n"
+        + "--space enas-macro and --space nb201 write config.json, log.jsonl, checkpoint.bin (every epoch), and at the\n"
+        + "end weights.jnw (the macro network, or the NAS-Bench-201 network of the cell; jnas eval, predict and export\n"
+        + "read it) and result.json.\n"
+        + "--stop-after N stops once N epochs are done; --resume DIR continues any of them bit-exactly from its last\n"
+        + "checkpoint with the settings of its config.json (only --data may be given again, where the data set moved).\n"
         + "Progress (every batch's loss, the epoch's and the whole run's time left) goes to standard error.\n"
         + "A second run on the same folder is refused while the first holds it.";
   }
