@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jnas train --space nb201} and {@code --space enas-macro} resumed: a run stopped after
  * one epoch ({@code --stop-after 1}) and continued with {@code --resume} logs the same epochs
  * (wall-clock fields aside) and saves the same weights.jnw, byte for byte, as one run straight
- * through; settings given again, a checkpoint of the other kind and a held folder are refused.
+ * through; settings given again, another data set, a checkpoint of another kind (the other
+ * network's, a cell network's, and theirs to a cell run) and a held folder are refused.
  */
 class PlainResumeTest {
   private static final String DATA = "synthetic:train=320,val=64,test=32,seed=1";
@@ -58,6 +59,8 @@ class PlainResumeTest {
     bad("drop --cells", "train", "--space", "nb201", "--resume", cut.toString(), "--cells", "2");
     bad(cut + " is a --space nb201 run; drop --space enas-macro", "train", "--space", "enas-macro", "--resume", cut.toString());
     bad("exactly one of --out DIR and --resume DIR", "train", "--resume", cut.toString(), "--out", tmp.resolve("x").toString());
+    bad("--data synthetic:train=160,val=64,test=32,seed=1 has 224 training and 32 test images; the run trained on 384", "train",
+        "--resume", cut.toString(), "--data", "synthetic:train=160,val=64,test=32,seed=1");
   }
 
   @Test
@@ -71,9 +74,20 @@ class PlainResumeTest {
     Path n = tmp.resolve("n"), m = tmp.resolve("m");
     assertEquals(0, run(nb201(n, "--epochs", "1", "--stop-after", "1")).code());
     assertEquals(0, run(macro(m, "--epochs", "1", "--stop-after", "1")).code());
+    Path c = tmp.resolve("c");  // a cell network's run
+    assertEquals(0, run("train", "--genotype", "darts-v1", "--data", DATA, "--layers", "3", "--channels", "4", "--epochs", "1",
+        "--batch", "32", "--workers", "0", "--out", c.toString()).code());
+    Path cellCk = Files.copy(c.resolve("checkpoint.bin"), tmp.resolve("cell.bin"));
+    Files.copy(n.resolve("checkpoint.bin"), c.resolve("checkpoint.bin"), StandardCopyOption.REPLACE_EXISTING);
+    bad(c.resolve("checkpoint.bin") + ": a jnas-nb201-checkpoint checkpoint, not jnas-final-checkpoint", "train", "--resume",
+        c.toString());
     Files.copy(m.resolve("checkpoint.bin"), n.resolve("checkpoint.bin"), StandardCopyOption.REPLACE_EXISTING);
     bad(n.resolve("checkpoint.bin") + ": a jnas-macro-checkpoint checkpoint, not jnas-nb201-checkpoint", "train", "--resume",
         n.toString());
+    Files.copy(cellCk, m.resolve("checkpoint.bin"), StandardCopyOption.REPLACE_EXISTING);
+    bad(m.resolve("checkpoint.bin") + ": a jnas-final-checkpoint checkpoint, not jnas-macro-checkpoint", "train", "--resume",
+        m.toString());
+    Files.copy(n.resolve("checkpoint.bin"), m.resolve("checkpoint.bin"), StandardCopyOption.REPLACE_EXISTING);  // its own again
     // the lock holds while training: a second run on the folder is refused, naming its holder
     try (RunDir held = RunDir.open(m, "train", null)) {
       CliRun r = run("train", "--resume", m.toString());
