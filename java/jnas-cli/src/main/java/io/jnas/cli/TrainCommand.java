@@ -218,8 +218,8 @@ final class TrainCommand implements Command {
         cfg.put("cells_per_stage", s.cellsPerStage());
         cfg.put("table", tablePath.toAbsolutePath().normalize().toString());
       } else {
-        cell = r.parse("genotype", Nb201Cell::parse);
-        s = r.parse("settings", m -> new Nb201Trainer.Settings(r.integer("epochs"), r.integer("batch"), r.number("lr"),
+        cell = r.genotype(Nb201Cell::parse);
+        s = r.settings(() -> new Nb201Trainer.Settings(r.integer("epochs"), r.integer("batch"), r.number("lr"),
             r.number("lr_min"), r.number("weight_decay"), r.number("momentum"), r.integer("channels"), r.integer("cells_per_stage"),
             r.seed()));
         data = r.data(a, s.batch(), s.seed());
@@ -288,8 +288,8 @@ final class TrainCommand implements Command {
         cfg.put("grad_clip", s.gradClip());
         cfg.put("dropout_keep", s.dropoutKeep());
       } else {
-        arch = r.parse("genotype", MacroArch::parse);
-        s = r.parse("settings", m -> new MacroTrainer.Settings(r.integer("epochs"), r.integer("batch"), r.number("lr"),
+        arch = r.genotype(MacroArch::parse);
+        s = r.settings(() -> new MacroTrainer.Settings(r.integer("epochs"), r.integer("batch"), r.number("lr"),
             r.number("lr_min"), r.number("weight_decay"), r.number("momentum"), r.number("grad_clip"), r.number("dropout_keep"),
             r.integer("channels"), r.seed()));
         data = r.data(a, s.batch(), s.seed());
@@ -474,19 +474,22 @@ final class TrainCommand implements Command {
       return (long) number("seed");
     }
 
-    /**
-     * What {@code f} makes of config.json's {@code key} (a string's parser, or a settings' builder
-     * that reads the numbers itself); its complaint, an IllegalArgumentException, names the file.
-     */
-    <T> T parse(String key, java.util.function.Function<String, T> f) {
-      Object v = config.get(key);
-      if (key.equals("genotype") && !(v instanceof String)) {
-        throw new UsageException("train: " + file() + ": 'genotype' is " + v + ", expected the network's string");
+    /** The network: what {@code parse} makes of config.json's {@code "genotype"}; its complaint names the file. */
+    <T> T genotype(java.util.function.Function<String, T> parse) {
+      if (!(config.get("genotype") instanceof String g)) {
+        throw new UsageException("train: " + file() + ": 'genotype' is " + config.get("genotype") + ", expected the network's string");
       }
+      return settings(() -> parse.apply(g));
+    }
+
+    /** What {@code f} builds of config.json's values; its complaint, an IllegalArgumentException, names the file. */
+    <T> T settings(java.util.function.Supplier<T> f) {
       try {
-        return f.apply(v instanceof String str ? str : null);
+        return f.get();
+      } catch (UsageException e) {
+        throw e;
       } catch (IllegalArgumentException e) {
-        throw new UsageException("train: " + file() + ": " + key + ": " + e.getMessage());
+        throw new UsageException("train: " + file() + ": " + e.getMessage());
       }
     }
 
