@@ -41,7 +41,7 @@ class SpaceCommandsTest {
   @Test
   void multitrialSearchesTheSpaceAndItsTrialsTrain(@TempDir Path tmp) throws Exception {
     String out = tmp.resolve("bad").toString();
-    bad("--space is 'nb201', expected one of enas-micro, nasnet, amoebanet, enas-macro", "multitrial", "--space", "nb201", "--out", out);
+    bad("--space is 'nb201', expected one of enas-micro, nasnet, amoebanet, nasnet-combine, enas-macro", "multitrial", "--space", "nb201", "--out", out);
     for (String space : List.of("nasnet", "amoebanet")) {
       Path dir = tmp.resolve(space);
       CliRun r = run("multitrial", "--space", space, "--data", "synthetic:train=64,val=32,test=8,seed=1", "--strategy", "random",
