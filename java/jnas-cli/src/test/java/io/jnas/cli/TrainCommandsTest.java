@@ -88,7 +88,7 @@ class TrainCommandsTest {
     assertTrue(r.err().contains("--drop-path-keep is not a setting of --space nb201"), r.err());
     r = run("train", "--space", "nb201", "--genotype", cell, "--resume", dir.resolve("run").toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("cannot be resumed yet"), r.err());
+    assertTrue(r.err().contains("--resume keeps the run's own settings (config.json); drop --genotype"), r.err());
     r = run("train", "--cells", "3", "--out", dir.resolve("bad").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--space nb201"), r.err());

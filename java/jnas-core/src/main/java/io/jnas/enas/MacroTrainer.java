@@ -4,8 +4,13 @@ import io.jnas.data.Augmentation;
 import io.jnas.data.Dataset;
 import io.jnas.train.PlainTraining;
 import io.jnas.train.PlainTraining.EpochStats;
+import io.jnas.train.Checkpoint;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -18,6 +23,9 @@ import java.util.function.Consumer;
  */
 public final class MacroTrainer {
   private MacroTrainer() {}
+
+  /** The kind of this trainer's checkpoints ({@code checkpoint.bin} of a {@code jnas train} run folder). */
+  public static final String CHECKPOINT_KIND = "jnas-macro-checkpoint";
 
   /**
    * Settings.
@@ -85,6 +93,31 @@ public final class MacroTrainer {
    */
   public static PlainTraining.Outcome train(MacroArch arch, Settings s, Dataset train, Dataset test, Augmentation augmentation,
       Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog, Consumer<? super MacroNetwork> trained) {
+    try {
+      return train(arch, s, train, test, augmentation, evalAugmentation, progress, epochLog, trained, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);  // not reached: no checkpoints without a folder
+    }
+  }
+
+  /**
+   * As {@link #train(MacroArch, Settings, Dataset, Dataset, Augmentation, Augmentation, PrintStream,
+   * Consumer, Consumer)}, resumable: in {@code ck}'s run folder it starts from the checkpoint
+   * (if resuming), writes {@code checkpoint.bin} of kind {@link #CHECKPOINT_KIND} after every
+   * epoch (weights, momentum, running statistics, the epochs done, the log's length), and stops
+   * after {@code ck.stopAfter()} epochs; {@code trained} is told only when all the epochs are
+   * done. The test runs either way.
+   *
+   * @param ck the folder and how far to go, its kind {@link #CHECKPOINT_KIND}; or null: no
+   *     checkpoints, all the epochs
+   * @throws IOException when the checkpoint cannot be read or written, or is not of this kind
+   */
+  public static PlainTraining.Outcome train(MacroArch arch, Settings s, Dataset train, Dataset test, Augmentation augmentation,
+      Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog, Consumer<? super MacroNetwork> trained,
+      PlainTraining.Checkpoints ck) throws IOException {
+    if (ck != null && !ck.kind().equals(CHECKPOINT_KIND)) {
+      throw new IllegalArgumentException("checkpoints of kind " + ck.kind() + ", expected " + CHECKPOINT_KIND);
+    }
     Objects.requireNonNull(arch, "arch");
     long t0 = System.nanoTime();
     MacroNetwork.Config cfg = new MacroNetwork.Config(arch, s.channels(), train.numClasses(), train.channels(), train.height(),
@@ -95,13 +128,35 @@ public final class MacroTrainer {
             MacroNetwork.Result r = net.trainStep(x, y, new MacroNetwork.Hyper((float) lr, (float) s.momentum(),
                 (float) s.weightDecay(), (float) s.gradClip(), (float) s.dropoutKeep()), s.seed() * 1_000_003L + step);
             return new double[] {r.loss(), r.accuracy()};
-          }, progress, epochLog);
+          }, progress, epochLog, ck, state(net));
       double[] t = PlainTraining.evaluate(test, evalAugmentation, (x, y) -> {
         MacroNetwork.Result r = net.evaluate(x, y);
         return new double[] {r.loss(), r.correct()};
       });
-      if (trained != null) trained.accept(net);
-      return new PlainTraining.Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(), (System.nanoTime() - t0) / 1e9);
+      boolean finished = ck == null || ck.end(s.epochs()) == s.epochs();
+      if (trained != null && finished) trained.accept(net);
+      return new PlainTraining.Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(), (System.nanoTime() - t0) / 1e9, finished);
     }
+  }
+
+  /** The buffers a checkpoint holds of {@code net}: weights, momentum, running statistics. */
+  private static PlainTraining.State state(MacroNetwork net) {
+    return new PlainTraining.State() {
+      @Override
+      public Map<String, float[]> save() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        m.put("weights", net.get(MacroNetwork.Buffer.WEIGHTS));
+        m.put("momentum", net.get(MacroNetwork.Buffer.MOMENTUM));
+        m.put("running_stats", net.get(MacroNetwork.Buffer.RUNNING_STATS));
+        return m;
+      }
+
+      @Override
+      public void restore(Checkpoint ck) {
+        net.set(MacroNetwork.Buffer.WEIGHTS, ck.array("weights"));
+        net.set(MacroNetwork.Buffer.MOMENTUM, ck.array("momentum"));
+        net.set(MacroNetwork.Buffer.RUNNING_STATS, ck.array("running_stats"));
+      }
+    };
   }
 }

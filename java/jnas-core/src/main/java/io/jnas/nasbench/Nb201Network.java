@@ -301,6 +301,16 @@ public final class Nb201Network extends NativeNetwork implements io.jnas.darts.R
     return getBuffer(BUF_GRADIENTS);
   }
 
+  /** A copy of the SGD momentum (as many floats as the weights). */
+  public float[] momentum() {
+    return getBuffer(BUF_MOMENTUM);
+  }
+
+  /** Overwrites the SGD momentum. */
+  public void setMomentum(float[] v) {
+    setBuffer(BUF_MOMENTUM, "momentum", v);
+  }
+
   /** A copy of the batch-norm running statistics (empty for the search network and without batch norm). */
   public float[] runningStats() {
     return getBuffer(BUF_RUNNING_STATS);

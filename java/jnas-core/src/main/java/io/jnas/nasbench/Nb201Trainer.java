@@ -5,8 +5,13 @@ import io.jnas.data.Dataset;
 import io.jnas.space.Nb201Cell;
 import io.jnas.train.PlainTraining;
 import io.jnas.train.PlainTraining.EpochStats;
+import io.jnas.train.Checkpoint;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -19,6 +24,9 @@ import java.util.function.Consumer;
  */
 public final class Nb201Trainer {
   private Nb201Trainer() {}
+
+  /** The kind of this trainer's checkpoints ({@code checkpoint.bin} of a {@code jnas train} run folder). */
+  public static final String CHECKPOINT_KIND = "jnas-nb201-checkpoint";
 
   /**
    * Settings.
@@ -73,6 +81,31 @@ public final class Nb201Trainer {
    */
   public static PlainTraining.Outcome train(Nb201Cell cell, Settings s, Dataset train, Dataset test, Augmentation augmentation,
       Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog, Consumer<? super Nb201Network> trained) {
+    try {
+      return train(cell, s, train, test, augmentation, evalAugmentation, progress, epochLog, trained, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);  // not reached: no checkpoints without a folder
+    }
+  }
+
+  /**
+   * As {@link #train(Nb201Cell, Settings, Dataset, Dataset, Augmentation, Augmentation, PrintStream,
+   * Consumer, Consumer)}, resumable: in {@code ck}'s run folder it starts from the checkpoint
+   * (if resuming), writes {@code checkpoint.bin} of kind {@link #CHECKPOINT_KIND} after every
+   * epoch (weights, momentum, running statistics, the epochs done, the log's length), and stops
+   * after {@code ck.stopAfter()} epochs; {@code trained} is told only when all the epochs are
+   * done. The test runs either way.
+   *
+   * @param ck the folder and how far to go, its kind {@link #CHECKPOINT_KIND}; or null: no
+   *     checkpoints, all the epochs
+   * @throws IOException when the checkpoint cannot be read or written, or is not of this kind
+   */
+  public static PlainTraining.Outcome train(Nb201Cell cell, Settings s, Dataset train, Dataset test, Augmentation augmentation,
+      Augmentation evalAugmentation, PrintStream progress, Consumer<EpochStats> epochLog, Consumer<? super Nb201Network> trained,
+      PlainTraining.Checkpoints ck) throws IOException {
+    if (ck != null && !ck.kind().equals(CHECKPOINT_KIND)) {
+      throw new IllegalArgumentException("checkpoints of kind " + ck.kind() + ", expected " + CHECKPOINT_KIND);
+    }
     Objects.requireNonNull(cell, "cell");
     long t0 = System.nanoTime();
     Nb201Network.Config cfg = new Nb201Network.Config(cell, s.channels(), s.cellsPerStage(), train.numClasses(), train.channels(),
@@ -83,13 +116,35 @@ public final class Nb201Trainer {
             Nb201Network.Result r = net.trainStep(null, x, y,
                 new Nb201Network.Hyper((float) lr, (float) s.momentum(), (float) s.weightDecay(), 5f), step);
             return new double[] {r.loss(), r.accuracy()};
-          }, progress, epochLog);
+          }, progress, epochLog, ck, state(net));
       double[] t = PlainTraining.evaluate(test, evalAugmentation, (x, y) -> {
         Nb201Network.Result r = net.evaluate(null, x, y);
         return new double[] {r.loss(), r.correct()};
       });
-      if (trained != null) trained.accept(net);
-      return new PlainTraining.Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(null), (System.nanoTime() - t0) / 1e9);
+      boolean finished = ck == null || ck.end(s.epochs()) == s.epochs();
+      if (trained != null && finished) trained.accept(net);
+      return new PlainTraining.Outcome(stats, t[0], t[1], net.numWeights(), net.forwardFlops(null), (System.nanoTime() - t0) / 1e9, finished);
     }
+  }
+
+  /** The buffers a checkpoint holds of {@code net}: weights, momentum, running statistics. */
+  private static PlainTraining.State state(Nb201Network net) {
+    return new PlainTraining.State() {
+      @Override
+      public Map<String, float[]> save() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        m.put("weights", net.weights());
+        m.put("momentum", net.momentum());
+        m.put("running_stats", net.runningStats());
+        return m;
+      }
+
+      @Override
+      public void restore(Checkpoint ck) {
+        net.setWeights(ck.array("weights"));
+        net.setMomentum(ck.array("momentum"));
+        net.setRunningStats(ck.array("running_stats"));
+      }
+    };
   }
 }

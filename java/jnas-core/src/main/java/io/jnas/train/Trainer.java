@@ -42,6 +42,8 @@ import java.util.function.Function;
  * (step + 1) / total steps}).
  */
 public final class Trainer {
+  /** The kind of this trainer's checkpoints ({@code checkpoint.bin}'s header {@code "kind"}). */
+  public static final String CHECKPOINT_KIND = "jnas-final-checkpoint";
 
   /**
    * Everything a training run is set by, with ENAS's final-training defaults (Pham et al. 2018,
@@ -350,6 +352,11 @@ public final class Trainer {
       int start = 0;
       if (resume && dir.hasCheckpoint()) {
         Checkpoint ck = Checkpoint.read(dir.file(RunDir.CHECKPOINT));
+        Object kind = ck.header().get("kind");
+        if (kind != null && !CHECKPOINT_KIND.equals(kind)) {
+          throw new IOException(dir.file(RunDir.CHECKPOINT) + ": a " + kind + " checkpoint, not "
+              + CHECKPOINT_KIND + " (a cell network's)");
+        }
         start = ((Number) ck.header().get("epochs_done")).intValue();
         net.set(FinalNetwork.Buffer.WEIGHTS, ck.array("weights"));
         net.set(FinalNetwork.Buffer.MOMENTUM, ck.array("momentum"));
@@ -421,7 +428,7 @@ public final class Trainer {
               e + 1 < s.epochs ? ", run ETA " + Progress.duration(runClock.secondsLeft()) : ""));
         }
         Map<String, Object> hdr = new LinkedHashMap<>();
-        hdr.put("kind", "jnas-final-checkpoint");
+        hdr.put("kind", CHECKPOINT_KIND);
         hdr.put("epochs_done", e + 1);
         hdr.put("log_bytes", dir.logSize());
         Map<String, float[]> arrays = new LinkedHashMap<>();
