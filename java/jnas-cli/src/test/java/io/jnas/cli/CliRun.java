@@ -3,9 +3,16 @@ package io.jnas.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnas.util.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Runs {@link Main} in-process with captured output, for the CLI tests. */
 record CliRun(int code, String out, String err) {
@@ -38,5 +45,18 @@ record CliRun(int code, String out, String err) {
     assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     assertTrue(r.err().contains(expect), String.join(" ", args) + " -> " + r.err());
+  }
+
+  /** A search's log.jsonl events, minus wall-clock fields and the start/resume markers: what a resumed run must repeat. */
+  static List<Map<String, Object>> searchEvents(Path run) throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
+      Map<String, Object> ev = Json.parseObject(line);
+      if (ev.get("event").equals("start") || ev.get("event").equals("resume")) continue;
+      ev.remove("seconds");
+      ev.remove("images_per_second");
+      out.add(ev);
+    }
+    return out;
   }
 }

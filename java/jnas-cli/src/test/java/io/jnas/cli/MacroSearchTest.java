@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.enas.MacroArch;
 import io.jnas.util.Json;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,17 +31,6 @@ class MacroSearchTest {
     return l.toArray(new String[0]);
   }
 
-  private static List<Map<String, Object>> events(Path run) throws IOException {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
-      Map<String, Object> ev = Json.parseObject(line);
-      if (ev.get("event").equals("start") || ev.get("event").equals("resume")) continue;
-      ev.remove("seconds");
-      ev.remove("images_per_second");
-      out.add(ev);
-    }
-    return out;
-  }
 
   @Test
   void macroSearchRunsAndResumesToTheSameRun(@TempDir Path tmp) throws Exception {
@@ -72,7 +60,7 @@ class MacroSearchTest {
     // every child step trained a macro string of 4 layers: 4 ops + 6 skip bits; the epoch-1
     // derivation ranks among 20 random networks (a progress reading), the last among all 100
     List<Integer> counts = new ArrayList<>();
-    for (Map<String, Object> ev : events(ref)) {
+    for (Map<String, Object> ev : CliRun.searchEvents(ref)) {
       if (ev.get("event").equals("child_step")) assertEquals(MacroArch.length(4), ((List<?>) ev.get("arc")).size());
       if (ev.get("event").equals("derive")) counts.add(((Number) ev.get("random_count")).intValue());
     }
@@ -82,7 +70,7 @@ class MacroSearchTest {
     assertEquals(0, r.code(), r.err());
     r = run("search", "--resume", cut.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals(events(ref), events(cut), "a resumed macro search makes the events of one never stopped");
+    assertEquals(CliRun.searchEvents(ref), CliRun.searchEvents(cut), "a resumed macro search makes the events of one never stopped");
     assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
   }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jnas.genotype.Genotype;
 import io.jnas.space.NasNetSpace;
 import io.jnas.util.Json;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,17 +35,6 @@ class NasNetSearchTest {
     return l.toArray(new String[0]);
   }
 
-  private static List<Map<String, Object>> events(Path run) throws IOException {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
-      Map<String, Object> ev = Json.parseObject(line);
-      if (ev.get("event").equals("start") || ev.get("event").equals("resume")) continue;
-      ev.remove("seconds");
-      ev.remove("images_per_second");
-      out.add(ev);
-    }
-    return out;
-  }
 
   @Test
   void nasnetSearchRunsTrainsAndResumesToTheSameRun(@TempDir Path tmp) throws Exception {
@@ -70,7 +58,7 @@ class NasNetSearchTest {
     assertTrue(Files.size(ref.resolve("normal_cell.png")) > 0 && Files.size(ref.resolve("reduce_cell.svg")) > 0);
     // the controller only proposed ops of the space: every child step's arc is a valid vector
     int steps = 0;
-    for (Map<String, Object> ev : events(ref)) {
+    for (Map<String, Object> ev : CliRun.searchEvents(ref)) {
       if (!ev.get("event").equals("child_step")) continue;
       int[] a = ((List<?>) ev.get("arc")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
       assertTrue(space.isValid(a), Arrays.toString(a));
@@ -89,7 +77,7 @@ class NasNetSearchTest {
     assertEquals(0, r.code(), r.err());
     r = run("search", "--resume", cut.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals(events(ref), events(cut), "a resumed nasnet search makes the events of one never stopped");
+    assertEquals(CliRun.searchEvents(ref), CliRun.searchEvents(cut), "a resumed nasnet search makes the events of one never stopped");
     assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
   }
 
@@ -152,7 +140,7 @@ class NasNetSearchTest {
     assertEquals(0, r.code(), r.err());
     NasNetSpace space = NasNetSpace.nasnet(3).withCombiner();
     int concat = 0;
-    for (Map<String, Object> ev : events(out)) {
+    for (Map<String, Object> ev : CliRun.searchEvents(out)) {
       if (!ev.get("event").equals("child_step")) continue;
       int[] a = ((List<?>) ev.get("arc")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
       assertTrue(space.isValid(a), Arrays.toString(a));

@@ -39,17 +39,6 @@ class OldFormatTest {
     assertEquals(before, Files.size(log));
   }
 
-  private static List<Map<String, Object>> events(Path run) throws Exception {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
-      Map<String, Object> ev = Json.parseObject(line);
-      if (ev.get("event").equals("start") || ev.get("event").equals("resume")) continue;
-      ev.remove("seconds");
-      ev.remove("images_per_second");
-      out.add(ev);
-    }
-    return out;
-  }
 
   @Test
   void aVersionOneSearchResumesWithItsOwnEpochNumbers(@TempDir Path tmp) throws Exception {
@@ -76,7 +65,7 @@ class OldFormatTest {
 
     CliRun r = CliRun.run("search", "--resume", old.toString());
     assertEquals(0, r.code(), r.err());
-    List<Map<String, Object>> a = events(ref), b = events(old);
+    List<Map<String, Object>> a = CliRun.searchEvents(ref), b = CliRun.searchEvents(old);
     assertEquals(a.size(), b.size());
     for (int i = 0; i < a.size(); i++) {
       Map<String, Object> want = new LinkedHashMap<>(a.get(i));
@@ -118,7 +107,7 @@ class OldFormatTest {
 
     CliRun r = CliRun.run("train", "--resume", old.toString());
     assertEquals(0, r.code(), r.err());
-    List<Map<String, Object>> a = events(ref), b = events(old);
+    List<Map<String, Object>> a = CliRun.searchEvents(ref), b = CliRun.searchEvents(old);
     assertEquals(List.of(0.0, 1.0), b.stream().map(e -> e.get("epoch")).toList());
     for (int i = 0; i < 2; i++) assertEquals(a.get(i).get("train_loss"), b.get(i).get("train_loss"), "epoch " + i);
     assertArrayEquals(WeightsFile.read(ref.resolve("weights.jnw")).weights(), WeightsFile.read(old.resolve("weights.jnw")).weights());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.train.Checkpoint;
-import io.jnas.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +38,6 @@ class SearchResumeTest {
     return l.toArray(new String[0]);
   }
 
-  /** The log's events minus wall-clock fields and the start/resume markers. */
-  private static List<Map<String, Object>> events(Path run) throws IOException {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
-      Map<String, Object> ev = Json.parseObject(line);
-      if (ev.get("event").equals("start") || ev.get("event").equals("resume")) continue;
-      ev.remove("seconds");
-      ev.remove("images_per_second");
-      out.add(ev);
-    }
-    return out;
-  }
 
   @Test
   void killedDuringEpochTwoResumesToTheSameRun(@TempDir Path tmp) throws Exception {
@@ -77,7 +64,7 @@ class SearchResumeTest {
     assertTrue(r.waitFor(240, TimeUnit.SECONDS), "resumed search timed out");
     assertEquals(0, r.exitValue(), Files.readString(tmp.resolve("resume.txt")));
 
-    List<Map<String, Object>> a = events(ref), b = events(cut);
+    List<Map<String, Object>> a = CliRun.searchEvents(ref), b = CliRun.searchEvents(cut);
     assertEquals(a.size(), b.size(), "event count");
     for (int i = 0; i < a.size(); i++) assertEquals(a.get(i), b.get(i), "event " + i);
     assertEquals(Files.readString(ref.resolve("final_arch.txt")), Files.readString(cut.resolve("final_arch.txt")));
