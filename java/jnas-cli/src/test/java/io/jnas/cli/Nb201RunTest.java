@@ -3,9 +3,6 @@ package io.jnas.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.jnas.data.Dataset;
 import io.jnas.data.Datasets;
 import io.jnas.nasbench.Nb201Network;
@@ -16,7 +13,6 @@ import io.jnas.train.Checkpoint;
 import io.jnas.train.WeightsHeader;
 import io.jnas.util.Json;
 import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,7 +89,7 @@ class Nb201RunTest {
     try (Nb201Network net = w.open(); Tensor x = Tensor.of(normalized, b, 3, 32, 32)) {
       expected = net.predict(null, x);
     }
-    float[] got = ort(onnx, px, b);
+    float[] got = OrtLogits.of(onnx, px, b);
     double worst = 0, spread = 0;
     for (int i = 0; i < expected.length; i++) {
       worst = Math.max(worst, Math.abs(expected[i] - got[i]));
@@ -107,29 +103,10 @@ class Nb201RunTest {
     Path plain = tmp.resolve("plain.onnx");
     r = CliRun.run("export", "--weights", run.resolve("weights.jnw").toString(), "--onnx", plain.toString(), "--no-normalize");
     assertEquals(0, r.code(), r.err());
-    got = ort(plain, normalized, b);
+    got = OrtLogits.of(plain, normalized, b);
     for (int i = 0; i < expected.length; i++) assertEquals(expected[i], got[i], ONNX_ATOL, "logit " + i + " without normalization");
   }
 
-  /** Logits {@code (b, 10)} of ONNX Runtime on one thread. */
-  private static float[] ort(Path model, float[] images, int b) throws Exception {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setIntraOpNumThreads(1);
-      so.setInterOpNumThreads(1);
-      try (OrtSession s = env.createSession(model.toString(), so);
-          OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(images), new long[] {b, 3, 32, 32});
-          OrtSession.Result r = s.run(Map.of("images", x))) {
-        OnnxTensor out = (OnnxTensor) r.get(0);
-        assertEquals(List.of((long) b, 10L), Arrays.stream(out.getInfo().getShape()).boxed().toList(), "ONNX Runtime output shape");
-        FloatBuffer fb = out.getFloatBuffer();
-        float[] v = new float[fb.remaining()];
-        fb.get(v);
-        assertEquals(b * 10, v.length);
-        return v;
-      }
-    }
-  }
 
   @Test
   void evalAndPredictReadTheRun(@TempDir Path tmp) throws Exception {
