@@ -83,7 +83,8 @@ final class TrainCommand implements Command {
   public String details() {
     return "Writes config.json (settings, the data path absolute), genotype.json, log.jsonl (one line per epoch),\n"
         + "checkpoint.bin (every epoch), curves.png; at the end weights.jnw and result.json (final test accuracy).\n"
-        + "--space enas-macro and --space nb201 write config.json, log.jsonl, checkpoint.bin (every epoch), and at the\n"
+        + "--space enas-macro and --space nb201 write config.json, log.jsonl, checkpoint.bin (every epoch), curves.png (train\n"
+        + "loss and accuracy per epoch), and at the\n"
         + "end weights.jnw (the macro network, or the NAS-Bench-201 network of the cell; jnas eval, predict and export\n"
         + "read it) and result.json.\n"
         + "--stop-after N stops once N epochs are done; --resume DIR continues any of them bit-exactly from its last\n"
@@ -601,7 +602,7 @@ final class TrainCommand implements Command {
   }
 
   /**
-   * A locked run folder: config.json, log.jsonl (one line per epoch), checkpoint.bin (of kind
+   * A locked run folder: config.json, log.jsonl (one line per epoch), curves.png, checkpoint.bin (of kind
    * {@code kind}, every epoch), what the training writes there itself (weights.jnw), result.json
    * last, once all the epochs are done; prints the summary. A new run creates the folder of
    * --out; a resumed one ({@code r}) continues in its own, already locked.
@@ -613,6 +614,7 @@ final class TrainCommand implements Command {
       if (r == null) dir.writeString("config.json", Json.pretty(cfg));
       PlainOutcome o = train.run(dir, e -> {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("event", "epoch");
         m.put("epoch", e.epoch());
         m.put("lr", e.lr());
         m.put("train_loss", e.trainLoss());
@@ -624,6 +626,7 @@ final class TrainCommand implements Command {
           throw new java.io.UncheckedIOException(x);
         }
       }, new PlainTraining.Checkpoints(dir, kind, r != null, stopAfter));
+      Trainer.writeCurves(dir, String.valueOf(cfg.get("data")));  // train loss and accuracy per epoch
       if (o.finished()) dir.writeString("result.json", Json.pretty(o.result()));
       out.println(dir.path() + ": " + o.summary());
     }

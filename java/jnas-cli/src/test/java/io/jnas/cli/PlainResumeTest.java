@@ -121,6 +121,8 @@ class PlainResumeTest {
     assertTrue(r.out().contains("after 2 epochs"), r.out());
     assertEquals(events(whole), events(cut));
     assertEquals(2, events(cut).size());
+    for (Map<String, Object> ev : events(cut)) assertEquals("epoch", ev.get("event"));
+    assertTrue(Files.size(cut.resolve("curves.png")) > 0, "curves.png: train loss and accuracy per epoch");
     assertArrayEquals(Files.readAllBytes(whole.resolve("weights.jnw")), Files.readAllBytes(cut.resolve("weights.jnw")),
         "weights.jnw");
     Checkpoint x = Checkpoint.read(whole.resolve("checkpoint.bin")), y = Checkpoint.read(cut.resolve("checkpoint.bin"));

@@ -527,26 +527,32 @@ public final class Trainer {
     writeCurves(dir, dataset, 1);
   }
 
-  /** As {@link #writeCurves(RunDir, String)}, for a log that gives the first epoch the number {@code base}. */
+  /**
+   * As {@link #writeCurves(RunDir, String)}, for a log that gives the first epoch the number
+   * {@code base}. A series the log has no numbers for (a run that tests only at the end: the
+   * nb201 and macro trainers) is left out; their train accuracy is {@code train_accuracy}.
+   */
   static void writeCurves(RunDir dir, String dataset, int base) throws IOException {
     List<Map<String, Object>> log = dir.readLog();
     List<double[]> rows = new ArrayList<>();
     for (Map<String, Object> ev : log) {
       if (!"epoch".equals(ev.get("event"))) continue;
+      Object trainAcc = ev.containsKey("train_acc") ? ev.get("train_acc") : ev.get("train_accuracy");
       rows.add(new double[] {num(ev.get("epoch")) + 1 - base, num(ev.get("train_loss")), num(ev.get("test_loss")),
-          num(ev.get("train_acc")), num(ev.get("test_acc"))});
+          num(trainAcc), num(ev.get("test_acc"))});
     }
     if (rows.isEmpty()) return;
     int n = rows.size();
     double[][] c = new double[5][n];
     for (int i = 0; i < n; i++) for (int k = 0; k < 5; k++) c[k][i] = rows.get(i)[k];
-    LinePlot p = new LinePlot("training on " + dataset + ": loss and accuracy", "epoch", "loss / accuracy").integerX().legendBest()
-        .series("train loss", c[0], c[1], null, null)
-        .series("test loss", c[0], c[2], null, null)
-        .series("train accuracy", c[0], c[3], null, null)
-        .series("test accuracy", c[0], c[4], null, null);
+    LinePlot p = new LinePlot("training on " + dataset + ": loss and accuracy", "epoch", "loss / accuracy").integerX().legendBest();
+    String[] names = {"train loss", "test loss", "train accuracy", "test accuracy"};
+    for (int k = 1; k < 5; k++) {
+      if (java.util.Arrays.stream(c[k]).anyMatch(Double::isFinite)) p.series(names[k - 1], c[0], c[k], null, null);
+    }
     p.writePng(dir.file("curves.png"), 900, 600);
   }
+
 
   private static double num(Object o) {
     return o instanceof Number n ? n.doubleValue() : Double.NaN;
