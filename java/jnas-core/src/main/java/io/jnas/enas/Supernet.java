@@ -269,15 +269,6 @@ public final class Supernet extends NativeNetwork {
   }
 
   /**
-   * Checks an architecture of the ENAS micro space against a node count.
-   *
-   * @throws IllegalArgumentException naming the array, the position and the reason
-   */
-  public static void checkArc(String name, int[] arc, int nodes) {
-    checkArc(name, arc, nodes, Candidates.ENAS);
-  }
-
-  /**
    * Checks an architecture against a node count and the candidates (their number, and whether
    * each node has a fifth integer, its combiner).
    *

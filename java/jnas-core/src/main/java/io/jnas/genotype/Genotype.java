@@ -3,17 +3,22 @@ package io.jnas.genotype;
 import io.jnas.enas.EnasArch;
 import io.jnas.enas.EnasCell;
 import io.jnas.enas.EnasNode;
+import io.jnas.space.CellSpace;
+import io.jnas.space.Spaces;
 import io.jnas.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A discrete architecture for final training, DARTS's {@code Genotype}: per cell a list of genes,
@@ -59,7 +64,7 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
   }
 
   private static List<Combiner> checkCombine(String cell, List<Combiner> combine, int nodes) {
-    if (combine == null) return java.util.Collections.nCopies(nodes, Combiner.ADD);
+    if (combine == null) return Collections.nCopies(nodes, Combiner.ADD);
     if (combine.size() != nodes) {
       throw new IllegalArgumentException("genotype " + cell + "_combine: " + combine.size() + " entries, expected one per node (" + nodes + ")");
     }
@@ -211,20 +216,20 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
       + " vector ('nasnet: 0 2 1 9 ...'), a genotype JSON file, a final_arch.txt, a search or train run folder, or a multitrial trial RUNDIR#ID";
 
   /** {@code nasnet: 0 2 1 9 ...}: a cell space's name and a decision vector (a NASNet-style search's final_arch.txt). */
-  private static final java.util.regex.Pattern SPACE_VECTOR = java.util.regex.Pattern.compile("([a-z][a-z0-9-]*):\\s*([0-9][0-9\\s]*)",
-      java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final Pattern SPACE_VECTOR = Pattern.compile("([a-z][a-z0-9-]*):\\s*([0-9][0-9\\s]*)",
+      Pattern.CASE_INSENSITIVE);
 
   /** The genotype of a {@link #SPACE_VECTOR} match: the vector decoded in the named cell space (B from its length). */
-  private static Genotype fromSpaceVector(java.util.regex.Matcher m) {
+  private static Genotype fromSpaceVector(Matcher m) {
     String[] parts = m.group(2).strip().split("\\s+");
     int[] d = new int[parts.length];
     for (int i = 0; i < d.length; i++) d[i] = Integer.parseInt(parts[i]);
-    int per = io.jnas.space.Spaces.cell(m.group(1), 1).numDecisions();  // per block, both cells
+    int per = Spaces.cell(m.group(1), 1).numDecisions();  // per block, both cells
     if (d.length == 0 || d.length % per != 0) {
       throw new IllegalArgumentException(m.group(1) + " decision vector: " + d.length + " integers, expected " + per + " per block"
           + " (B blocks: " + per + " B)");
     }
-    io.jnas.space.CellSpace<?> space = io.jnas.space.Spaces.cell(m.group(1), d.length / per);
+    CellSpace<?> space = Spaces.cell(m.group(1), d.length / per);
     if (!space.isValid(d)) {
       throw new IllegalArgumentException(m.group(1) + " decision vector '" + m.group(2).strip() + "': an entry is out of its"
           + " decision's range (inputs of block j in [0, j+2), ops in [0, " + space.numOps() + "))");
@@ -259,7 +264,7 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
         throw new IllegalArgumentException("genotype '" + s + "': not a valid ENAS integer string: " + e.getMessage(), e);
       }
     }
-    java.util.regex.Matcher vm = SPACE_VECTOR.matcher(s);
+    Matcher vm = SPACE_VECTOR.matcher(s);
     if (vm.matches()) {
       try {
         return fromSpaceVector(vm);
@@ -300,7 +305,7 @@ public record Genotype(List<Gene> normal, List<Integer> normalConcat, List<Gene>
         throw new IllegalArgumentException(p + ": first line is not a valid ENAS integer string: " + e.getMessage(), e);
       }
     }
-    java.util.regex.Matcher vm = SPACE_VECTOR.matcher(first);
+    Matcher vm = SPACE_VECTOR.matcher(first);
     if (vm.matches()) {
       try {
         return fromSpaceVector(vm);
