@@ -61,6 +61,7 @@ public final class SupernetLearning {
     double lr = 0.1, keep = 0.9;
     long seed = 0;
     String[] rankFiles = {};
+    String matrix = null;
     for (int i = 0; i < args.length; i += 2) {
       String k = args[i], v = args[i + 1];
       switch (k) {
@@ -80,6 +81,7 @@ public final class SupernetLearning {
         case "--seed" -> seed = Long.parseLong(v);
         case "--resolution" -> resolution = Integer.parseInt(v);
         case "--rank" -> rankFiles = v.split(",");
+        case "--matrix" -> matrix = v;
         default -> throw new IllegalArgumentException("unknown flag " + k);
       }
     }
@@ -149,23 +151,41 @@ public final class SupernetLearning {
         scratch.add(sc);
         ranked.add(arcs);
       }
+      int[][] hits;
+      float[][] losses;
       double[][] rankedAcc = new double[ranked.size()][];
       for (int f = 0; f < ranked.size(); f++) rankedAcc[f] = new double[ranked.get(f).length];
       try (BatchLoader v = BatchLoader.builder(valid).batchSize(batch).shuffle(false).augmentation(src.evalAugmentation())
           .workers(0).dropLast(true).build();
           BatchLoader.Epoch e = v.epoch(0)) {
-        int batches = Math.min(evalImages / batch, v.batchesPerEpoch());
+        int batches = matrix != null ? v.batchesPerEpoch() : Math.min(evalImages / batch, v.batchesPerEpoch());
         int[][][] arcs = new int[evalN][][];
         for (int i = 0; i < evalN; i++) arcs[i] = new int[][] {arc(rng, nodes, false), arc(rng, nodes, false)};
+        hits = new int[evalN][batches];
+        losses = new float[evalN][batches];
         for (int b = 0; b < batches; b++) {
           e.next(x, y);
-          for (int i = 0; i < evalN; i++) acc[i] += net.evaluate(arcs[i][0], arcs[i][1], x, y).correct() / (double) (batches * batch);
+          for (int i = 0; i < evalN; i++) {
+            Supernet.Result r = net.evaluate(arcs[i][0], arcs[i][1], x, y);
+            hits[i][b] = r.correct();
+            losses[i][b] = r.loss();
+            acc[i] += hits[i][b] / (double) (batches * batch);
+          }
           for (int f = 0; f < ranked.size(); f++) {
             for (int i = 0; i < ranked.get(f).length; i++) {
               rankedAcc[f][i] += net.evaluate(ranked.get(f)[i][0], ranked.get(f)[i][1], x, y).correct() / (double) (batches * batch);
             }
           }
         }
+      }
+      if (matrix != null) {
+        // every architecture's correct count on every validation batch, for offline study of
+        // derivation rules (which batches select, which score held out)
+        StringBuilder sb = new StringBuilder("{\"batch\": " + batch + ", \"hits\": [");
+        for (int i = 0; i < evalN; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(hits[i]));
+        sb.append("],\n\"loss\": [");
+        for (int i = 0; i < evalN; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(losses[i]));
+        Files.writeString(Path.of(matrix), sb.append("]}\n").toString());
       }
       double tauSum = 0;
       for (int f = 0; f < ranked.size(); f++) {

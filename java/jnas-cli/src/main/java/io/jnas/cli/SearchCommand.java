@@ -71,10 +71,12 @@ final class SearchCommand implements Command {
         .value("entropy-weight", "X", null, "entropy bonus in the reward (enas: 1e-4)")
         .value("controller-hidden", "N", null, "LSTM units (default 64)")
         .value("temperature", "X", null, "controller sampling temperature (default 1)")
+        .value("controller-op-biases", "on|off", null, "ENAS's initial op biases, favouring the two separable convs (--space enas-micro only; enas: on; quick: off, where they slowed the shared weights)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100)")
-        .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race: all candidates on 2, the best fifth on all (enas: 1; quick: 7)")
-        .value("derive-heldout-batches", "N", null, "validation batches after those on which the pick and the random cells are scored (enas: 4; quick: 8)")
+        .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race: all candidates on 2, the best fifth on all (enas: 1; quick: 30)")
+        .value("derive-race", "fifth|halving", null, "the race of a selection over more than 2 batches: fifth (the best fifth of the candidates on all batches) or halving (the best half on 4 batches, the best quarter on 8, ...; more candidates for the same work) (enas: fifth; quick: halving)")
+        .value("derive-heldout-batches", "N", null, "validation batches after those on which the pick and the random cells are scored (enas: 4; quick: 16)")
         .value("derive-random", "N", null, "uniformly random architectures the derived one is ranked among, on held-out images, at the"
             + " last epoch's derivation (default 100; earlier derivations: at most 20)")
         .value("verify", "K", null, "after the search, train the derived architecture and K random ones from scratch (the multitrial"
@@ -130,8 +132,8 @@ final class SearchCommand implements Command {
     if (a.has("resume")) {
       for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "warmup-epochs", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
-          "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
-          "derive-samples", "derive-random", "derive-select-batches", "derive-heldout-batches", "seed"}) {
+          "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "controller-op-biases",
+          "derive-every", "derive-samples", "derive-random", "derive-select-batches", "derive-heldout-batches", "derive-race", "seed"}) {
         if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
       }
       search = EnasSearch.resume(a.path("resume"), a.has("data") ? a.string("data") : null, System.err);
@@ -162,8 +164,8 @@ final class SearchCommand implements Command {
   /** {@code --space darts}: DARTS (first or second order) or GDAS on DARTS's cell space, ending in a genotype. */
   private static int runDarts(Options.Parsed a, PrintStream out) throws Exception {
     for (String k : new String[] {"preset", "resume", "stop-after", "steps-per-epoch", "warmup-epochs", "lr-t0", "lr-tmul", "keep-prob",
-        "controller-steps", "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "derive-every",
-        "derive-samples", "derive-select-batches", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
+        "controller-steps", "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature",
+        "controller-op-biases", "derive-every", "derive-samples", "derive-select-batches", "derive-race", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
         "proxy-repeats", "proxy-train-images", "proxy-val-images", "proxy-resolution", "proxy-layers", "proxy-channels", "validation"}) {
       if (a.has(k)) throw new UsageException("search: --" + k + " is not a setting of --space darts");
     }
@@ -321,6 +323,9 @@ final class SearchCommand implements Command {
     String space = a.has("space") ? a.choice("space", SearchSettings.SPACES.toArray(String[]::new)) : SearchSettings.MICRO;
     boolean macro = space.equals(SearchSettings.MACRO);
     if (macro && a.has("nodes")) throw new UsageException("search: --nodes applies to the cell spaces only (enas-macro has layers: --layers)");
+    if (a.has("controller-op-biases") && !space.equals(SearchSettings.MICRO)) {
+      throw new UsageException("search: --controller-op-biases applies to --space enas-micro only (ENAS's biases favour its own two separable convs; --space " + space + " has none)");
+    }
     String data = a.has("data") ? a.string("data") : "synthetic";
     SearchSettings s = preset.equals("enas") ? (macro ? SearchSettings.enasMacro(data) : SearchSettings.enas(data))
         : (macro ? SearchSettings.quickMacro() : SearchSettings.quick());
@@ -350,10 +355,13 @@ final class SearchCommand implements Command {
     ReinforceConfig rc = k.reinforce().withAggregate(intOr(a, "controller-aggregate", k.reinforce().aggregate(), 1))
         .withLearningRate(numOr(a, "controller-lr", k.reinforce().learningRate()))
         .withEntropyWeight(numOr(a, "entropy-weight", k.reinforce().entropyWeight()));
-    s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0)));
+    boolean biases = a.has("controller-op-biases") ? a.choice("controller-op-biases", "on", "off").equals("on") : k.opBiases();
+    s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0), biases));
+    boolean halving = a.has("derive-race") ? a.choice("derive-race", "fifth", "halving").equals("halving") : s.derive().halving();
     s = s.withDerive(new SearchSettings.Derive(intOr(a, "derive-every", s.derive().every(), 1),
         intOr(a, "derive-samples", s.derive().samples(), 1), intOr(a, "derive-random", s.derive().random(), 1),
-        intOr(a, "derive-select-batches", s.derive().selectBatches(), 1), intOr(a, "derive-heldout-batches", s.derive().heldOutBatches(), 1)));
+        intOr(a, "derive-select-batches", s.derive().selectBatches(), 1), intOr(a, "derive-heldout-batches", s.derive().heldOutBatches(), 1),
+        halving));
     if (a.has("seed")) s = s.withSeed(a.longValue("seed"));
     return s;
   }

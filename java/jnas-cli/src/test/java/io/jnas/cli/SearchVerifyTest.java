@@ -2,6 +2,7 @@ package io.jnas.cli;
 
 import static io.jnas.cli.CliRun.bad;
 import static io.jnas.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,16 @@ class SearchVerifyTest {
   }
 
   @Test
+  void opBiasesAreASettingOfTheRun(@TempDir Path tmp) throws Exception {
+    Path off = tmp.resolve("off"), on = tmp.resolve("on");
+    assertEquals(0, run(concat(SEARCH, "--out", off.toString())).code());
+    assertEquals(0, run(concat(SEARCH, "--out", on.toString(), "--controller-op-biases", "on")).code());
+    assertEquals(false, Json.parseObject(Files.readString(off.resolve("settings.json"))).get("controller_op_biases"), "quick: off");
+    assertEquals(true, Json.parseObject(Files.readString(on.resolve("settings.json"))).get("controller_op_biases"));
+    bad("cannot be combined with --resume", "search", "--resume", on.toString(), "--controller-op-biases", "off");
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void overMoreThanTwoBatchesTheSelectionIsARace(@TempDir Path tmp) throws Exception {
     // 128 validation images = 4 batches of 32: 5 candidates on batches 1-2, the best one
@@ -142,7 +153,7 @@ class SearchVerifyTest {
     CliRun r = run("search", "--data", "synthetic:train=320,val=128,test=32", "--validation", "128", "--preset", "quick",
         "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
         "--controller-aggregate", "2", "--derive-samples", "5", "--derive-random", "3", "--derive-select-batches", "3",
-        "--derive-heldout-batches", "4", "--seed", "6", "--out", out.toString());
+        "--derive-heldout-batches", "4", "--derive-race", "fifth", "--seed", "6", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     Map<String, Object> derive = null;
     for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
@@ -161,6 +172,35 @@ class SearchVerifyTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theHalvingRaceHalvesTheFieldAsItDoublesTheBatches(@TempDir Path tmp) throws Exception {
+    // 192 validation images = 6 batches of 32: 8 candidates on batches 1-2, the best 4 on 1-4,
+    // the best 2 on 1-5, the pick and the yardstick on batch 6
+    Path out = tmp.resolve("run");
+    CliRun r = run("search", "--data", "synthetic:train=320,val=192,test=32", "--validation", "192", "--preset", "quick",
+        "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
+        "--controller-aggregate", "2", "--derive-samples", "8", "--derive-random", "3", "--derive-select-batches", "5",
+        "--derive-heldout-batches", "4", "--derive-race", "halving", "--seed", "6", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> derive = null;
+    for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
+      if (line.contains("\"event\":\"derive\"")) derive = Json.parseObject(line);
+    }
+    List<Object> seen = (List<Object>) derive.get("candidate_batches");
+    double[] n = seen.stream().mapToDouble(o -> ((Number) o).doubleValue()).sorted().toArray();
+    assertArrayEquals(new double[] {2, 2, 2, 2, 4, 4, 5, 5}, n, 0, "batches per candidate: " + seen);
+    List<Object> scores = (List<Object>) derive.get("candidates");
+    double best4 = 0;
+    for (int i = 0; i < 8; i++) {
+      double batches = ((Number) seen.get(i)).doubleValue(), a = ((Number) scores.get(i)).doubleValue();
+      assertEquals(Math.rint(a * 32 * batches), a * 32 * batches, 1e-9, "a score over " + batches + " batches: " + a);
+      if (batches == 5) best4 = Math.max(best4, a);
+    }
+    assertEquals(best4, ((Number) derive.get("selection_accuracy")).doubleValue(), 1e-12, "the pick is the best finalist");
+    assertEquals(32.0, derive.get("valid_images"));
+  }
+
+  @Test
   void badValuesAreRefusedBeforeAnythingRuns(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
     bad("--verify", concat(SEARCH, "--out", out.toString(), "--verify", "0"));
@@ -175,6 +215,10 @@ class SearchVerifyTest {
     bad("--proxy-layers needs --verify or --check-ranking", concat(SEARCH, "--out", out.toString(), "--proxy-layers", "2"));
     bad("enas-micro", concat(new String[] {"search", "--space", "enas-macro", "--out", out.toString()}, "--verify", "2"));
     bad("--derive-random", concat(SEARCH, "--out", out.toString(), "--derive-random", "0"));
+    bad("--derive-race", concat(SEARCH, "--out", out.toString(), "--derive-race", "third"));
+    bad("--controller-op-biases", concat(SEARCH, "--out", out.toString(), "--controller-op-biases", "maybe"));
+    bad("--controller-op-biases applies to --space enas-micro only",
+        concat(SEARCH, "--out", out.toString(), "--space", "nasnet", "--controller-op-biases", "on"));
     assertTrue(!Files.exists(out) || Files.list(out).findAny().isEmpty(), "a refused search leaves no run behind");
   }
 

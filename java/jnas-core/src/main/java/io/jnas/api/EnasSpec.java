@@ -147,13 +147,23 @@ public record EnasSpec(SearchData data, SearchSettings settings, Path runFolder,
     /** Controller steps per epoch. */
     public Builder controllerSteps(int n) {
       SearchSettings.Controller c = settings.controller();
-      settings = settings.withController(new SearchSettings.Controller(c.config(), c.reinforce(), n));
+      settings = settings.withController(new SearchSettings.Controller(c.config(), c.reinforce(), n, c.opBiases()));
+      return this;
+    }
+
+    /**
+     * ENAS's initial op biases in ENAS's micro space, favouring its two separable convs (on in
+     * ENAS's settings, off in the quick preset; other spaces never have them).
+     */
+    public Builder opBiases(boolean on) {
+      settings = settings.withController(settings.controller().withOpBiases(on));
       return this;
     }
 
     /** Candidates per derivation, and how many epochs apart derivations are (always after the last). */
     public Builder derive(int samples, int every) {
-      settings = settings.withDerive(new SearchSettings.Derive(every, samples));
+      SearchSettings.Derive d = settings.derive();
+      settings = settings.withDerive(new SearchSettings.Derive(every, samples, d.random(), d.selectBatches(), d.heldOutBatches(), d.halving()));
       return this;
     }
 

@@ -112,7 +112,7 @@ public final class EnasSearch implements AutoCloseable {
     int b = s.child().batch();
     var d = splits.train();
     this.net = SharedNet.create(s, d, mix(s.seed(), STREAM_INIT, 0, 0));
-    this.controller = new LstmController(net.controllerSpec(), s.controller().config(),
+    this.controller = new LstmController(net.controllerSpec(s.controller().opBiases()), s.controller().config(),
         new SplitMix64(mix(s.seed(), STREAM_INIT, 1, 0)));
     this.reinforce = new Reinforce(controller, s.controller().reinforce());
     Augmentation train = source.trainAugmentation();
@@ -347,6 +347,11 @@ public final class EnasSearch implements AutoCloseable {
     throw new IllegalStateException("a macro search has no micro supernet");
   }
 
+  /** The controller in its current state (for benchmarks and tests). */
+  public LstmController controller() {
+    return controller;
+  }
+
   /** Epochs completed so far. */
   public int epochsDone() {
     return nextEpoch;
@@ -520,16 +525,24 @@ public final class EnasSearch implements AutoCloseable {
     int sel;
     try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
       sel = selectBatches(fixed.batchesPerEpoch());
-      int first = Math.min(RACE_FIRST, sel), finalists = sel > first ? Math.max(1, (samples + 4) / 5) : samples;
-      Progress bar = progressOut == null ? null
-          : new Progress(progressOut, "derive", (long) first * samples + (long) (sel - first) * finalists, "arch-batch");
+      // the race's cuts: before batch cutAt[j] the field is cut to its best fieldAfter[j]
+      List<int[]> cuts = raceCuts(samples, sel, settings.derive().halving());
+      long work = 0;
+      for (int k = 0, field = samples, j = 0; k < sel; k++) {
+        if (j < cuts.size() && cuts.get(j)[0] == k) field = cuts.get(j++)[1];
+        work += field;
+      }
+      Progress bar = progressOut == null ? null : new Progress(progressOut, "derive", work, "arch-batch");
       long done = 0;
+      int nextCut = 0;
       for (int k = 0; k < sel; k++) {
-        if (k == first) {  // keep the best `finalists` (ties: the earlier sample)
+        if (nextCut < cuts.size() && cuts.get(nextCut)[0] == k) {  // keep the best (ties: the earlier sample)
+          int keep = cuts.get(nextCut++)[1];
           Integer[] order = new Integer[samples];
           for (int i = 0; i < samples; i++) order[i] = i;
-          java.util.Arrays.sort(order, (p, q) -> hits[p] != hits[q] ? Long.compare(hits[q], hits[p]) : Integer.compare(p, q));
-          for (int r = finalists; r < samples; r++) alive[order[r]] = false;
+          java.util.Arrays.sort(order, (p, q) -> alive[p] != alive[q] ? (alive[p] ? -1 : 1)
+              : hits[p] != hits[q] ? Long.compare(hits[q], hits[p]) : Integer.compare(p, q));
+          for (int r = keep; r < samples; r++) alive[order[r]] = false;
         }
         it.next(x, y);
         for (int i = 0; i < samples; i++) {
@@ -580,6 +593,9 @@ public final class EnasSearch implements AutoCloseable {
     Map<String, Object> ev = event("derive");
     ev.putAll(best);
     ev.put("candidates", scores);
+    List<Object> seen = new ArrayList<>();
+    for (int n : batchesSeen) seen.add(n);
+    ev.put("candidate_batches", seen);  // how far each candidate got in the race
     ev.put("random", randomScores);
     log(ev);
     Map<String, Object> json = new LinkedHashMap<>(net.toMap(bestArc));
@@ -595,6 +611,27 @@ public final class EnasSearch implements AutoCloseable {
     // the pictures come from the network's own plan of this architecture: as it runs
     net.pictures(bestArc, dir);
     plotCurves();
+  }
+
+  /**
+   * The cuts of a derivation's race over {@code sel} selection batches: pairs (batch index,
+   * field size kept from it on). None over 2 batches or fewer; otherwise the first cut after
+   * {@link #RACE_FIRST} batches, to the best fifth (then that field on every batch) or, with
+   * {@code halving}, to the best half, then to half of that after twice the batches, and so on
+   * while the field is larger than one.
+   */
+  static List<int[]> raceCuts(int samples, int sel, boolean halving) {
+    List<int[]> cuts = new ArrayList<>();
+    if (sel <= RACE_FIRST) return cuts;
+    if (!halving) {
+      cuts.add(new int[] {RACE_FIRST, Math.max(1, (samples + 4) / 5)});
+      return cuts;
+    }
+    for (int k = RACE_FIRST, field = samples; k < sel && field > 1; k *= 2) {
+      field = Math.max(1, field / 2);
+      cuts.add(new int[] {k, field});
+    }
+    return cuts;
   }
 
   /** The validation split unshuffled, evaluation transform: batch 0 selects, batches 1.. score held out. */

@@ -154,11 +154,25 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * @param reinforce REINFORCE settings (learning rate, entropy weight, baseline decay, samples
    *     aggregated per step)
    * @param steps controller steps per epoch (each aggregates {@code reinforce.aggregate()} samples)
+   * @param opBiases ENAS's initial op biases in ENAS's micro space ({@code b_soft}: the normal
+   *     cell's two separable convs favoured from the first sample); the other spaces never have
+   *     them. On for ENAS's settings; off in the {@code quick} preset, where they slowed the shared
+   *     weights (docs/search.md, "ENAS's op biases at the quick budget")
    */
-  public record Controller(ControllerConfig config, ReinforceConfig reinforce, int steps) {
+  public record Controller(ControllerConfig config, ReinforceConfig reinforce, int steps, boolean opBiases) {
     /** Checks the values. */
     public Controller {
       if (steps < 0) throw new IllegalArgumentException("controller steps is " + steps + ", expected 0 or more");
+    }
+
+    /** With ENAS's op biases. */
+    public Controller(ControllerConfig config, ReinforceConfig reinforce, int steps) {
+      this(config, reinforce, steps, true);
+    }
+
+    /** A copy with ENAS's op biases on or off. */
+    public Controller withOpBiases(boolean on) {
+      return new Controller(config, reinforce, steps, on);
     }
   }
 
@@ -166,7 +180,9 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * Derivation of the final architecture: sample {@code samples} candidates from the controller,
    * score each with the shared weights on the same first {@code selectBatches} validation
    * batches, keep the best (ENAS's rule, with one batch; over more than 2 batches a race: all
-   * candidates on the first 2, the best fifth on all); then score it again beside
+   * candidates on the first 2, then either the best fifth on all, or, with {@code halving},
+   * successive halving: the best half on the first 4, the best quarter on the first 8, and so
+   * on, the last field on all); then score it again beside
    * {@code random} uniformly random architectures on the next {@code heldOutBatches} validation
    * batches, which the selection never saw, for its held-out accuracy and its rank among them.
    *
@@ -177,8 +193,10 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * @param selectBatches validation batches each candidate is scored on (ENAS: 1)
    * @param heldOutBatches validation batches after those on which the pick and the yardstick
    *     are scored
+   * @param halving the race halves the field each time it doubles the batches (instead of
+   *     keeping the best fifth after 2 batches): more candidates for the same work
    */
-  public record Derive(int every, int samples, int random, int selectBatches, int heldOutBatches) {
+  public record Derive(int every, int samples, int random, int selectBatches, int heldOutBatches, boolean halving) {
     /** Checks the values. */
     public Derive {
       if (every < 1) throw new IllegalArgumentException("derive every is " + every + ", expected at least 1");
@@ -186,6 +204,11 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
       if (random < 1) throw new IllegalArgumentException("derive random is " + random + ", expected at least 1");
       if (selectBatches < 1) throw new IllegalArgumentException("derive select batches is " + selectBatches + ", expected at least 1");
       if (heldOutBatches < 1) throw new IllegalArgumentException("derive held-out batches is " + heldOutBatches + ", expected at least 1");
+    }
+
+    /** The race that keeps the best fifth after 2 batches. */
+    public Derive(int every, int samples, int random, int selectBatches, int heldOutBatches) {
+      this(every, samples, random, selectBatches, heldOutBatches, false);
     }
 
     /** ENAS's selection on one batch, four held-out batches, with a yardstick of {@code random} cells. */
@@ -229,15 +252,19 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * A short run on the synthetic data that shows the search working in a few minutes on two
    * CPU cores: a small supernet (2 layers, 12 channels, 3 nodes), 20 epochs over 3000 images
    * (46 steps each, 920 in all: ENAS's 5 epochs left the shared weights at chance), one cosine
-   * period from 0.1; the controller trains every epoch (10 steps of 5 samples); one derivation
-   * at the end: 50 candidates raced on the first 7 validation batches (all on 2, the best 10
-   * on all 7), the best scored again beside 100 random cells on the next 8. No warm-up: measured on 5 seeds it raised the
-   * shared-weight accuracy but biased the ranking toward its chain cells (docs/search.md).
+   * period from 0.1; the controller trains every epoch (10 steps of 5 samples); a derivation at
+   * epoch 10 and at the end: 100 candidates raced on the first 30 of the 3000 validation images'
+   * 46 batches (all on 2, the best 20 on all 30), the best scored again beside 100 random cells
+   * on the next 16 (1024 images): with 7 and 8 batches the pick was often mis-chosen and
+   * mis-ranked by noise (docs/search.md, "How sure is a rank?"). No warm-up: measured on 5 seeds it raised the
+   * shared-weight accuracy but biased the ranking toward its chain cells (docs/search.md). No ENAS op biases: they steer the
+   * untrained controller toward the separable convs, whose deep paths the shared weights learn slowest at this budget
+   * (docs/search.md).
    */
   public static SearchSettings quick() {
-    return new SearchSettings("synthetic:train=3000,val=1000,test=1000", 1000, new Net(2, 12, 3),
+    return new SearchSettings("synthetic:train=3000,val=3000,test=1000", 3000, new Net(2, 12, 3),
         new Child(64, 20, new CosineSchedule(0.1, 1e-3, 20, 1), 0.9, 1e-4, 5.0, 0.9, 0, 0),
-        new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5), 10), new Derive(10, 50, 100, 7, 8), 0);
+        new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5), 10, false), new Derive(10, 200, 100, 30, 16, true), 0);
   }
 
   /**
@@ -336,11 +363,13 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("controller_grad_bound", r.gradBound());
     m.put("controller_skip_weight", r.skipWeight());
     m.put("controller_steps", controller.steps());
+    m.put("controller_op_biases", controller.opBiases());
     m.put("derive_every", derive.every());
     m.put("derive_samples", derive.samples());
     m.put("derive_random", derive.random());
     m.put("derive_select_batches", derive.selectBatches());
     m.put("derive_heldout_batches", derive.heldOutBatches());
+    m.put("derive_halving", derive.halving());
     m.put("seed", Math.abs(seed) <= EXACT ? (Object) seed : Long.toString(seed));
     return m;
   }
@@ -366,11 +395,20 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
             new CosineSchedule(d(m, "lr_max"), d(m, "lr_min"), i(m, "lr_t0"), i(m, "lr_tmul")),
             d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch"),
             m.get("warmup_epochs") == null ? 0 : i(m, "warmup_epochs")),
-        new Controller(c, r, i(m, "controller_steps")), new Derive(i(m, "derive_every"), i(m, "derive_samples"),
+        new Controller(c, r, i(m, "controller_steps"), bool(m, "controller_op_biases", true)), new Derive(i(m, "derive_every"), i(m, "derive_samples"),
             m.get("derive_random") == null ? Derive.LEGACY_RANDOM : i(m, "derive_random"),
             m.get("derive_select_batches") == null ? 1 : i(m, "derive_select_batches"),
-            m.get("derive_heldout_batches") == null ? 4 : i(m, "derive_heldout_batches")),
+            m.get("derive_heldout_batches") == null ? 4 : i(m, "derive_heldout_batches"),
+            bool(m, "derive_halving", false)),
         seed(m.get("seed")));
+  }
+
+  /** A boolean setting; {@code absent} where a run from before the setting lacks it. */
+  private static boolean bool(Map<String, Object> m, String key, boolean absent) {
+    Object v = m.get(key);
+    if (v == null) return absent;
+    if (v instanceof Boolean b) return b;
+    throw new IllegalArgumentException("settings: '" + key + "' is " + v + ", expected true or false");
   }
 
   private static long seed(Object v) {

@@ -87,8 +87,12 @@ abstract class SharedNet implements AutoCloseable {
         seed);
   }
 
-  /** The controller's program. */
-  abstract ControllerSpec controllerSpec();
+  /**
+   * The controller's program.
+   *
+   * @param opBiases ENAS's initial op biases where the space is ENAS's micro space ({@link SearchSettings.Controller#opBiases()})
+   */
+  abstract ControllerSpec controllerSpec(boolean opBiases);
 
   /** One training step of architecture {@code arc}. */
   abstract Step trainStep(int[] arc, Tensor x, IntTensor y, float lr, float momentum, float l2, float clip, float keep,
@@ -176,10 +180,10 @@ abstract class SharedNet implements AutoCloseable {
       return space instanceof EnasMicroSpace;
     }
 
-    /** ENAS's op biases (favouring its two separable convs, ids 0 and 1) in ENAS's space only. */
+    /** ENAS's op biases (favouring its two separable convs, ids 0 and 1) in ENAS's space only, where asked for. */
     @Override
-    ControllerSpec controllerSpec() {
-      return ControllerSpec.enasMicro(nodes, net.numOps(), enas(), per == 5);
+    ControllerSpec controllerSpec(boolean opBiases) {
+      return ControllerSpec.enasMicro(nodes, net.numOps(), enas() && opBiases, per == 5);
     }
 
     private int[] normal(int[] arc) {
@@ -361,7 +365,7 @@ abstract class SharedNet implements AutoCloseable {
     }
 
     @Override
-    ControllerSpec controllerSpec() {
+    ControllerSpec controllerSpec(boolean opBiases) {
       return ControllerSpec.enasMacro(layers, MacroArch.OPS.size(), 0.4);
     }
 

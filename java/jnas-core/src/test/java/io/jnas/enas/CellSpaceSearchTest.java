@@ -25,12 +25,12 @@ class CellSpaceSearchTest {
   void enasBiasesOnlyInEnasSpace() {
     try (SharedNet enas = net(SearchSettings.MICRO); SharedNet nasnet = net(SearchSettings.NASNET);
         SharedNet amoeba = net(SearchSettings.AMOEBANET)) {
-      assertTrue(enas.controllerSpec().name().contains("ops=5,enasBiases=true"), enas.controllerSpec().name());
-      assertTrue(nasnet.controllerSpec().name().contains("ops=13,enasBiases=false"), nasnet.controllerSpec().name());
-      assertTrue(amoeba.controllerSpec().name().contains("ops=8,enasBiases=false"), amoeba.controllerSpec().name());
+      assertTrue(enas.controllerSpec(true).name().contains("ops=5,enasBiases=true"), enas.controllerSpec(true).name());
+      assertTrue(nasnet.controllerSpec(true).name().contains("ops=13,enasBiases=false"), nasnet.controllerSpec(true).name());
+      assertTrue(amoeba.controllerSpec(true).name().contains("ops=8,enasBiases=false"), amoeba.controllerSpec(true).name());
       try (SharedNet combine = net(SearchSettings.NASNET_COMBINE)) {
-        assertTrue(combine.controllerSpec().name().contains("ops=13,enasBiases=false,combiner"), combine.controllerSpec().name());
-        assertEquals(2 * 5 * 2, combine.controllerSpec().numDecisions());
+        assertTrue(combine.controllerSpec(true).name().contains("ops=13,enasBiases=false,combiner"), combine.controllerSpec(true).name());
+        assertEquals(2 * 5 * 2, combine.controllerSpec(true).numDecisions());
       }
       assertEquals(NasNetSpace.nasnet(2).name(), nasnet.space().name());
       assertEquals(13, ((SharedNet.Micro) nasnet).supernet().numOps());

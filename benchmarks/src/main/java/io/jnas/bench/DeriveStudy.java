@@ -1,0 +1,108 @@
+package io.jnas.bench;
+
+import io.jnas.data.BatchLoader;
+import io.jnas.data.DataSource;
+import io.jnas.data.Datasets;
+import io.jnas.data.Splits;
+import io.jnas.enas.EnasSearch;
+import io.jnas.enas.Supernet;
+import io.jnas.tensor.IntTensor;
+import io.jnas.tensor.Tensor;
+import io.jnas.controller.SplitMix64;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The raw material for studying derivation rules (issue 14): opens a finished ENAS micro search
+ * ({@code --run DIR}), samples {@code --candidates} architectures from its trained controller and
+ * {@code --random} uniformly random ones, and scores every one with the final shared weights on
+ * every batch of the validation split and then of the test split (evaluation transform, in
+ * order). Writes a JSON matrix: per architecture its kind ({@code c} controller, {@code r}
+ * random), its arc, its correct count and mean loss on each batch. Which batches select and
+ * which score held out is then a question for the matrix, not for new searches.
+ *
+ * <p>Usage: {@code DeriveStudy --run DIR [--candidates 100] [--random 300] [--seed 0] [--eval-batch B: images per
+ * evaluation, so per batch-norm statistic; default the search's batch] --out FILE}
+ */
+public final class DeriveStudy {
+  private DeriveStudy() {}
+
+  public static void main(String[] args) throws Exception {
+    String run = null, out = null;
+    int nc = 100, nr = 300, evalBatch = 0;
+    long seed = 0;
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--run" -> run = args[i + 1];
+        case "--out" -> out = args[i + 1];
+        case "--candidates" -> nc = Integer.parseInt(args[i + 1]);
+        case "--random" -> nr = Integer.parseInt(args[i + 1]);
+        case "--seed" -> seed = Long.parseLong(args[i + 1]);
+        case "--eval-batch" -> evalBatch = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+      }
+    }
+    if (run == null || out == null) throw new IllegalArgumentException("usage: DeriveStudy --run DIR --out FILE");
+    try (EnasSearch s = EnasSearch.resume(Path.of(run), null)) {
+      if (s.epochsDone() < s.settings().child().epochs()) throw new IllegalArgumentException(run + ": the search is not finished");
+      Supernet net = s.supernet();
+      DataSource src = Datasets.open(s.settings().data());
+      Splits sp = s.settings().validation() < 0 ? src.splits() : src.splits(s.settings().validation());
+      int b = evalBatch > 0 ? evalBatch : s.settings().child().batch(), nodes = s.settings().net().nodes();
+      SplitMix64 rng = new SplitMix64(seed * 0x9E3779B97F4A7C15L + 12345);
+      int n = nc + nr;
+      int[][] arcs = new int[n][];
+      for (int i = 0; i < nc; i++) arcs[i] = s.controller().sample(rng).actions();
+      java.util.SplittableRandom ur = new java.util.SplittableRandom(seed + 777);
+      for (int i = nc; i < n; i++) {
+        int[] a = new int[8 * nodes];
+        System.arraycopy(SupernetLearning.arc(ur, nodes, false), 0, a, 0, 4 * nodes);
+        System.arraycopy(SupernetLearning.arc(ur, nodes, false), 0, a, 4 * nodes, 4 * nodes);
+        arcs[i] = a;
+      }
+      StringBuilder hits = new StringBuilder(), loss = new StringBuilder();
+      int[][] h = new int[n][];
+      float[][] l = new float[n][];
+      long t0 = System.nanoTime();
+      try (Tensor x = Tensor.zeros(b, sp.validation().channels(), sp.validation().height(), sp.validation().width());
+          IntTensor y = IntTensor.zeros(b)) {
+        int total = 0;
+        int[] per = new int[2];
+        var splits = new io.jnas.data.Dataset[] {sp.validation(), sp.test()};
+        for (int k = 0; k < 2; k++) per[k] = splits[k].size() / b;
+        total = per[0] + per[1];
+        for (int i = 0; i < n; i++) {
+          h[i] = new int[total];
+          l[i] = new float[total];
+        }
+        int col = 0;
+        for (int k = 0; k < 2; k++) {
+          try (BatchLoader v = BatchLoader.builder(splits[k]).batchSize(b).shuffle(false).augmentation(src.evalAugmentation())
+              .workers(0).dropLast(true).build(); BatchLoader.Epoch e = v.epoch(0)) {
+            for (int q = 0; q < per[k]; q++, col++) {
+              e.next(x, y);
+              for (int i = 0; i < n; i++) {
+                int half = arcs[i].length / 2;
+                Supernet.Result r = net.evaluate(Arrays.copyOfRange(arcs[i], 0, half), Arrays.copyOfRange(arcs[i], half, arcs[i].length), x, y);
+                h[i][col] = r.correct();
+                l[i][col] = r.loss();
+              }
+              System.err.printf(Locale.ROOT, "batch %d/%d (%.0f s)%n", col + 1, total, (System.nanoTime() - t0) / 1e9);
+            }
+          }
+        }
+        StringBuilder sb = new StringBuilder("{\"batch\": " + b + ", \"validation_batches\": " + per[0] + ", \"kind\": [");
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",").append(i < nc ? "\"c\"" : "\"r\"");
+        sb.append("],\n\"arc\": [");
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",").append(Arrays.toString(arcs[i]));
+        sb.append("],\n\"hits\": [");
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(h[i]));
+        sb.append("],\n\"loss\": [");
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(l[i]));
+        Files.writeString(Path.of(out), sb.append("]}\n").toString());
+      }
+    }
+  }
+}
