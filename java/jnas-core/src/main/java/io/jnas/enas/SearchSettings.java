@@ -157,7 +157,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * @param opBiases ENAS's initial op biases in ENAS's micro space ({@code b_soft}: the normal
    *     cell's two separable convs favoured from the first sample); the other spaces never have
    *     them. On for ENAS's settings; off in the {@code quick} preset, where they slowed the shared
-   *     weights (docs/search.md, "ENAS's op biases at the quick budget")
+   *     weights (docs/search.md, "The main job's defaults since stop 26")
    */
   public record Controller(ControllerConfig config, ReinforceConfig reinforce, int steps, boolean opBiases) {
     /** Checks the values. */
@@ -256,7 +256,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * epoch 10 and at the end: 100 candidates raced on the first 30 of the 3000 validation images'
    * 46 batches (all on 2, the best 20 on all 30), the best scored again beside 100 random cells
    * on the next 16 (1024 images): with 7 and 8 batches the pick was often mis-chosen and
-   * mis-ranked by noise (docs/search.md, "How sure is a rank?"). No warm-up: measured on 5 seeds it raised the
+   * mis-ranked by noise (docs/search.md, "The main job's defaults since stop 26"). No warm-up: measured on 5 seeds it raised the
    * shared-weight accuracy but biased the ranking toward its chain cells (docs/search.md). No ENAS op biases: they steer the
    * untrained controller toward the separable convs, whose deep paths the shared weights learn slowest at this budget
    * (docs/search.md).
