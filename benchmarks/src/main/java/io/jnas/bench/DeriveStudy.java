@@ -19,7 +19,8 @@ import java.util.Locale;
  * ({@code --run DIR}), samples {@code --candidates} architectures from its trained controller and
  * {@code --random} uniformly random ones, and scores every one with the final shared weights on
  * every batch of the validation split and then of the test split (evaluation transform, in
- * order). Writes a JSON matrix: per architecture its kind ({@code c} controller, {@code r}
+ * order). The run is opened as {@code jnas search --resume} opens it (locked while the study
+ * runs; its log gains a {@code resume} event), and nothing else in it changes. Writes a JSON matrix: per architecture its kind ({@code c} controller, {@code r}
  * random), its arc, its correct count and mean loss on each batch. Which batches select and
  * which score held out is then a question for the matrix, not for new searches.
  *
