@@ -44,10 +44,7 @@ class SearchVerifyTest {
 
     // 96 validation images = 3 batches of 32: candidates on the first 2, the pick and the yardstick on the third
     assertEquals(32.0, found.get("held_out_images"));
-    Map<String, Object> derive = null;
-    for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
-      if (line.contains("\"event\":\"derive\"")) derive = Json.parseObject(line);
-    }
+    Map<String, Object> derive = lastDerive(out);
     double max = 0;
     for (Object c : (List<Object>) derive.get("candidates")) {
       double a = ((Number) c).doubleValue();
@@ -155,10 +152,7 @@ class SearchVerifyTest {
         "--controller-aggregate", "2", "--derive-samples", "5", "--derive-random", "3", "--derive-select-batches", "3",
         "--derive-heldout-batches", "4", "--derive-race", "fifth", "--seed", "6", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> derive = null;
-    for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
-      if (line.contains("\"event\":\"derive\"")) derive = Json.parseObject(line);
-    }
+    Map<String, Object> derive = lastDerive(out);
     double picked = ((Number) derive.get("selection_accuracy")).doubleValue();
     assertEquals(Math.rint(picked * 96), picked * 96, 1e-9, "the finalist is scored on 3 batches of 32: " + picked);
     List<Object> scores = (List<Object>) derive.get("candidates");
@@ -182,10 +176,7 @@ class SearchVerifyTest {
         "--controller-aggregate", "2", "--derive-samples", "8", "--derive-random", "3", "--derive-select-batches", "5",
         "--derive-heldout-batches", "4", "--derive-race", "halving", "--seed", "6", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> derive = null;
-    for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
-      if (line.contains("\"event\":\"derive\"")) derive = Json.parseObject(line);
-    }
+    Map<String, Object> derive = lastDerive(out);
     List<Object> seen = (List<Object>) derive.get("candidate_batches");
     double[] n = seen.stream().mapToDouble(o -> ((Number) o).doubleValue()).sorted().toArray();
     assertArrayEquals(new double[] {2, 2, 2, 2, 4, 4, 5, 5}, n, 0, "batches per candidate: " + seen);
@@ -220,6 +211,31 @@ class SearchVerifyTest {
     bad("--controller-op-biases applies to --space enas-micro only",
         concat(SEARCH, "--out", out.toString(), "--space", "nasnet", "--controller-op-biases", "on"));
     assertTrue(!Files.exists(out) || Files.list(out).findAny().isEmpty(), "a refused search leaves no run behind");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anIntermediateDerivationRacesAtMostFiftyCandidates(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    CliRun r = run("search", "--data", "synthetic:train=320,val=128,test=32", "--validation", "128", "--preset", "quick",
+        "--epochs", "2", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
+        "--controller-aggregate", "2", "--derive-every", "1", "--derive-samples", "60", "--derive-random", "3",
+        "--derive-select-batches", "3", "--derive-heldout-batches", "1", "--seed", "6", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<Integer> sizes = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
+      if (line.contains("\"event\":\"derive\"")) sizes.add(((List<Object>) Json.parseObject(line).get("candidates")).size());
+    }
+    assertEquals(List.of(50, 60), sizes, "epoch 1 (a progress reading) races 50, the last derivation all 60");
+  }
+
+  /** The run's last derive event. */
+  private static Map<String, Object> lastDerive(Path run) throws java.io.IOException {
+    Map<String, Object> derive = null;
+    for (String line : Files.readAllLines(run.resolve("log.jsonl"))) {
+      if (line.contains("\"event\":\"derive\"")) derive = Json.parseObject(line);
+    }
+    return derive;
   }
 
   private static String[] concat(String[] a, String... b) {

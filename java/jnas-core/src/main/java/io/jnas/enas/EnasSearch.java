@@ -511,7 +511,15 @@ public final class EnasSearch implements AutoCloseable {
   private void derive(int e) throws IOException {
     int b = x.dim(0);
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_DERIVE, e, 0));
-    int samples = settings.derive().samples();
+    boolean last = e + 1 == settings.child().epochs();
+    int raceBatches;
+    try (BatchLoader fixed = heldOutLoader()) {
+      raceBatches = selectBatches(fixed.batchesPerEpoch());
+    }
+    // an intermediate derivation is a progress reading: where it races (over more than
+    // RACE_FIRST batches) at most INTERMEDIATE_SAMPLES candidates; ENAS's one-batch rule as set
+    int samples = last || raceBatches <= RACE_FIRST ? settings.derive().samples()
+        : Math.min(settings.derive().samples(), SearchSettings.Derive.INTERMEDIATE_SAMPLES);
     List<int[]> candidates = new ArrayList<>();
     for (int i = 0; i < samples; i++) candidates.add(controller.sample(rng).actions());
     // ENAS's derivation: candidates from the controller, the best on the first validation
@@ -569,7 +577,6 @@ public final class EnasSearch implements AutoCloseable {
     // yardstick (uniformly random architectures) are scored again, the same way, on the
     // next validation batches, which the selection never saw.
     // the full yardstick at the last epoch's derivation only; earlier ones are progress readings
-    boolean last = e + 1 == settings.child().epochs();
     int nr = last ? settings.derive().random() : Math.min(settings.derive().random(), SearchSettings.Derive.INTERMEDIATE_RANDOM);
     List<int[]> arcs = new ArrayList<>();
     arcs.add(bestArc);

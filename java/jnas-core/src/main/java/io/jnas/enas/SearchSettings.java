@@ -187,7 +187,8 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * batches, which the selection never saw, for its held-out accuracy and its rank among them.
    *
    * @param every derive every this many epochs (and always after the last)
-   * @param samples candidates per derivation
+   * @param samples candidates per derivation (an intermediate derivation that races: at most
+   *     {@link #INTERMEDIATE_SAMPLES})
    * @param random uniformly random architectures it is ranked among (the yardstick) at the last
    *     epoch's derivation; earlier derivations rank among at most {@link #INTERMEDIATE_RANDOM}
    * @param selectBatches validation batches each candidate is scored on (ENAS: 1)
@@ -228,6 +229,12 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
      * the pick among: a progress reading, at a fifth of the default yardstick's cost.
      */
     public static final int INTERMEDIATE_RANDOM = 20;
+    /**
+     * The most candidates an intermediate derivation races where it races (over more than 2
+     * selection batches): a progress reading, at a quarter of the quick preset's last race.
+     * ENAS's one-batch selection keeps its {@code samples}.
+     */
+    public static final int INTERMEDIATE_SAMPLES = 50;
     /** The yardstick of runs whose settings predate {@code derive_random}. */
     static final int LEGACY_RANDOM = 20;
   }
