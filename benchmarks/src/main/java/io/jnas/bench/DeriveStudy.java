@@ -20,15 +20,29 @@ import java.util.Locale;
  * {@code --random} uniformly random ones, and scores every one with the final shared weights on
  * every batch of the validation split and then of the test split (evaluation transform, in
  * order). The run is opened as {@code jnas search --resume} opens it (locked while the study
- * runs; its log gains a {@code resume} event), and nothing else in it changes. Writes a JSON matrix: per architecture its kind ({@code c} controller, {@code r}
- * random), its arc, its correct count and mean loss on each batch. Which batches select and
- * which score held out is then a question for the matrix, not for new searches.
+ * runs; its log gains a {@code resume} event), and nothing else in it changes. Writes a JSON
+ * matrix: per architecture its kind ({@code c} controller, {@code r} random), its arc, its
+ * correct count and mean loss on each batch. Which batches select and which score held out is
+ * then a question for the matrix, not for new searches.
  *
  * <p>Usage: {@code DeriveStudy --run DIR [--candidates 100] [--random 300] [--seed 0] [--eval-batch B: images per
  * evaluation, so per batch-norm statistic; default the search's batch] --out FILE}
  */
 public final class DeriveStudy {
   private DeriveStudy() {}
+
+  /**
+   * Writes {@code head} (a JSON object's opening and its first keys, ending in a comma and a
+   * newline), then {@code "hits"} and {@code "loss"}: one row per architecture, one column per
+   * batch. {@link SupernetLearning}'s {@code --matrix} writes the same keys.
+   */
+  static void writeMatrix(Path file, StringBuilder head, int[][] hits, float[][] loss) throws java.io.IOException {
+    head.append("\"hits\": [");
+    for (int i = 0; i < hits.length; i++) head.append(i == 0 ? "" : ",\n").append(Arrays.toString(hits[i]));
+    head.append("],\n\"loss\": [");
+    for (int i = 0; i < loss.length; i++) head.append(i == 0 ? "" : ",\n").append(Arrays.toString(loss[i]));
+    Files.writeString(file, head.append("]}\n").toString());
+  }
 
   public static void main(String[] args) throws Exception {
     String run = null, out = null;
@@ -63,17 +77,14 @@ public final class DeriveStudy {
         System.arraycopy(SupernetLearning.arc(ur, nodes, false), 0, a, 4 * nodes, 4 * nodes);
         arcs[i] = a;
       }
-      StringBuilder hits = new StringBuilder(), loss = new StringBuilder();
       int[][] h = new int[n][];
       float[][] l = new float[n][];
       long t0 = System.nanoTime();
       try (Tensor x = Tensor.zeros(b, sp.validation().channels(), sp.validation().height(), sp.validation().width());
           IntTensor y = IntTensor.zeros(b)) {
-        int total = 0;
-        int[] per = new int[2];
         var splits = new io.jnas.data.Dataset[] {sp.validation(), sp.test()};
-        for (int k = 0; k < 2; k++) per[k] = splits[k].size() / b;
-        total = per[0] + per[1];
+        int[] per = {splits[0].size() / b, splits[1].size() / b};
+        int total = per[0] + per[1];
         for (int i = 0; i < n; i++) {
           h[i] = new int[total];
           l[i] = new float[total];
@@ -98,11 +109,7 @@ public final class DeriveStudy {
         for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",").append(i < nc ? "\"c\"" : "\"r\"");
         sb.append("],\n\"arc\": [");
         for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",").append(Arrays.toString(arcs[i]));
-        sb.append("],\n\"hits\": [");
-        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(h[i]));
-        sb.append("],\n\"loss\": [");
-        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(l[i]));
-        Files.writeString(Path.of(out), sb.append("]}\n").toString());
+        writeMatrix(Path.of(out), sb.append("],\n"), h, l);
       }
     }
   }

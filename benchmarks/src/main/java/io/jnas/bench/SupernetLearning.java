@@ -181,11 +181,7 @@ public final class SupernetLearning {
       if (matrix != null) {
         // every architecture's correct count on every validation batch, for offline study of
         // derivation rules (which batches select, which score held out)
-        StringBuilder sb = new StringBuilder("{\"batch\": " + batch + ", \"hits\": [");
-        for (int i = 0; i < evalN; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(hits[i]));
-        sb.append("],\n\"loss\": [");
-        for (int i = 0; i < evalN; i++) sb.append(i == 0 ? "" : ",\n").append(Arrays.toString(losses[i]));
-        Files.writeString(Path.of(matrix), sb.append("]}\n").toString());
+        DeriveStudy.writeMatrix(Path.of(matrix), new StringBuilder("{\"batch\": " + batch + ",\n"), hits, losses);
       }
       double tauSum = 0;
       for (int f = 0; f < ranked.size(); f++) {

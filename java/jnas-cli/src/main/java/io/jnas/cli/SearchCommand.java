@@ -74,7 +74,7 @@ final class SearchCommand implements Command {
         .value("controller-op-biases", "on|off", null, "ENAS's initial op biases, favouring the two separable convs (--space enas-micro only; enas: on; quick: off, where they slowed the shared weights)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100; quick: 200)")
-        .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race: all candidates on 2, the best fifth on all (enas: 1; quick: 30)")
+        .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race (--derive-race) (enas: 1; quick: 30)")
         .value("derive-race", "fifth|halving", null, "the race of a selection over more than 2 batches: fifth (the best fifth of the candidates on all batches) or halving (the best half on 4 batches, the best quarter on 8, ...; more candidates for the same work) (enas: fifth; quick: halving)")
         .value("derive-heldout-batches", "N", null, "validation batches after those on which the pick and the random cells are scored (enas: 4; quick: 16)")
         .value("derive-random", "N", null, "uniformly random architectures the derived one is ranked among, on held-out images, at the"

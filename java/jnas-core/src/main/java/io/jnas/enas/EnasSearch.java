@@ -512,28 +512,25 @@ public final class EnasSearch implements AutoCloseable {
     int b = x.dim(0);
     SplitMix64 rng = new SplitMix64(mix(settings.seed(), STREAM_DERIVE, e, 0));
     boolean last = e + 1 == settings.child().epochs();
-    int raceBatches;
-    try (BatchLoader fixed = heldOutLoader()) {
-      raceBatches = selectBatches(fixed.batchesPerEpoch());
-    }
+    // the held-out loader's batches (it drops the last partial one)
+    int sel = selectBatches(splits.validation().size() / b);
     // an intermediate derivation is a progress reading: where it races (over more than
     // RACE_FIRST batches) at most INTERMEDIATE_SAMPLES candidates; ENAS's one-batch rule as set
-    int samples = last || raceBatches <= RACE_FIRST ? settings.derive().samples()
+    int samples = last || sel <= RACE_FIRST ? settings.derive().samples()
         : Math.min(settings.derive().samples(), SearchSettings.Derive.INTERMEDIATE_SAMPLES);
     List<int[]> candidates = new ArrayList<>();
     for (int i = 0; i < samples; i++) candidates.add(controller.sample(rng).actions());
     // ENAS's derivation: candidates from the controller, the best on the first validation
     // batches (ENAS: one), all candidates on the same images. Over more than RACE_FIRST
-    // batches it is a race: every candidate on the first RACE_FIRST batches, the best fifth
-    // on all of them, so the finalists are told apart on more images for the same work.
+    // batches it is a race (raceCuts): every candidate on the first RACE_FIRST batches, then
+    // the best fifth on all, or successive halving, so the finalists are told apart on more
+    // images for the same work.
     long[] hits = new long[samples];
     int[] batchesSeen = new int[samples];
     boolean[] alive = new boolean[samples];
     java.util.Arrays.fill(alive, true);
-    int sel;
     try (BatchLoader fixed = heldOutLoader(); BatchLoader.Epoch it = fixed.epoch(0)) {
-      sel = selectBatches(fixed.batchesPerEpoch());
-      // the race's cuts: before batch cutAt[j] the field is cut to its best fieldAfter[j]
+      // the race's cuts: before batch cuts[j][0] the field is cut to its best cuts[j][1]
       List<int[]> cuts = raceCuts(samples, sel, settings.derive().halving());
       long work = 0;
       for (int k = 0, field = samples, j = 0; k < sel; k++) {

@@ -260,9 +260,10 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * CPU cores: a small supernet (2 layers, 12 channels, 3 nodes), 20 epochs over 3000 images
    * (46 steps each, 920 in all: ENAS's 5 epochs left the shared weights at chance), one cosine
    * period from 0.1; the controller trains every epoch (10 steps of 5 samples); a derivation at
-   * epoch 10 and at the end: 100 candidates raced on the first 30 of the 3000 validation images'
-   * 46 batches (all on 2, the best 20 on all 30), the best scored again beside 100 random cells
-   * on the next 16 (1024 images): with 7 and 8 batches the pick was often mis-chosen and
+   * epoch 10 and at the end: 200 candidates (50 at epoch 10) raced by successive halving on the
+   * first 30 of the 3000 validation images' 46 batches (all on 2, the best half on 4, ..., the
+   * last 12 on all 30), the best scored again beside 100 random cells on the next 16 (1024
+   * images): with 7 and 8 batches the pick was often mis-chosen and
    * mis-ranked by noise (docs/search.md, "The main job's defaults since stop 26"). No warm-up: measured on 5 seeds it raised the
    * shared-weight accuracy but biased the ranking toward its chain cells (docs/search.md). No ENAS op biases: they steer the
    * untrained controller toward the separable convs, whose deep paths the shared weights learn slowest at this budget
