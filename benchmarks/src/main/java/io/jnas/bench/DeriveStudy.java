@@ -26,7 +26,8 @@ import java.util.Locale;
  * then a question for the matrix, not for new searches.
  *
  * <p>Usage: {@code DeriveStudy --run DIR [--candidates 100] [--random 300] [--seed 0] [--eval-batch B: images per
- * evaluation, so per batch-norm statistic; default the search's batch] --out FILE}
+ * evaluation, so per batch-norm statistic; default the search's batch] [--checks true: also the cells of the run's
+ * verify.json and ranking.json, kind {@code k}] [--test false: the validation split only] --out FILE}
  */
 public final class DeriveStudy {
   private DeriveStudy() {}
@@ -44,10 +45,35 @@ public final class DeriveStudy {
     Files.writeString(file, head.append("]}\n").toString());
   }
 
+  /**
+   * The cells the run trained from scratch: {@code verify.json}'s derived cell and its random
+   * ones, then {@code ranking.json}'s rows, each file where it exists (kind {@code k} in the
+   * matrix, in that order), so that their shared-weight scores on every batch can be set beside
+   * their from-scratch accuracies.
+   */
+  static java.util.List<int[]> checkedArcs(Path run) throws java.io.IOException {
+    java.util.List<int[]> out = new java.util.ArrayList<>();
+    java.util.List<String> arcs = new java.util.ArrayList<>();
+    Path verify = run.resolve("verify.json"), ranking = run.resolve("ranking.json");
+    if (Files.exists(verify)) {
+      var v = io.jnas.util.Json.parseObject(Files.readString(verify));
+      arcs.add((String) v.get("derived_arc"));
+      for (Object r : (java.util.List<?>) v.get("random")) arcs.add((String) ((java.util.Map<?, ?>) r).get("arc"));
+    }
+    if (Files.exists(ranking)) {
+      for (Object r : (java.util.List<?>) io.jnas.util.Json.parseObject(Files.readString(ranking)).get("rows")) {
+        arcs.add((String) ((java.util.Map<?, ?>) r).get("arc"));
+      }
+    }
+    for (String a : arcs) out.add(Arrays.stream(a.strip().split(" +")).mapToInt(Integer::parseInt).toArray());
+    return out;
+  }
+
   public static void main(String[] args) throws Exception {
     String run = null, out = null;
     int nc = 100, nr = 300, evalBatch = 0;
     long seed = 0;
+    boolean checks = false, test = true;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--run" -> run = args[i + 1];
@@ -56,6 +82,8 @@ public final class DeriveStudy {
         case "--random" -> nr = Integer.parseInt(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
         case "--eval-batch" -> evalBatch = Integer.parseInt(args[i + 1]);
+        case "--checks" -> checks = Boolean.parseBoolean(args[i + 1]);
+        case "--test" -> test = Boolean.parseBoolean(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
     }
@@ -67,11 +95,13 @@ public final class DeriveStudy {
       Splits sp = s.settings().validation() < 0 ? src.splits() : src.splits(s.settings().validation());
       int b = evalBatch > 0 ? evalBatch : s.settings().child().batch(), nodes = s.settings().net().nodes();
       SplitMix64 rng = new SplitMix64(seed * 0x9E3779B97F4A7C15L + 12345);
-      int n = nc + nr;
+      java.util.List<int[]> checked = checks ? checkedArcs(Path.of(run)) : java.util.List.of();
+      int n = nc + nr + checked.size();
       int[][] arcs = new int[n][];
       for (int i = 0; i < nc; i++) arcs[i] = s.controller().sample(rng).actions();
       java.util.SplittableRandom ur = new java.util.SplittableRandom(seed + 777);
-      for (int i = nc; i < n; i++) {
+      for (int i = 0; i < checked.size(); i++) arcs[nc + nr + i] = checked.get(i);
+      for (int i = nc; i < nc + nr; i++) {
         int[] a = new int[8 * nodes];
         System.arraycopy(SupernetLearning.arc(ur, nodes, false), 0, a, 0, 4 * nodes);
         System.arraycopy(SupernetLearning.arc(ur, nodes, false), 0, a, 4 * nodes, 4 * nodes);
@@ -83,7 +113,7 @@ public final class DeriveStudy {
       try (Tensor x = Tensor.zeros(b, sp.validation().channels(), sp.validation().height(), sp.validation().width());
           IntTensor y = IntTensor.zeros(b)) {
         var splits = new io.jnas.data.Dataset[] {sp.validation(), sp.test()};
-        int[] per = {splits[0].size() / b, splits[1].size() / b};
+        int[] per = {splits[0].size() / b, test ? splits[1].size() / b : 0};
         int total = per[0] + per[1];
         for (int i = 0; i < n; i++) {
           h[i] = new int[total];
@@ -106,7 +136,7 @@ public final class DeriveStudy {
           }
         }
         StringBuilder sb = new StringBuilder("{\"batch\": " + b + ", \"validation_batches\": " + per[0] + ", \"kind\": [");
-        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",").append(i < nc ? "\"c\"" : "\"r\"");
+        for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",").append(i < nc ? "\"c\"" : i < nc + nr ? "\"r\"" : "\"k\"");
         sb.append("],\n\"arc\": [");
         for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ",").append(Arrays.toString(arcs[i]));
         writeMatrix(Path.of(out), sb.append("],\n"), h, l);
