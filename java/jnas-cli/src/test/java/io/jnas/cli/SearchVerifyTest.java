@@ -21,9 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
  * consistent with their own rows (the rank and τ recomputed here from the rows).
  */
 class SearchVerifyTest {
-  private static final String[] SEARCH = {"search", "--data", "synthetic:train=320,val=96,test=32", "--validation", "96",
-      "--preset", "quick", "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2",
-      "--controller-steps", "1", "--controller-aggregate", "2", "--derive-samples", "3", "--derive-random", "7", "--derive-select-batches", "2", "--derive-heldout-batches", "1", "--seed", "2"};
+  private static final String[] SEARCH = concat(tiny(96), "--epochs", "1", "--derive-samples", "3", "--derive-random", "7",
+      "--derive-select-batches", "2", "--derive-heldout-batches", "1", "--seed", "2");
+
+  /**
+   * A search of a tiny supernet (no normal layers, 4 channels, 2 nodes, batch 32) on {@code val}
+   * synthetic validation images, one controller step of 2 samples an epoch; the test adds the
+   * epochs, the derivation and the seed.
+   */
+  private static String[] tiny(int val) {
+    return new String[] {"search", "--data", "synthetic:train=320,val=" + val + ",test=32", "--validation", String.valueOf(val),
+        "--preset", "quick", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
+        "--controller-aggregate", "2"};
+  }
 
   @Test
   @SuppressWarnings("unchecked")
@@ -147,10 +157,8 @@ class SearchVerifyTest {
     // 128 validation images = 4 batches of 32: 5 candidates on batches 1-2, the best one
     // (a fifth) on batches 1-3, the pick and the yardstick on batch 4
     Path out = tmp.resolve("run");
-    CliRun r = run("search", "--data", "synthetic:train=320,val=128,test=32", "--validation", "128", "--preset", "quick",
-        "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
-        "--controller-aggregate", "2", "--derive-samples", "5", "--derive-random", "3", "--derive-select-batches", "3",
-        "--derive-heldout-batches", "4", "--derive-race", "fifth", "--seed", "6", "--out", out.toString());
+    CliRun r = run(concat(tiny(128), "--epochs", "1", "--derive-samples", "5", "--derive-random", "3", "--derive-select-batches", "3",
+        "--derive-heldout-batches", "4", "--derive-race", "fifth", "--seed", "6", "--out", out.toString()));
     assertEquals(0, r.code(), r.err());
     Map<String, Object> derive = lastDerive(out);
     double picked = ((Number) derive.get("selection_accuracy")).doubleValue();
@@ -171,10 +179,8 @@ class SearchVerifyTest {
     // 192 validation images = 6 batches of 32: 8 candidates on batches 1-2, the best 4 on 1-4,
     // the best 2 on 1-5, the pick and the yardstick on batch 6
     Path out = tmp.resolve("run");
-    CliRun r = run("search", "--data", "synthetic:train=320,val=192,test=32", "--validation", "192", "--preset", "quick",
-        "--epochs", "1", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
-        "--controller-aggregate", "2", "--derive-samples", "8", "--derive-random", "3", "--derive-select-batches", "5",
-        "--derive-heldout-batches", "4", "--derive-race", "halving", "--seed", "6", "--out", out.toString());
+    CliRun r = run(concat(tiny(192), "--epochs", "1", "--derive-samples", "8", "--derive-random", "3", "--derive-select-batches", "5",
+        "--derive-heldout-batches", "4", "--derive-race", "halving", "--seed", "6", "--out", out.toString()));
     assertEquals(0, r.code(), r.err());
     Map<String, Object> derive = lastDerive(out);
     List<Object> seen = (List<Object>) derive.get("candidate_batches");
@@ -217,10 +223,8 @@ class SearchVerifyTest {
   @SuppressWarnings("unchecked")
   void anIntermediateDerivationRacesAtMostFiftyCandidates(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
-    CliRun r = run("search", "--data", "synthetic:train=320,val=128,test=32", "--validation", "128", "--preset", "quick",
-        "--epochs", "2", "--batch", "32", "--layers", "0", "--channels", "4", "--nodes", "2", "--controller-steps", "1",
-        "--controller-aggregate", "2", "--derive-every", "1", "--derive-samples", "60", "--derive-random", "3",
-        "--derive-select-batches", "3", "--derive-heldout-batches", "1", "--seed", "6", "--out", out.toString());
+    CliRun r = run(concat(tiny(128), "--epochs", "2", "--derive-every", "1", "--derive-samples", "60", "--derive-random", "3",
+        "--derive-select-batches", "3", "--derive-heldout-batches", "1", "--seed", "6", "--out", out.toString()));
     assertEquals(0, r.code(), r.err());
     List<Integer> sizes = new java.util.ArrayList<>();
     for (String line : Files.readAllLines(out.resolve("log.jsonl"))) {
