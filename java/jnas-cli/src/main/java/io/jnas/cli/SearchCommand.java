@@ -85,11 +85,11 @@ final class SearchCommand implements Command {
             + " scratch; print Kendall's tau between the two (ranking.json)")
         .value("proxy-epochs", "N", null, "epochs of each from-scratch training of --verify and --check-ranking (default 4)")
         .value("proxy-repeats", "N", null, "trainings of each architecture for --verify and --check-ranking, scored by their mean"
-            + " (default 3: one training ranks cells only loosely)")
-        .value("proxy-train-images", "N", null, "training images of each from-scratch training (default 1000; 0: all)")
-        .value("proxy-val-images", "N", null, "validation images each from-scratch training is scored on (default 500; 0: all)")
-        .value("proxy-resolution", "R|full", null, "image side the from-scratch trainings resample the data to (default 16; full: as stored)")
-        .value("proxy-layers", "L", null, "cells of the from-scratch network, the two reductions included (default 3)")
+            + " (default 2: one training ranks cells only loosely)")
+        .value("proxy-train-images", "N", null, "training images of each from-scratch training (default 2000; 0: all)")
+        .value("proxy-val-images", "N", null, "validation images each from-scratch training is scored on (default 1000; 0: all)")
+        .value("proxy-resolution", "R|full", null, "image side the from-scratch trainings resample the data to (default full: as stored, as the search saw them)")
+        .value("proxy-layers", "L", null, "cells of the from-scratch network, the two reductions included (default: the search's --layers + 2, at least 5)")
         .value("proxy-channels", "C", null, "channels of the from-scratch network's first cells (default 8)")
         .value("seed", "N", null, "seed of every random choice (default 0)")
         .renamed("until", "stop-after N");
@@ -124,7 +124,7 @@ final class SearchCommand implements Command {
     EnasSearch search;
     Integer stopAfter = a.has("stop-after") ? a.integer("stop-after", 1) : null;
     int verify = a.has("verify") ? a.integer("verify", 1) : 0, ranking = a.has("check-ranking") ? a.integer("check-ranking", 3) : 0;
-    int proxyRepeats = a.has("proxy-repeats") ? a.integer("proxy-repeats", 1) : 3;
+    int proxyRepeats = a.has("proxy-repeats") ? a.integer("proxy-repeats", 1) : 2;
     for (String k : PROXY_FLAGS) {
       if (a.has(k) && verify == 0 && ranking == 0) throw new UsageException("search: --" + k + " needs --verify or --check-ranking");
     }

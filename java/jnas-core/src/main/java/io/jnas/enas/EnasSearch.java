@@ -808,10 +808,23 @@ public final class EnasSearch implements AutoCloseable {
 
   // ----------------------------------------------------------- verification
 
+  /** Training images of each from-scratch training of {@link #proxySettings}. */
+  public static final int PROXY_TRAIN_IMAGES = 2000;
+  /** Validation images each from-scratch training of {@link #proxySettings} is scored on. */
+  public static final int PROXY_VAL_IMAGES = 1000;
+  /** The fewest cells of {@link #proxySettings}'s network: one normal cell before, between and after the two reductions. */
+  public static final int PROXY_MIN_LAYERS = 5;
+
   /**
-   * The proxy trainer's settings for {@link #verify} and {@link #checkRanking}: the multi-trial
-   * defaults ({@link TrialSettings}: a few epochs on a subset at reduced resolution, a small
-   * network of the found cells), on this run's data, nodes and seed.
+   * The proxy trainer's settings for {@link #verify} and {@link #checkRanking}, shaped like the
+   * searched network: images at the size the search saw them, {@link #proxyLayers} cells (the
+   * search's normal layers and its two reductions), 8 channels, {@value #PROXY_TRAIN_IMAGES}
+   * training and {@value #PROXY_VAL_IMAGES} validation images, on this run's data, space, nodes
+   * and seed. Until stop 28 the default was the multi-trial trainer's cheaper network (16x16
+   * images, 3 cells, so one normal cell, 1,000 images); it judged a cell in a network unlike
+   * the searched one and turned the verdict against separable-conv-heavy picks that the
+   * searched-shape proxy puts above the random mean (docs/search.md, section 4 and "The
+   * proxy that judges"). The {@code --proxy-*} flags still set every field.
    */
   public TrialSettings proxySettings(int epochs) {
     TrialSettings t = new TrialSettings();
@@ -821,7 +834,25 @@ public final class EnasSearch implements AutoCloseable {
     t.epochs = epochs;
     t.seed = settings.seed();
     t.earlyStopping = io.jnas.multitrial.EarlyStopping.NONE;
+    t.resolution = 0;
+    t.layers = proxyLayers(settings.net().layers());
+    t.trainSubset = PROXY_TRAIN_IMAGES;
+    t.valSubset = PROXY_VAL_IMAGES;
     return t;
+  }
+
+  /**
+   * Cells of the from-scratch network that judges a search of {@code searchLayers} normal
+   * layers: those layers and the two reductions, at least {@value #PROXY_MIN_LAYERS}. The
+   * final network places its reductions at L/3 and 2L/3 of its cells (DARTS's rule), the
+   * supernet at L/3 and 2(L/3)+1 of its L + 2 (ENAS's rule): the same places where the normal
+   * layers are a multiple of 3 (ENAS's 6 included), one normal cell moved across a reduction
+   * otherwise. Below 3 the supernet reduces first (the quick preset's 2 layers: reduce,
+   * reduce, normal, normal), a shape the final network cannot take; its 5 cells (normal,
+   * reduce, normal, reduce, normal) train both cells at every resolution instead.
+   */
+  public static int proxyLayers(int searchLayers) {
+    return Math.max(PROXY_MIN_LAYERS, searchLayers + 2);
   }
 
   /**
