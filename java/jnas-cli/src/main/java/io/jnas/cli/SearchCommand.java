@@ -72,6 +72,7 @@ final class SearchCommand implements Command {
         .value("controller-hidden", "N", null, "LSTM units (default 64)")
         .value("temperature", "X", null, "controller sampling temperature (default 1)")
         .value("controller-op-biases", "on|off", null, "ENAS's initial op biases, favouring the two separable convs (--space enas-micro only; enas: on; quick: off, where they slowed the shared weights)")
+        .value("controller-baseline", "moving|batch", null, "the REINFORCE baseline: moving (a moving average of rewards, each sample scored on its own validation batch, as ENAS) or batch (a step's samples scored on one batch, each against the others' mean: the batch's difficulty cancels) (enas: moving)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100; quick: 200)")
         .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race (--derive-race) (enas: 1; quick: 30)")
@@ -133,7 +134,7 @@ final class SearchCommand implements Command {
       for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "warmup-epochs", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
           "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "controller-op-biases",
-          "derive-every", "derive-samples", "derive-random", "derive-select-batches", "derive-heldout-batches", "derive-race", "seed"}) {
+          "controller-baseline", "derive-every", "derive-samples", "derive-random", "derive-select-batches", "derive-heldout-batches", "derive-race", "seed"}) {
         if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
       }
       search = EnasSearch.resume(a.path("resume"), a.has("data") ? a.string("data") : null, System.err);
@@ -165,7 +166,7 @@ final class SearchCommand implements Command {
   private static int runDarts(Options.Parsed a, PrintStream out) throws Exception {
     for (String k : new String[] {"preset", "resume", "stop-after", "steps-per-epoch", "warmup-epochs", "lr-t0", "lr-tmul", "keep-prob",
         "controller-steps", "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature",
-        "controller-op-biases", "derive-every", "derive-samples", "derive-select-batches", "derive-race", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
+        "controller-op-biases", "controller-baseline", "derive-every", "derive-samples", "derive-select-batches", "derive-race", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
         "proxy-repeats", "proxy-train-images", "proxy-val-images", "proxy-resolution", "proxy-layers", "proxy-channels", "validation"}) {
       if (a.has(k)) throw new UsageException("search: --" + k + " is not a setting of --space darts");
     }
@@ -356,7 +357,14 @@ final class SearchCommand implements Command {
         .withLearningRate(numOr(a, "controller-lr", k.reinforce().learningRate()))
         .withEntropyWeight(numOr(a, "entropy-weight", k.reinforce().entropyWeight()));
     boolean biases = a.has("controller-op-biases") ? a.choice("controller-op-biases", "on", "off").equals("on") : k.opBiases();
-    s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0), biases));
+    boolean batchBaseline = a.has("controller-baseline")
+        ? a.choice("controller-baseline", SearchSettings.Controller.MOVING, SearchSettings.Controller.BATCH).equals(SearchSettings.Controller.BATCH)
+        : k.batchBaseline();
+    if (batchBaseline && rc.aggregate() < 2) {
+      throw new UsageException("search: --controller-baseline batch needs at least 2 samples a controller step, got --controller-aggregate "
+          + rc.aggregate());
+    }
+    s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0), biases, batchBaseline));
     boolean halving = a.has("derive-race") ? a.choice("derive-race", "fifth", "halving").equals("halving") : s.derive().halving();
     s = s.withDerive(new SearchSettings.Derive(intOr(a, "derive-every", s.derive().every(), 1),
         intOr(a, "derive-samples", s.derive().samples(), 1), intOr(a, "derive-random", s.derive().random(), 1),

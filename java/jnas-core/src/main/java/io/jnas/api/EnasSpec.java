@@ -147,7 +147,7 @@ public record EnasSpec(SearchData data, SearchSettings settings, Path runFolder,
     /** Controller steps per epoch. */
     public Builder controllerSteps(int n) {
       SearchSettings.Controller c = settings.controller();
-      settings = settings.withController(new SearchSettings.Controller(c.config(), c.reinforce(), n, c.opBiases()));
+      settings = settings.withController(new SearchSettings.Controller(c.config(), c.reinforce(), n, c.opBiases(), c.batchBaseline()));
       return this;
     }
 
@@ -157,6 +157,16 @@ public record EnasSpec(SearchData data, SearchSettings settings, Path runFolder,
      */
     public Builder opBiases(boolean on) {
       settings = settings.withController(settings.controller().withOpBiases(on));
+      return this;
+    }
+
+    /**
+     * Whether each controller step scores its samples on one validation batch and uses the
+     * others' mean reward as each sample's baseline (true) or, as ENAS, one batch per sample
+     * against a moving-average baseline (false).
+     */
+    public Builder batchBaseline(boolean on) {
+      settings = settings.withController(settings.controller().withBatchBaseline(on));
       return this;
     }
 

@@ -128,6 +128,66 @@ public final class Reinforce {
     return new Observation(reward, baseline, s.logProb(), s.entropy(), stepped);
   }
 
+  /**
+   * Reports a group of samples scored on the same data (one validation batch) and uses the
+   * group itself as each sample's baseline: sample {@code i}'s advantage is its reward minus the
+   * mean reward of the others, {@code R_i - mean_{j != i} R_j} (the leave-one-out baseline of
+   * Kool et al., "Buy 4 REINFORCE samples, get a baseline for free", 2019). The batch's
+   * difficulty, which a moving average over samples scored on different batches cannot remove,
+   * cancels from every advantage; what is left is how the samples differ on the same images.
+   *
+   * <p>The moving-average {@link #baseline()} is still updated with every reward (for the log)
+   * but does not enter the loss. Adam steps are taken as in {@link #observe} whenever
+   * {@code aggregate} samples are pending; a group must fit inside the current aggregate (it
+   * normally is one), so that every sample of it is differentiated at the same weights.
+   *
+   * @param actions at least 2 action vectors the controller sampled
+   * @param accuracies their accuracies on the same data, finite
+   * @return one observation per sample, in order
+   */
+  public Observation[] observeGroup(int[][] actions, double[] accuracies) {
+    int k = actions.length;
+    if (k < 2) throw new IllegalArgumentException("a group needs at least 2 samples, got " + k);
+    if (accuracies.length != k) {
+      throw new IllegalArgumentException(k + " samples but " + accuracies.length + " accuracies");
+    }
+    if (pending + k > config.aggregate()) {  // a step inside the group would leave later tapes stale
+      throw new IllegalArgumentException("a group of " + k + " with " + pending + " samples pending overruns the aggregate of "
+          + config.aggregate() + "; groups must fit inside one aggregate");
+    }
+    for (double a : accuracies) if (!Double.isFinite(a)) throw new IllegalArgumentException("reward must be finite, got " + a);
+    LstmController.Tape[] tapes = new LstmController.Tape[k];
+    LstmController.Sample[] samples = new LstmController.Sample[k];
+    double[] rewards = new double[k];
+    double sum = 0;
+    for (int i = 0; i < k; i++) {  // every sample scored at the weights before any step of this group
+      tapes[i] = controller.forwardForced(actions[i]);
+      samples[i] = LstmController.result(tapes[i]);
+      rewards[i] = accuracies[i] + config.entropyWeight() * samples[i].entropy();
+      sum += rewards[i];
+    }
+    Observation[] out = new Observation[k];
+    for (int i = 0; i < k; i++) {
+      if (!baselineSet && config.baselineFromFirstReward()) {
+        baseline = rewards[i];
+      } else {
+        baseline = config.baselineDecay() * baseline + (1 - config.baselineDecay()) * rewards[i];
+      }
+      baselineSet = true;
+      double advantage = rewards[i] - (sum - rewards[i]) / (k - 1);
+      controller.backward(tapes[i], -advantage, 0.0, config.skipWeight(), acc);
+      observed++;
+      pending++;
+      boolean stepped = false;
+      if (pending == config.aggregate()) {
+        step();
+        stepped = true;
+      }
+      out[i] = new Observation(rewards[i], baseline, samples[i].logProb(), samples[i].entropy(), stepped);
+    }
+    return out;
+  }
+
   private void step() {
     int n = acc.length;
     double scale = 1.0 / pending;

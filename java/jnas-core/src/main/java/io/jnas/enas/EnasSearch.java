@@ -460,14 +460,30 @@ public final class EnasSearch implements AutoCloseable {
     for (int t = 0; t < steps; t++) {
       double stepReward = 0, stepEntropy = 0;
       Reinforce.Observation last = null;
-      for (int a = 0; a < agg; a++) {
+      if (settings.controller().batchBaseline()) {
+        // one validation batch for the whole step; each sample's baseline is the others' mean
         nextValidBatch();
-        LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
-        int[] arc = s.actions();
-        SharedNet.Step r = net.evaluate(arc, x, y);
-        last = reinforce.observe(arc, r.accuracy());
-        stepReward += r.accuracy();
-        stepEntropy += s.entropy();
+        int[][] arcs = new int[agg][];
+        double[] acc = new double[agg];
+        for (int a = 0; a < agg; a++) {
+          LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
+          arcs[a] = s.actions();
+          acc[a] = net.evaluate(arcs[a], x, y).accuracy();
+          stepReward += acc[a];
+          stepEntropy += s.entropy();
+        }
+        Reinforce.Observation[] obs = reinforce.observeGroup(arcs, acc);
+        last = obs[agg - 1];
+      } else {
+        for (int a = 0; a < agg; a++) {
+          nextValidBatch();
+          LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
+          int[] arc = s.actions();
+          SharedNet.Step r = net.evaluate(arc, x, y);
+          last = reinforce.observe(arc, r.accuracy());
+          stepReward += r.accuracy();
+          stepEntropy += s.entropy();
+        }
       }
       rewardSum += stepReward;
       entropySum += stepEntropy;

@@ -158,21 +158,44 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    *     cell's two separable convs favoured from the first sample); the other spaces never have
    *     them. On for ENAS's settings; off in the {@code quick} preset, where they slowed the shared
    *     weights (docs/search.md, "The main job's defaults since stop 26")
+   * @param batchBaseline each controller step scores its {@code reinforce.aggregate()} samples
+   *     on one validation batch and uses the others' mean reward as each sample's baseline
+   *     ({@link io.jnas.controller.Reinforce#observeGroup}), instead of ENAS's one batch per
+   *     sample against a moving-average baseline ({@code false}): the batch's difficulty then
+   *     cancels from the advantage
    */
-  public record Controller(ControllerConfig config, ReinforceConfig reinforce, int steps, boolean opBiases) {
+  public record Controller(ControllerConfig config, ReinforceConfig reinforce, int steps, boolean opBiases,
+      boolean batchBaseline) {
+    /** The baseline names {@link #toMap()} writes: ENAS's moving average, or the step's batch. */
+    public static final String MOVING = "moving", BATCH = "batch";
+
     /** Checks the values. */
     public Controller {
       if (steps < 0) throw new IllegalArgumentException("controller steps is " + steps + ", expected 0 or more");
+      if (batchBaseline && reinforce.aggregate() < 2) {
+        throw new IllegalArgumentException("the batch baseline needs at least 2 samples a controller step, got aggregate "
+            + reinforce.aggregate());
+      }
     }
 
-    /** With ENAS's op biases. */
+    /** With ENAS's moving-average baseline. */
+    public Controller(ControllerConfig config, ReinforceConfig reinforce, int steps, boolean opBiases) {
+      this(config, reinforce, steps, opBiases, false);
+    }
+
+    /** With ENAS's op biases and moving-average baseline. */
     public Controller(ControllerConfig config, ReinforceConfig reinforce, int steps) {
       this(config, reinforce, steps, true);
     }
 
     /** A copy with ENAS's op biases on or off. */
     public Controller withOpBiases(boolean on) {
-      return new Controller(config, reinforce, steps, on);
+      return new Controller(config, reinforce, steps, on, batchBaseline);
+    }
+
+    /** A copy with the batch baseline (true) or ENAS's moving average (false). */
+    public Controller withBatchBaseline(boolean on) {
+      return new Controller(config, reinforce, steps, opBiases, on);
     }
   }
 
@@ -372,6 +395,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("controller_skip_weight", r.skipWeight());
     m.put("controller_steps", controller.steps());
     m.put("controller_op_biases", controller.opBiases());
+    m.put("controller_baseline", controller.batchBaseline() ? Controller.BATCH : Controller.MOVING);
     m.put("derive_every", derive.every());
     m.put("derive_samples", derive.samples());
     m.put("derive_random", derive.random());
@@ -403,12 +427,20 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
             new CosineSchedule(d(m, "lr_max"), d(m, "lr_min"), i(m, "lr_t0"), i(m, "lr_tmul")),
             d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch"),
             m.get("warmup_epochs") == null ? 0 : i(m, "warmup_epochs")),
-        new Controller(c, r, i(m, "controller_steps"), bool(m, "controller_op_biases", true)), new Derive(i(m, "derive_every"), i(m, "derive_samples"),
+        new Controller(c, r, i(m, "controller_steps"), bool(m, "controller_op_biases", true), batchBaseline(m)), new Derive(i(m, "derive_every"), i(m, "derive_samples"),
             m.get("derive_random") == null ? Derive.LEGACY_RANDOM : i(m, "derive_random"),
             m.get("derive_select_batches") == null ? 1 : i(m, "derive_select_batches"),
             m.get("derive_heldout_batches") == null ? 4 : i(m, "derive_heldout_batches"),
             bool(m, "derive_halving", false)),
         seed(m.get("seed")));
+  }
+
+  /** {@code controller_baseline}: "batch" or "moving"; runs from before the setting used the moving average. */
+  private static boolean batchBaseline(Map<String, Object> m) {
+    Object v = m.get("controller_baseline");
+    if (v == null || Controller.MOVING.equals(v)) return false;
+    if (Controller.BATCH.equals(v)) return true;
+    throw new IllegalArgumentException("settings: 'controller_baseline' is " + v + ", expected \"moving\" or \"batch\"");
   }
 
   /** A boolean setting; {@code absent} where a run from before the setting lacks it. */
