@@ -191,5 +191,8 @@ class EmbeddedSearchTest {
     e = assertThrows(IllegalArgumentException.class, () -> SearchData.of(DATA.source().train(),
         SyntheticDataset.generate("x", 4, 1, 1)));
     assertTrue(e.getMessage().contains("shape"), e.getMessage());
+    // the controller's baseline survives a later change of its step count
+    assertTrue(EnasSpec.builder().data(DATA).batchBaseline(true).controllerSteps(3).build().settings().controller().batchBaseline());
+    assertFalse(EnasSpec.builder().data(DATA).build().settings().controller().batchBaseline(), "ENAS's moving average by default");
   }
 }
