@@ -67,12 +67,12 @@ final class SearchCommand implements Command {
         .value("keep-prob", "X", null, "dropout keep probability before the classifier (enas: 0.9)")
         .value("controller-steps", "N", null, "controller steps per epoch (enas: 30)")
         .value("controller-aggregate", "N", null, "samples per controller step (enas: 10)")
-        .value("controller-lr", "X", null, "controller Adam learning rate (enas: 0.0035)")
+        .value("controller-lr", "X", null, "controller Adam learning rate (enas: 0.0035; quick: 0.035, for its 200 updates against ENAS's 4,500)")
         .value("entropy-weight", "X", null, "entropy bonus in the reward (enas: 1e-4)")
         .value("controller-hidden", "N", null, "LSTM units (default 64)")
         .value("temperature", "X", null, "controller sampling temperature (default 1)")
         .value("controller-op-biases", "on|off", null, "ENAS's initial op biases, favouring the two separable convs (--space enas-micro only; enas: on; quick: off, where they slowed the shared weights)")
-        .value("controller-baseline", "moving|batch", null, "the REINFORCE baseline: moving (a moving average of rewards, each sample scored on its own validation batch, as ENAS) or batch (a step's samples scored on one batch, each against the others' mean: the batch's difficulty cancels) (enas: moving)")
+        .value("controller-baseline", "moving|batch", null, "the REINFORCE baseline: moving (a moving average of rewards, each sample scored on its own validation batch, as ENAS) or batch (a step's samples scored on one batch, each against the others' mean: the batch's difficulty cancels) (enas: moving; quick: batch)")
         .value("derive-every", "N", null, "derive the final architecture every N epochs (enas: 10; always after the last)")
         .value("derive-samples", "N", null, "candidates sampled and scored per derivation (enas: 100; quick: 200)")
         .value("derive-select-batches", "N", null, "validation batches of the selection; over 2, a race (--derive-race) (enas: 1; quick: 30)")
@@ -361,8 +361,10 @@ final class SearchCommand implements Command {
         ? a.choice("controller-baseline", SearchSettings.Controller.MOVING, SearchSettings.Controller.BATCH).equals(SearchSettings.Controller.BATCH)
         : k.batchBaseline();
     if (batchBaseline && rc.aggregate() < 2) {
-      throw new UsageException("search: --controller-baseline batch needs at least 2 samples a controller step, got --controller-aggregate "
-          + rc.aggregate());
+      throw new UsageException(a.has("controller-baseline")
+          ? "search: --controller-baseline batch needs at least 2 samples a controller step, got --controller-aggregate " + rc.aggregate()
+          : "search: --controller-aggregate " + rc.aggregate() + " leaves the preset's batch baseline no other sample to compare with;"
+              + " expected 2 or more, or add --controller-baseline moving");
     }
     s = s.withController(new SearchSettings.Controller(cc, rc, intOr(a, "controller-steps", k.steps(), 0), biases, batchBaseline));
     boolean halving = a.has("derive-race") ? a.choice("derive-race", "fifth", "halving").equals("halving") : s.derive().halving();

@@ -38,10 +38,14 @@ class ControllerBaselineTest {
     CliRun r = run(with("--controller-baseline", "batch", "--out", ref.toString()));
     assertEquals(0, r.code(), r.err());
     assertEquals("batch", Json.parseObject(Files.readString(ref.resolve("settings.json"))).get("controller_baseline"));
-    r = run(with("--out", moving.toString()));
+    r = run(with("--controller-baseline", "moving", "--out", moving.toString()));
     assertEquals(0, r.code(), r.err());
-    assertEquals("moving", Json.parseObject(Files.readString(moving.resolve("settings.json"))).get("controller_baseline"),
-        "the quick preset keeps ENAS's moving average unless asked");
+    assertEquals("moving", Json.parseObject(Files.readString(moving.resolve("settings.json"))).get("controller_baseline"));
+    Path plain = tmp.resolve("plain");
+    r = run(with("--stop-after", "1", "--out", plain.toString()));
+    assertEquals(0, r.code(), r.err());
+    assertEquals("batch", Json.parseObject(Files.readString(plain.resolve("settings.json"))).get("controller_baseline"),
+        "the quick preset's default");
     List<Double> batchRewards = rewards(ref), movingRewards = rewards(moving);
     assertEquals(6, batchRewards.size(), "3 controller steps in each of 2 epochs");
     // the same samples (same seed, same shared weights after epoch 1's child phase) scored on
@@ -69,6 +73,8 @@ class ControllerBaselineTest {
     bad("--controller-baseline", "search", "--controller-baseline", "mean", "--out", tmp.resolve("a").toString());
     bad("--controller-baseline batch needs at least 2 samples a controller step, got --controller-aggregate 1", "search",
         "--controller-baseline", "batch", "--controller-aggregate", "1", "--out", tmp.resolve("b").toString());
+    bad("--controller-aggregate 1 leaves the preset's batch baseline no other sample to compare with; expected 2 or more, or add"
+        + " --controller-baseline moving", "search", "--controller-aggregate", "1", "--out", tmp.resolve("d").toString());
     bad("--controller-baseline cannot be combined with --resume", "search", "--resume", tmp.resolve("c").toString(),
         "--controller-baseline", "batch");
   }

@@ -271,6 +271,12 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     if (validation < -1) throw new IllegalArgumentException("validation is " + validation + ", expected -1 (default) or more");
   }
 
+  /**
+   * The quick preset's controller Adam step: ten times ENAS's 0.0035, since the preset makes 200
+   * controller updates where ENAS makes 4,500 (30 a epoch for 150 epochs).
+   */
+  public static final double QUICK_CONTROLLER_LR = 0.035;
+
   /** The official ENAS micro search: batch 160, 150 epochs, 6 layers, 20 channels, 5 nodes, l2 1e-4. */
   public static SearchSettings enas(String data) {
     return new SearchSettings(data, -1, new Net(6, 20, 5),
@@ -290,12 +296,16 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * mis-ranked by noise (docs/search.md, "The main job's defaults since stop 26"). No warm-up: measured on 5 seeds it raised the
    * shared-weight accuracy but biased the ranking toward its chain cells (docs/search.md). No ENAS op biases: they steer the
    * untrained controller toward the separable convs, whose deep paths the shared weights learn slowest at this budget
-   * (docs/search.md).
+   * (docs/search.md). The controller's Adam step is {@link #QUICK_CONTROLLER_LR}, ten times ENAS's, and each controller
+   * step scores its 5 samples on one validation batch against each other ({@link Controller#batchBaseline()}): with
+   * ENAS's step its 200 updates (ENAS makes 4,500) left it uniform (docs/search.md, "A controller that learns in 200
+   * steps (stop 29)").
    */
   public static SearchSettings quick() {
     return new SearchSettings("synthetic:train=3000,val=3000,test=1000", 3000, new Net(2, 12, 3),
         new Child(64, 20, new CosineSchedule(0.1, 1e-3, 20, 1), 0.9, 1e-4, 5.0, 0.9, 0, 0),
-        new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5), 10, false), new Derive(10, 200, 100, 30, 16, true), 0);
+        new Controller(ControllerConfig.enas(), ReinforceConfig.enas().withAggregate(5).withLearningRate(QUICK_CONTROLLER_LR), 10, false, true),
+        new Derive(10, 200, 100, 30, 16, true), 0);
   }
 
   /**

@@ -15,6 +15,9 @@ class ControllerBaselineSettingsTest {
   void roundTripOlderFilesAndBadValues() {
     assertFalse(SearchSettings.enas("synthetic").controller().batchBaseline(), "ENAS's settings keep ENAS's moving average");
     SearchSettings q = SearchSettings.quick();
+    assertTrue(q.controller().batchBaseline(), "the quick preset scores a step's samples on one batch");
+    assertEquals(SearchSettings.QUICK_CONTROLLER_LR, q.controller().reinforce().learningRate());
+    assertEquals(0.0035, SearchSettings.enas("synthetic").controller().reinforce().learningRate(), "ENAS's step in ENAS's settings");
     SearchSettings batch = q.withController(q.controller().withBatchBaseline(true));
     Map<String, Object> m = Json.parseObject(Json.pretty(batch.toMap()));
     assertEquals("batch", m.get("controller_baseline"));
