@@ -39,6 +39,13 @@ record CliRun(int code, String out, String err) {
     }
   }
 
+  /** {@code base} followed by {@code extra}: a test's fixed arguments plus this call's. */
+  static String[] with(String[] base, String... extra) {
+    String[] out = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, out, base.length, extra.length);
+    return out;
+  }
+
   /** Asserts bad input: exit 2 and one line on standard error containing {@code expect}. */
   static void bad(String expect, String... args) {
     CliRun r = run(args);

@@ -27,9 +27,7 @@ class ControllerBaselineTest {
       "--derive-random", "5", "--derive-select-batches", "1", "--derive-heldout-batches", "1", "--seed", "5"};
 
   private static String[] with(String... extra) {
-    List<String> l = new ArrayList<>(List.of(SEARCH));
-    l.addAll(List.of(extra));
-    return l.toArray(new String[0]);
+    return CliRun.with(SEARCH, extra);
   }
 
   @Test

@@ -26,9 +26,7 @@ class MacroSearchTest {
       "--controller-steps", "2", "--controller-aggregate", "2", "--derive-every", "1", "--derive-samples", "3", "--seed", "3"};
 
   private static String[] with(String... extra) {
-    List<String> l = new ArrayList<>(List.of(SEARCH));
-    l.addAll(List.of(extra));
-    return l.toArray(new String[0]);
+    return CliRun.with(SEARCH, extra);
   }
 
 

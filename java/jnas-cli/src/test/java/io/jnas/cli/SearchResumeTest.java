@@ -33,9 +33,7 @@ class SearchResumeTest {
   }
 
   private static String[] with(String... extra) {
-    List<String> l = new ArrayList<>(List.of(SEARCH));
-    l.addAll(List.of(extra));
-    return l.toArray(new String[0]);
+    return CliRun.with(SEARCH, extra);
   }
 
 

@@ -109,23 +109,30 @@ public final class Reinforce {
     LstmController.Tape tape = controller.forwardForced(actions);
     LstmController.Sample s = LstmController.result(tape);
     double reward = accuracy + config.entropyWeight() * s.entropy();
+    updateBaseline(reward);
+    boolean stepped = accumulate(tape, reward - baseline);
+    return new Observation(reward, baseline, s.logProb(), s.entropy(), stepped);
+  }
+
+  /** The moving average takes one more reward (or starts at it, where so configured). */
+  private void updateBaseline(double reward) {
     if (!baselineSet && config.baselineFromFirstReward()) {
       baseline = reward;
     } else {
       baseline = config.baselineDecay() * baseline + (1 - config.baselineDecay()) * reward;
     }
     baselineSet = true;
-    double advantage = reward - baseline;
+  }
+
+  /** Adds one sample's loss gradient; takes the Adam step (and returns true) when the aggregate is full. */
+  private boolean accumulate(LstmController.Tape tape, double advantage) {
     // loss = -logProb * advantage  =>  d loss = -advantage * d logProb
     controller.backward(tape, -advantage, 0.0, config.skipWeight(), acc);
     observed++;
     pending++;
-    boolean stepped = false;
-    if (pending == config.aggregate()) {
-      step();
-      stepped = true;
-    }
-    return new Observation(reward, baseline, s.logProb(), s.entropy(), stepped);
+    if (pending < config.aggregate()) return false;
+    step();
+    return true;
   }
 
   /**
@@ -168,21 +175,8 @@ public final class Reinforce {
     }
     Observation[] out = new Observation[k];
     for (int i = 0; i < k; i++) {
-      if (!baselineSet && config.baselineFromFirstReward()) {
-        baseline = rewards[i];
-      } else {
-        baseline = config.baselineDecay() * baseline + (1 - config.baselineDecay()) * rewards[i];
-      }
-      baselineSet = true;
-      double advantage = rewards[i] - (sum - rewards[i]) / (k - 1);
-      controller.backward(tapes[i], -advantage, 0.0, config.skipWeight(), acc);
-      observed++;
-      pending++;
-      boolean stepped = false;
-      if (pending == config.aggregate()) {
-        step();
-        stepped = true;
-      }
+      updateBaseline(rewards[i]);
+      boolean stepped = accumulate(tapes[i], rewards[i] - (sum - rewards[i]) / (k - 1));
       out[i] = new Observation(rewards[i], baseline, samples[i].logProb(), samples[i].entropy(), stepped);
     }
     return out;
