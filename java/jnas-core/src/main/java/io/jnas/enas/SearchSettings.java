@@ -299,7 +299,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    * (docs/search.md). The controller's Adam step is {@link #QUICK_CONTROLLER_LR}, ten times ENAS's, and each controller
    * step scores its 5 samples on one validation batch against each other ({@link Controller#batchBaseline()}): with
    * ENAS's step its 200 updates (ENAS makes 4,500) left it uniform (docs/search.md, "A controller that learns in 200
-   * steps (stop 29)").
+   * steps", stop 29).
    */
   public static SearchSettings quick() {
     return new SearchSettings("synthetic:train=3000,val=3000,test=1000", 3000, new Net(2, 12, 3),
