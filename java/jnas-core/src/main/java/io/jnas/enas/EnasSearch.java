@@ -460,31 +460,22 @@ public final class EnasSearch implements AutoCloseable {
     for (int t = 0; t < steps; t++) {
       double stepReward = 0, stepEntropy = 0;
       Reinforce.Observation last = null;
-      if (settings.controller().batchBaseline()) {
-        // one validation batch for the whole step; each sample's baseline is the others' mean
-        nextValidBatch();
-        int[][] arcs = new int[agg][];
-        double[] acc = new double[agg];
-        for (int a = 0; a < agg; a++) {
-          LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
-          arcs[a] = s.actions();
-          acc[a] = net.evaluate(arcs[a], x, y).accuracy();
-          stepReward += acc[a];
-          stepEntropy += s.entropy();
-        }
-        Reinforce.Observation[] obs = reinforce.observeGroup(arcs, acc);
-        last = obs[agg - 1];
-      } else {
-        for (int a = 0; a < agg; a++) {
-          nextValidBatch();
-          LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
-          int[] arc = s.actions();
-          SharedNet.Step r = net.evaluate(arc, x, y);
-          last = reinforce.observe(arc, r.accuracy());
-          stepReward += r.accuracy();
-          stepEntropy += s.entropy();
-        }
+      // ENAS: each sample on its own validation batch against the moving average; the batch
+      // baseline: the step's samples on one batch, each against the others' mean
+      boolean group = settings.controller().batchBaseline();
+      int[][] arcs = new int[agg][];
+      double[] acc = new double[agg];
+      if (group) nextValidBatch();
+      for (int a = 0; a < agg; a++) {
+        if (!group) nextValidBatch();
+        LstmController.Sample s = controller.sample(new SplitMix64(mix(settings.seed(), STREAM_CONTROLLER, e, (long) t * agg + a)));
+        arcs[a] = s.actions();
+        acc[a] = net.evaluate(arcs[a], x, y).accuracy();
+        if (!group) last = reinforce.observe(arcs[a], acc[a]);
+        stepReward += acc[a];
+        stepEntropy += s.entropy();
       }
+      if (group) last = reinforce.observeGroup(arcs, acc)[agg - 1];
       rewardSum += stepReward;
       entropySum += stepEntropy;
       n += agg;
