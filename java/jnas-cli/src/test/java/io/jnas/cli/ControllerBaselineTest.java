@@ -3,7 +3,9 @@ package io.jnas.cli;
 import static io.jnas.cli.CliRun.bad;
 import static io.jnas.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.util.Json;
 import java.nio.file.Files;
@@ -36,6 +38,9 @@ class ControllerBaselineTest {
     CliRun r = run(with("--controller-baseline", "batch", "--out", ref.toString()));
     assertEquals(0, r.code(), r.err());
     assertEquals("batch", Json.parseObject(Files.readString(ref.resolve("settings.json"))).get("controller_baseline"));
+    Map<String, Object> result = Json.parseObject(Files.readString(ref.resolve("result.json")));
+    assertTrue(result.get("controller_reward_average") instanceof Number, "result.json records the rewards' moving average");
+    assertFalse(result.containsKey("controller_baseline"), "the setting's name in settings.json; not reused for a number");
     r = run(with("--controller-baseline", "moving", "--out", moving.toString()));
     assertEquals(0, r.code(), r.err());
     assertEquals("moving", Json.parseObject(Files.readString(moving.resolve("settings.json"))).get("controller_baseline"));

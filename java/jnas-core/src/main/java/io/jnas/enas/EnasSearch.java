@@ -808,7 +808,9 @@ public final class EnasSearch implements AutoCloseable {
     r.put("train_command", trainCommand);
     r.put("best", best);
     r.put("supernet_weights", net.numWeights());
-    r.put("controller_baseline", reinforce.baseline());
+    // The moving average of the controller's rewards: ENAS's baseline under --controller-baseline moving,
+    // only a record under batch. Not "controller_baseline", which names that setting in settings.json.
+    r.put("controller_reward_average", reinforce.baseline());
     dir.writeString("result.json", Json.pretty(r) + "\n");
     return r;
   }
