@@ -490,7 +490,11 @@ public final class EnasSearch implements AutoCloseable {
       checkStop(e);
       runClock.add(agg);
       if (bar != null) {
-        bar.update(t + 1, (long) (t + 1) * agg, String.format(Locale.ROOT, "reward %.3f baseline %.3f", rewardSum / n, last.baseline()));
+        // under the batch baseline the moving average is no baseline: show how far the controller
+        // has concentrated instead (the entropy of its samples, in nats, falls as it does)
+        bar.update(t + 1, (long) (t + 1) * agg, group
+            ? String.format(Locale.ROOT, "reward %.3f entropy %.2f", rewardSum / n, entropySum / n)
+            : String.format(Locale.ROOT, "reward %.3f baseline %.3f", rewardSum / n, last.baseline()));
       }
     }
     Map<String, Object> m = new LinkedHashMap<>();
