@@ -83,6 +83,17 @@ class SearchVerifyTest {
     }
     double[] derivedRuns = doubles(v.get("derived_runs"));
     assertEquals((derivedRuns[0] + derivedRuns[1]) / 2, derived, 1e-12);
+    // the margin and its noise, recomputed from the rows: one training's variance pooled over the 3 cells
+    double margin = derived - (acc[0] + acc[1]) / 2;
+    assertEquals(margin, ((Number) v.get("margin")).doubleValue(), 1e-12);
+    double w = Math.pow(derivedRuns[0] - derivedRuns[1], 2) / 2;
+    for (Map<String, Object> m : rows) w += Math.pow(doubles(m.get("runs"))[0] - doubles(m.get("runs"))[1], 2) / 2;
+    w /= 3;
+    double between = Math.pow(acc[0] - acc[1], 2) / 2, se = Math.sqrt(w / 2 + between / 2);
+    assertEquals(Math.sqrt(w), ((Number) v.get("run_sd_pooled")).doubleValue(), 1e-12);
+    assertEquals(se, ((Number) v.get("margin_se")).doubleValue(), 1e-12);
+    assertEquals(margin > 2 * se ? "better" : margin < -2 * se ? "worse" : "within_noise", v.get("verdict"));
+    assertTrue(((String) v.get("summary")).contains(((String) v.get("verdict")).replace('_', ' ')), (String) v.get("summary"));
     // the default proxy is shaped like the searched network: images as stored, the search's layers + 2 cells but at least 5
     Map<String, Object> p0 = (Map<String, Object>) v.get("proxy");
     assertEquals(0.0, p0.get("resolution"));
@@ -119,6 +130,7 @@ class SearchVerifyTest {
     assertEquals(1.0, v2.get("repeats"));
     assertEquals(derivedRuns[0], ((Number) v2.get("derived_accuracy")).doubleValue(), 0);
     List<Map<String, Object>> rows2 = (List<Map<String, Object>>) v2.get("random");
+    assertEquals(null, v2.get("verdict"), "one training each: no estimate of a training's noise, no verdict");
     for (int i = 0; i < 2; i++) {
       assertEquals(doubles(rows.get(i).get("runs"))[0], ((Number) rows2.get(i).get("accuracy")).doubleValue(), 0);
       assertEquals(null, rows2.get(i).get("runs"));

@@ -919,8 +919,18 @@ public final class EnasSearch implements AutoCloseable {
     r.put("random", rows);
     r.put("proxy", proxyMap(proxy));
     r.put("repeats", repeats);
-    r.put("summary", String.format(Locale.ROOT, "from scratch (%s%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)",
-        proxyWords(proxy), repeatWords(repeats), acc[0], mean, sd, k, rank, k + 1));
+    VerifyMargin m = VerifyMargin.of(runs);
+    r.put("margin", m.margin());
+    String noise = "";
+    if (m.known()) {
+      r.put("run_sd_pooled", m.runSd());
+      r.put("margin_se", m.se());
+      r.put("verdict", m.verdict());
+      noise = String.format(Locale.ROOT, "; margin %+.3f: %s (2 standard errors: %.3f; one training's sd %.3f)", m.margin(),
+          m.verdict().replace('_', ' '), 2 * m.se(), m.runSd());
+    }
+    r.put("summary", String.format(Locale.ROOT, "from scratch (%s%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)%s",
+        proxyWords(proxy), repeatWords(repeats), acc[0], mean, sd, k, rank, k + 1, noise));
     dir.writeString("verify.json", Json.pretty(r) + "\n");
     return r;
   }
@@ -1031,6 +1041,53 @@ public final class EnasSearch implements AutoCloseable {
     double[] c = new double[runs.length];
     for (int i = 0; i < runs.length; i++) c[i] = runs[i][r];
     return c;
+  }
+
+  /**
+   * The pick's from-scratch margin over the random cells and whether it stands out of the
+   * proxy's noise: {@code runs[0]} the pick's trainings, {@code runs[1..k]} the random cells'.
+   * With {@code r >= 2} trainings each, one training's variance {@code s_w^2} is pooled over
+   * every cell (each cell's sample variance, r - 1 degrees of freedom); the pick's mean score
+   * then carries {@code s_w^2 / r} of noise, and the random cells' mean {@code s_b^2 / k}, where
+   * {@code s_b} is the random cells' sd (their real spread and their trainings' noise both), so
+   * {@code se = sqrt(s_w^2 / r + s_b^2 / k)}. The verdict is {@code better} beyond 2 se, {@code
+   * worse} below -2 se, {@code within_noise} between; with one training each there is no
+   * estimate of a training's noise ({@link #known} false).
+   *
+   * @param margin the pick's mean minus the random cells' mean
+   * @param runSd one training's pooled sd (NaN with one training)
+   * @param se the margin's standard error (NaN with one training)
+   */
+  public record VerifyMargin(double margin, double runSd, double se) {
+    /** From {@code [architecture][repeat]} accuracies, the pick first; at least one random architecture. */
+    public static VerifyMargin of(double[][] runs) {
+      if (runs.length < 2) throw new IllegalArgumentException("verify margin: " + runs.length + " architectures, expected the pick and at least one random");
+      double[] m = means(runs);
+      int k = runs.length - 1, r = runs[0].length;
+      double mean = 0;
+      for (int i = 1; i <= k; i++) mean += m[i];
+      mean /= k;
+      double margin = m[0] - mean;
+      if (r < 2) return new VerifyMargin(margin, Double.NaN, Double.NaN);
+      double within = 0;
+      for (double[] cell : runs) within += sd(cell) * sd(cell);
+      within /= runs.length;
+      double between = 0;
+      for (int i = 1; i <= k; i++) between += (m[i] - mean) * (m[i] - mean);
+      between = k < 2 ? within / r : between / (k - 1);  // one random cell: only its trainings' noise is known
+      return new VerifyMargin(margin, Math.sqrt(within), Math.sqrt(within / r + between / k));
+    }
+
+    /** Whether a training's noise could be estimated (two or more trainings each). */
+    public boolean known() {
+      return !Double.isNaN(se);
+    }
+
+    /** {@code better}, {@code worse} or {@code within_noise}; null when not {@link #known}. */
+    public String verdict() {
+      if (!known()) return null;
+      return margin > 2 * se ? "better" : margin < -2 * se ? "worse" : "within_noise";
+    }
   }
 
   /** Sample standard deviation (0 for one value). */
