@@ -270,6 +270,17 @@ public final class ControllerSpec {
     return choices.length;
   }
 
+  /**
+   * The entropy of the uniform distribution over action vectors, {@code sum_i ln numChoices(i)}
+   * in nats: the most a sample's entropy (a sum over its decisions) can be, and about where an
+   * untrained controller starts.
+   */
+  public double uniformEntropy() {
+    double h = 0;
+    for (int c : choices) h += Math.log(c);
+    return h;
+  }
+
   /** Number of choices of action slot {@code i}. */
   public int numChoices(int i) {
     return choices[i];

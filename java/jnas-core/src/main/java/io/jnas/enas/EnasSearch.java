@@ -500,6 +500,8 @@ public final class EnasSearch implements AutoCloseable {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("reward_mean", n == 0 ? null : rewardSum / n);
     m.put("entropy_mean", n == 0 ? null : entropySum / n);
+    // what the entropy falls from: search_curves.png plots 1 - entropy_mean / entropy_uniform
+    if (n > 0) m.put("entropy_uniform", controller.spec().uniformEntropy());
     m.put("baseline", reinforce.baseline());
     return m;
   }
@@ -699,12 +701,15 @@ public final class EnasSearch implements AutoCloseable {
 
   /**
    * The plot of {@code search_curves.png} from the run's log: per epoch the shared-weight train
-   * accuracy and the controller's reward; at each derivation the derived architecture's held-out
+   * accuracy, the controller's reward and how far it has concentrated ({@code 1 - entropy /
+   * uniform entropy}: 0 for a uniform controller, 1 for one that always samples the same
+   * architecture; on the same 0-1 axis); at each derivation the derived architecture's held-out
    * accuracy beside the random yardstick's; chance ({@code 1/classes}). Null before the first epoch.
    * {@code epochBase} is the number the log gives the first epoch (1; 0 in version-1 runs).
    */
   static LinePlot searchCurves(List<Map<String, Object>> log, int epochBase, String dataset, int classes) {
-    List<double[]> train = new ArrayList<>(), reward = new ArrayList<>(), derived = new ArrayList<>(), random = new ArrayList<>();
+    List<double[]> train = new ArrayList<>(), reward = new ArrayList<>(), derived = new ArrayList<>(), random = new ArrayList<>(),
+        concentration = new ArrayList<>();
     double lastEpoch = Double.NaN;
     int randomCount = SearchSettings.Derive.LEGACY_RANDOM;
     for (Map<String, Object> ev : log) {
@@ -719,9 +724,13 @@ public final class EnasSearch implements AutoCloseable {
       lastEpoch = ep;
       train.add(new double[] {ep, ((Number) ev.get("train_accuracy")).doubleValue()});
       if (ev.get("reward_mean") instanceof Number r) reward.add(new double[] {ep, r.doubleValue()});
+      if (ev.get("entropy_mean") instanceof Number h && ev.get("entropy_uniform") instanceof Number u && u.doubleValue() > 0) {
+        concentration.add(new double[] {ep, 1 - h.doubleValue() / u.doubleValue()});
+      }
     }
     if (train.isEmpty()) return null;
-    LinePlot p = new LinePlot("ENAS search on " + dataset + ": accuracy with shared weights", "epoch", "accuracy");
+    LinePlot p = new LinePlot("ENAS search on " + dataset + ": accuracy with shared weights", "epoch",
+        concentration.isEmpty() ? "accuracy" : "accuracy; controller's concentration");
     p.series("train accuracy (sampled architectures)", col(train, 0), col(train, 1), null, null);
     if (!reward.isEmpty()) p.series("controller reward (valid accuracy of its samples)", col(reward, 0), col(reward, 1), null, null);
     if (!derived.isEmpty()) {
@@ -730,6 +739,11 @@ public final class EnasSearch implements AutoCloseable {
     if (!random.isEmpty()) {
       p.series("random architectures (mean of " + randomCount + ", same batches)", col(random, 0), col(random, 1), null, null)
           .markers().dashed();
+    }
+    // runs from before stop 30 have no entropy_uniform: no such curve
+    if (!concentration.isEmpty()) {
+      p.series("controller's concentration: 1 - entropy / uniform's (0: uniform)", col(concentration, 0), col(concentration, 1), null, null)
+          .dashed();
     }
     p.hline(String.format(Locale.ROOT, "chance (1/%d classes)", classes), 1.0 / classes);
     return p.integerX().legendBest();

@@ -1,6 +1,7 @@
 package io.jnas.enas;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,5 +45,24 @@ class SearchCurvesTest {
     assertArrayEquals(new double[] {2, 4}, p.data(random)[0]);
     assertArrayEquals(new double[] {0.15, 0.2}, p.data(random)[1]);
     assertArrayEquals(new double[] {1.0 / 12}, p.data(names.get(0))[1], 1e-12);
+    assertTrue(names.stream().noneMatch(n -> n.startsWith("controller's concentration")), "a log without entropy_uniform: no such curve");
+  }
+
+  @Test
+  void theControllersConcentrationIsOneMinusItsEntropyOverTheUniforms() {
+    List<Map<String, Object>> log = new ArrayList<>();
+    log.add(ev("event", "epoch", "epoch", 1, "train_accuracy", 0.1, "reward_mean", 0.12, "entropy_mean", 32.0, "entropy_uniform", 32.0));
+    log.add(ev("event", "epoch", "epoch", 2, "train_accuracy", 0.2, "reward_mean", 0.22, "entropy_mean", 24.0, "entropy_uniform", 32.0));
+    LinePlot p = EnasSearch.searchCurves(log, 1, "months", 12);
+    String c = p.legendNames().stream().filter(n -> n.startsWith("controller's concentration")).findFirst().orElseThrow();
+    assertArrayEquals(new double[] {1, 2}, p.data(c)[0]);
+    assertArrayEquals(new double[] {0, 0.25}, p.data(c)[1], 1e-12);
+  }
+
+  @Test
+  void uniformEntropyOfTheEnasMicroSpace() {
+    // two cells of 3 nodes: inputs from 2, 3, 4 predecessors (two each), ops from 5 (two each)
+    double cell = 2 * (Math.log(2) + Math.log(3) + Math.log(4)) + 6 * Math.log(5);
+    assertEquals(2 * cell, io.jnas.controller.ControllerSpec.enasMicro(3, 5, false).uniformEntropy(), 1e-12);
   }
 }
