@@ -799,7 +799,7 @@ public final class EnasSearch implements AutoCloseable {
       // nr random cells' scores on the same images
       double se = Math.sqrt(acc * (1 - acc) / n + rnd * (1 - rnd) / (nr * (double) n));
       double d = acc - rnd;
-      verdict = d > 2 * se ? "better" : d < -2 * se ? "worse" : "within_noise";
+      verdict = verdict(d, se);
       String how = switch (verdict) {
         case "better" -> "clearly better than picking a " + what + " at random (by more than twice its standard error, "
             + String.format(Locale.ROOT, "%.3f", se) + ")";
@@ -1100,8 +1100,13 @@ public final class EnasSearch implements AutoCloseable {
     /** {@code better}, {@code worse} or {@code within_noise}; null when not {@link #known}. */
     public String verdict() {
       if (!known()) return null;
-      return margin > 2 * se ? "better" : margin < -2 * se ? "worse" : "within_noise";
+      return EnasSearch.verdict(margin, se);
     }
+  }
+
+  /** A difference against its standard error: {@code better} beyond 2 se, {@code worse} below -2 se, else {@code within_noise}. */
+  private static String verdict(double diff, double se) {
+    return diff > 2 * se ? "better" : diff < -2 * se ? "worse" : "within_noise";
   }
 
   /** Sample standard deviation (0 for one value). */
