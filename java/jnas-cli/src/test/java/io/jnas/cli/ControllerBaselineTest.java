@@ -54,6 +54,19 @@ class ControllerBaselineTest {
     // the same samples (same seed, same shared weights after epoch 1's child phase) scored on
     // one batch instead of four: the first step's mean reward differs
     assertNotEquals(movingRewards.get(0), batchRewards.get(0));
+    // log.jsonl: under the batch baseline a step has no single baseline; the moving average is
+    // recorded as reward_average, with the step's spread of rewards; ENAS's keeps "baseline"
+    for (Map<String, Object> ev : CliRun.searchEvents(ref)) {
+      if (!ev.get("event").equals("controller_step")) continue;
+      assertFalse(ev.containsKey("baseline"), "no number called baseline under the batch baseline: " + ev);
+      assertTrue(ev.get("reward_average") instanceof Number && ev.get("reward_sd") instanceof Number, ev.toString());
+      assertTrue(((Number) ev.get("reward_sd")).doubleValue() >= 0);
+    }
+    for (Map<String, Object> ev : CliRun.searchEvents(moving)) {
+      if (ev.get("event").equals("controller_step")) {
+        assertTrue(ev.get("baseline") instanceof Number && !ev.containsKey("reward_average"), ev.toString());
+      }
+    }
 
     r = run(with("--controller-baseline", "batch", "--out", cut.toString(), "--stop-after", "1"));
     assertEquals(0, r.code(), r.err());

@@ -484,7 +484,14 @@ public final class EnasSearch implements AutoCloseable {
       ev.put("step", t);
       ev.put("reward", stepReward / agg);
       ev.put("entropy", stepEntropy / agg);
-      ev.put("baseline", last.baseline());
+      if (group) {
+        // each sample's baseline was the others' mean, not one number: record the rewards'
+        // moving average under its own name, and the step's spread (what the advantages share)
+        ev.put("reward_average", last.baseline());
+        ev.put("reward_sd", sd(acc));
+      } else {
+        ev.put("baseline", last.baseline());
+      }
       ev.put("grad_norm", reinforce.lastGradNorm());
       log(ev);
       checkStop(e);
@@ -502,7 +509,7 @@ public final class EnasSearch implements AutoCloseable {
     m.put("entropy_mean", n == 0 ? null : entropySum / n);
     // what the entropy falls from: search_curves.png plots 1 - entropy_mean / entropy_uniform
     if (n > 0) m.put("entropy_uniform", controller.spec().uniformEntropy());
-    m.put("baseline", reinforce.baseline());
+    m.put(settings.controller().batchBaseline() ? "reward_average" : "baseline", reinforce.baseline());
     return m;
   }
 
