@@ -4,6 +4,7 @@ import static io.jnas.cli.CliRun.bad;
 import static io.jnas.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnas.enas.EnasSearch;
@@ -117,15 +118,21 @@ class SearchVerifyTest {
     else assertTrue(Double.isNaN(retest));
 
     // the from-scratch numbers do not depend on when they are computed: --verify on the finished run gives the same
+    assertFalse(Files.exists(out.resolve("verify-1.json")) || Files.exists(out.resolve("ranking-1.json")), "one check so far");
     Path v1 = tmp.resolve("verify1.json");
     Files.copy(out.resolve("verify.json"), v1);
-    CliRun again = run("search", "--resume", out.toString(), "--verify", "2", "--proxy-epochs", "1");
+    CliRun again = CliRun.runCapturingStderr("search", "--resume", out.toString(), "--verify", "2", "--proxy-epochs", "1");
     assertEquals(0, again.code(), again.err());
     assertEquals(Files.readString(v1), Files.readString(out.resolve("verify.json")));
+    // the re-check does not destroy the earlier one: it is kept beside, under the first free name
+    assertEquals(Files.readString(v1), Files.readString(out.resolve("verify-1.json")));
+    assertTrue(again.err().contains("the earlier verify.json is kept as verify-1.json"), again.err());
 
     // --proxy-repeats 1: one training each, the first of the two above
     CliRun once = run("search", "--resume", out.toString(), "--verify", "2", "--proxy-epochs", "1", "--proxy-repeats", "1");
     assertEquals(0, once.code(), once.err());
+    assertEquals(Files.readString(v1), Files.readString(out.resolve("verify-2.json")), "the second re-check keeps the first's as verify-2");
+    assertTrue(Files.exists(out.resolve("verify-1.json")));
     Map<String, Object> v2 = Json.parseObject(Files.readString(out.resolve("verify.json")));
     assertEquals(1.0, v2.get("repeats"));
     assertEquals(derivedRuns[0], ((Number) v2.get("derived_accuracy")).doubleValue(), 0);

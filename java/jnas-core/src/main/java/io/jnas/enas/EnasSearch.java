@@ -952,7 +952,8 @@ public final class EnasSearch implements AutoCloseable {
     }
     r.put("summary", String.format(Locale.ROOT, "from scratch (%s%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)%s",
         proxyWords(proxy), repeatWords(repeats), acc[0], mean, sd, k, rank, k + 1, noise));
-    dir.writeString("verify.json", Json.pretty(r) + "\n");
+    String kept = dir.writeKeepingEarlier("verify.json", Json.pretty(r) + "\n");
+    if (kept != null && progressOut != null) progressOut.println("the earlier verify.json is kept as " + kept);
     return r;
   }
 
@@ -1006,7 +1007,8 @@ public final class EnasSearch implements AutoCloseable {
         + " held-out images) and from-scratch accuracy (%s%s) over %d random architectures%s", tau, rho, shared.images(),
         proxyWords(proxy), repeatWords(repeats), n,
         repeats > 1 ? String.format(Locale.ROOT, " (one proxy training against another: tau %.2f)", retest) : ""));
-    dir.writeString("ranking.json", Json.pretty(r) + "\n");
+    String kept = dir.writeKeepingEarlier("ranking.json", Json.pretty(r) + "\n");
+    if (kept != null && progressOut != null) progressOut.println("the earlier ranking.json is kept as " + kept);
     return r;
   }
 

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,5 +232,29 @@ public final class RunDir implements AutoCloseable {
   /** Writes a text file atomically. */
   public void writeString(String name, String text) throws IOException {
     AtomicFiles.writeString(file(name), text);
+  }
+
+  /**
+   * Writes {@code name} atomically like {@link #writeString}, first moving an existing file of
+   * that name to the first free {@code stem-K.ext} (K = 1, 2, ...), so that a re-check of a
+   * finished run (say {@code search --resume RUN --verify 8} under another proxy) does not
+   * destroy the earlier one's results.
+   *
+   * @return the name the earlier file now has, or null where there was none
+   */
+  public String writeKeepingEarlier(String name, String text) throws IOException {
+    Path target = file(name);
+    String kept = null;
+    if (Files.exists(target)) {
+      int dot = name.lastIndexOf('.');
+      String stem = dot < 0 ? name : name.substring(0, dot), ext = dot < 0 ? "" : name.substring(dot);
+      for (int k = 1; kept == null; k++) {
+        String candidate = stem + "-" + k + ext;
+        if (!Files.exists(file(candidate))) kept = candidate;
+      }
+      Files.move(target, file(kept), StandardCopyOption.ATOMIC_MOVE);
+    }
+    AtomicFiles.writeString(target, text);
+    return kept;
   }
 }
