@@ -302,6 +302,9 @@ const char* jnas_last_error(void);
  *    cell input no node reads joins the cell's output (ENAS; clear: only unread
  *    nodes do, as NASNet); JNAS_SUPERNET_COMBINER, each node also chooses its
  *    combiner (5 ints per node: ..., combiner 0 add / 1 concat);
+ *    JNAS_SUPERNET_STRIDED_REDUCE, a reduction layer runs its cell's ops on the
+ *    cell inputs at stride 2, as the final network's reduction cell does (clear:
+ *    ENAS's factorized reduce of the previous layer, then the cell at stride 1);
  *  - the final network (native/graph/final_net.cpp): DARTS's NetworkCIFAR of a
  *    fixed genotype; a cell is int32 ints [nodes, (op, input) x 2*nodes,
  *    n_concat, concat...] with inputs of node j in [0, j+2) and concat entries in
@@ -315,6 +318,7 @@ void* jnas_supernet_create(jnas_backend* be, int in_channels, int H, int W, int 
                            int num_ops, int flags, uint64_t seed);
 #define JNAS_SUPERNET_INPUTS_OUT 1
 #define JNAS_SUPERNET_COMBINER 2
+#define JNAS_SUPERNET_STRIDED_REDUCE 4
 void* jnas_final_create(jnas_backend* be, const int32_t* normal, int normal_len,
                         const int32_t* reduce, int reduce_len, int channels, int layers,
                         int num_classes, int in_channels, int H, int W, int auxiliary,

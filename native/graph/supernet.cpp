@@ -25,6 +25,11 @@
 //     two (C, C) halves summed, as final_net.cpp), with weights shared per
 //     (layer, node); an architecture then has 5 ints per node (input1, op1,
 //     input2, op2, combiner 0 add / 1 concat).
+//   With flag STRIDED_REDUCE a reduction layer has no FR of its own: its cell
+//     reads the two previous layers at their size and runs every op on a cell
+//     input at stride 2 (skip_connect becomes FR), as the final network's
+//     reduction cell (final_net.cpp) and the proxy trainer do; a cell input that
+//     joins the output is first halved by FR+BN.
 //   head: ReLU, global average pool, dropout, fully connected (no bias).
 // Sharing: the weights of every (layer, node, input, candidate op) exist once
 // and are used by every architecture that samples that path.
@@ -51,7 +56,9 @@ struct Calib {
 struct LayerDef {
   bool reduction = false;
   int C = 0, H = 0, W = 0;  // the layer's output (and cell) shape
-  OpParams reduce;          // reduction layers: FR + BN of the previous layer
+  OpParams reduce;          // reduction layers (not STRIDED_REDUCE): FR + BN of the previous layer
+  int stride = 1;           // of the ops on the cell inputs: 2 in a STRIDED_REDUCE reduction layer
+  OpParams out_fr[2];       // STRIDED_REDUCE with INPUTS_OUT: FR + BN of a cell input joining the output
   Calib cal0, cal1;
   std::vector<std::vector<std::vector<OpParams>>> ops;  // [node][input][candidate]
   std::vector<OpParams> combine;                        // [node] concat halves + BN (COMBINER only)
@@ -68,8 +75,9 @@ class Supernet : public Net {
            int flags, uint64_t seed)
       : Net(be, "supernet", false, in_ch, H, W, classes), L_(L), C0_(C), N_(N),
         inputs_out_((flags & JNAS_SUPERNET_INPUTS_OUT) != 0), combiner_((flags & JNAS_SUPERNET_COMBINER) != 0),
-        per_(combiner_ ? 5 : 4) {
-    if (flags & ~(JNAS_SUPERNET_INPUTS_OUT | JNAS_SUPERNET_COMBINER)) throw std::invalid_argument("unknown supernet flags");
+        strided_((flags & JNAS_SUPERNET_STRIDED_REDUCE) != 0), per_(combiner_ ? 5 : 4) {
+    if (flags & ~(JNAS_SUPERNET_INPUTS_OUT | JNAS_SUPERNET_COMBINER | JNAS_SUPERNET_STRIDED_REDUCE))
+      throw std::invalid_argument("unknown supernet flags");
     if (in_ch < 1 || H < 4 || W < 4 || classes < 2 || L < 0 || C < 2 || C % 2 || N < 1)
       throw std::invalid_argument("bad supernet shape");
     if (!ops || n_ops < 1) throw std::invalid_argument("no candidate ops");
@@ -90,13 +98,17 @@ class Supernet : public Net {
       if (enas_pool_layer(l, L)) {
         c *= 2;
         d.reduction = true;
-        d.reduce = fr_bn_make(*this, p + "reduce.", p + "reduce.bn", s1.C, c);
-        s0 = s1;
-        s1 = {0, c, (s1.H + 1) / 2, (s1.W + 1) / 2};
+        if (strided_) {
+          d.stride = 2;
+        } else {
+          d.reduce = fr_bn_make(*this, p + "reduce.", p + "reduce.bn", s1.C, c);
+          s0 = s1;
+          s1 = {0, c, (s1.H + 1) / 2, (s1.W + 1) / 2};
+        }
       }
       d.C = c;
-      d.H = s1.H;
-      d.W = s1.W;
+      d.H = d.stride == 2 ? (s1.H + 1) / 2 : s1.H;
+      d.W = d.stride == 2 ? (s1.W + 1) / 2 : s1.W;
       d.cal0 = calib(p + "calib0.", s0, c, s0.H != s1.H);
       d.cal1 = calib(p + "calib1.", s1, c, false);
       d.ops.resize(N);
@@ -104,9 +116,14 @@ class Supernet : public Net {
         for (int i = 0; i < j + 2; i++) {
           std::string q = p + "node" + std::to_string(j) + ".in" + std::to_string(i) + ".";
           d.ops[j].emplace_back(ops_.size());
-          for (size_t k = 0; k < ops_.size(); k++) op_def(ops_[k]).make(*this, q, c, 1, d.ops[j][i][k]);
+          for (size_t k = 0; k < ops_.size(); k++) op_def(ops_[k]).make(*this, q, c, i < 2 ? d.stride : 1, d.ops[j][i][k]);
         }
       }
+      if (d.stride == 2 && inputs_out_)
+        for (int k = 0; k < 2; k++) {
+          std::string q = p + "output.in" + std::to_string(k) + ".";
+          d.out_fr[k] = fr_bn_make(*this, q + "fr.", q + "bn", c, c);
+        }
       if (combiner_)
         for (int j = 0; j < N; j++) {
           std::string q = p + "node" + std::to_string(j) + ".concat.";
@@ -155,7 +172,7 @@ class Supernet : public Net {
       const LayerDef& d = layers_[l];
       std::string name = "layer" + std::to_string(l);
       Act* old[2] = {prev0, prev1};
-      if (d.reduction) {
+      if (d.reduction && !strided_) {
         t.scope = name + ".reduce";
         Act* r = fr_bn(*this, d.reduce, prev1);
         prev0 = prev1;
@@ -209,9 +226,10 @@ class Supernet : public Net {
         int in = g[2 * k], choice = g[2 * k + 1];
         const OpDef& op = op_def(ops_[choice]);
         t.scope = name + ".node" + std::to_string(j) + ".in" + std::to_string(in) + "." + op.name;
-        h[k] = op.apply(*this, d.ops[j][in][choice], states[in], 1);
+        int stride = in < 2 ? d.stride : 1;
+        h[k] = op.apply(*this, d.ops[j][in][choice], states[in], stride);
         used[in]++;
-        pc.edges.push_back({in, j + 2, op.name, 1});
+        pc.edges.push_back({in, j + 2, op.name, stride});
       }
       Act* node;
       if (combiner_ && g[4]) {  // concat: BN(W0 relu(h0) + W1 relu(h1)), the halves of ReLU-conv1x1-BN(concat)
@@ -234,7 +252,13 @@ class Supernet : public Net {
     for (int k = inputs_out_ ? 0 : 2; k < N_ + 2; k++) {  // the last node is never read: at least one part
       if (used[k]) continue;
       pc.outputs.push_back(k);
-      parts.push_back(t.conv(states[k], P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused
+      if (k < 2 && d.stride == 2) {  // a cell input at twice the output's size: halve it first
+        Act* r = fr_bn(*this, d.out_fr[k], states[k]);
+        parts.push_back(t.conv(r, P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused; keeps what its backward reads
+        t.release(r);
+      } else {
+        parts.push_back(t.conv(states[k], P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused
+      }
     }
     describe(std::move(pc));
     Act* out = parts.size() == 1 ? parts[0] : t.sum(parts);
@@ -249,6 +273,7 @@ class Supernet : public Net {
   int L_, C0_, N_;
   bool inputs_out_;       // unused cell inputs join the output (ENAS) or not (NASNet)
   bool combiner_;         // each node chooses add or concat (a fifth int per node)
+  bool strided_;          // reduction layers run the cell's input ops at stride 2 (STRIDED_REDUCE)
   int per_;               // ints per node: 4, or 5 with the combiner
   std::vector<int> ops_;  // candidate registry ids
   int stem_w_ = -1, fc_w_ = -1;

@@ -56,6 +56,9 @@ final class SearchCommand implements Command {
             + " (default 0, as ENAS; it speeds the shared weights up but biases them toward chain cells)")
         .value("layers", "N", null, "normal layers L; two reduction layers are added (enas: 6); enas-macro: the space's layers (enas: 12)")
         .value("channels", "N", null, "channels C of the first cells, even (enas: 20)")
+        .value("supernet-reduce", "enas|strided", null, "the supernet's reduction layers: enas (a factorized reduce, then the reduction"
+            + " cell at stride 1, as ENAS) or strided (the reduction cell's ops on its inputs at stride 2, as the trained network"
+            + " and the proxy run it); cell spaces only (default: enas)")
         .value("nodes", "N", null, "nodes (blocks) B per cell (enas: 5; NASNet: 5; cell spaces only)")
         .value("lr-max", "X", null, "child learning rate at each restart (enas: 0.05)")
         .value("lr-min", "X", null, "child learning rate at the end of a period (enas: 5e-4)")
@@ -135,7 +138,8 @@ final class SearchCommand implements Command {
       for (String k : new String[] {"space", "preset", "out", "validation", "epochs", "steps-per-epoch", "batch", "warmup-epochs", "layers", "channels",
           "nodes", "lr-max", "lr-min", "lr-t0", "lr-tmul", "momentum", "l2", "grad-clip", "keep-prob", "controller-steps",
           "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature", "controller-op-biases",
-          "controller-baseline", "derive-every", "derive-samples", "derive-random", "derive-select-batches", "derive-heldout-batches", "derive-race", "seed"}) {
+          "controller-baseline", "derive-every", "derive-samples", "derive-random", "derive-select-batches", "derive-heldout-batches", "derive-race", "seed",
+          "supernet-reduce"}) {
         if (a.has(k)) throw new UsageException("search: --" + k + " cannot be combined with --resume (the run keeps its settings)");
       }
       search = EnasSearch.resume(a.path("resume"), a.has("data") ? a.string("data") : null, System.err);
@@ -167,7 +171,7 @@ final class SearchCommand implements Command {
   private static int runDarts(Options.Parsed a, PrintStream out) throws Exception {
     for (String k : new String[] {"preset", "resume", "stop-after", "steps-per-epoch", "warmup-epochs", "lr-t0", "lr-tmul", "keep-prob",
         "controller-steps", "controller-aggregate", "controller-lr", "entropy-weight", "controller-hidden", "temperature",
-        "controller-op-biases", "controller-baseline", "derive-every", "derive-samples", "derive-select-batches", "derive-race", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
+        "controller-op-biases", "controller-baseline", "supernet-reduce", "derive-every", "derive-samples", "derive-select-batches", "derive-race", "derive-heldout-batches", "derive-random", "verify", "check-ranking", "proxy-epochs",
         "proxy-repeats", "proxy-train-images", "proxy-val-images", "proxy-resolution", "proxy-layers", "proxy-channels", "validation"}) {
       if (a.has(k)) throw new UsageException("search: --" + k + " is not a setting of --space darts");
     }
@@ -334,8 +338,11 @@ final class SearchCommand implements Command {
     if (a.has("data")) s = s.withData(a.string("data"), a.has("validation") ? a.integer("validation", 0) : -1);
     else if (a.has("validation")) s = s.withData(s.data(), a.integer("validation", 0));
     SearchSettings.Net n = s.net();
+    boolean strided = a.has("supernet-reduce")
+        && a.choice("supernet-reduce", SearchSettings.ENAS_REDUCE, SearchSettings.STRIDED).equals(SearchSettings.STRIDED);
+    if (strided && macro) throw new UsageException("search: --supernet-reduce strided applies to the cell spaces; enas-macro has no reduction cells");
     s = s.withNet(new SearchSettings.Net(macro ? n.space() : space, intOr(a, "layers", n.layers(), macro ? 1 : 0), intOr(a, "channels", n.channels(), 2),
-        intOr(a, "nodes", n.nodes(), 1)));
+        intOr(a, "nodes", n.nodes(), 1), strided));
     SearchSettings.Child c = s.child();
     CosineSchedule lr = c.lr();
     // quick is one cosine period over the whole run, whatever its --epochs

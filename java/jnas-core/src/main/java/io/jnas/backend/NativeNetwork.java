@@ -74,10 +74,12 @@ public abstract class NativeNetwork implements AutoCloseable {
    * @param inputsOut whether a cell input no node reads joins the cell's output (ENAS) or only
    *     unread nodes do (NASNet)
    * @param combiner whether each node also chooses add or concat (5 ints per node)
+   * @param stridedReduce whether a reduction layer runs its cell's input ops at stride 2 (as the
+   *     final network) instead of ENAS's factorized reduce followed by the cell at stride 1
    * @param seed weight-initialization seed
    */
   protected record SupernetSpec(int inChannels, int height, int width, int numClasses, int layers, int channels,
-      int nodes, int[] ops, boolean inputsOut, boolean combiner, long seed) implements Spec {
+      int nodes, int[] ops, boolean inputsOut, boolean combiner, boolean stridedReduce, long seed) implements Spec {
     /** The arguments as given (checked by the native create function). */
     public SupernetSpec {}
   }
@@ -184,7 +186,7 @@ public abstract class NativeNetwork implements AutoCloseable {
     if (spec instanceof SupernetSpec s) {
       try (IntPointer ops = new IntPointer(s.ops())) {
         h = NativeLib.jnas_supernet_create(be, s.inChannels(), s.height(), s.width(), s.numClasses(), s.layers(),
-            s.channels(), s.nodes(), ops, s.ops().length, (s.inputsOut() ? 1 : 0) | (s.combiner() ? 2 : 0), s.seed());
+            s.channels(), s.nodes(), ops, s.ops().length, (s.inputsOut() ? 1 : 0) | (s.combiner() ? 2 : 0) | (s.stridedReduce() ? 4 : 0), s.seed());
       }
     } else if (spec instanceof MacroSpec m) {
       try (IntPointer ops = new IntPointer(m.ops()); IntPointer arc = m.arc() == null ? null : new IntPointer(m.arc())) {

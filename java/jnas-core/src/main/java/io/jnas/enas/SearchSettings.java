@@ -39,10 +39,27 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
    *     space's layers L
    * @param channels channels C of the first cells (enas-macro: of every layer)
    * @param nodes nodes (blocks) B per cell (cell spaces only)
+   * @param stridedReduce cell spaces: a reduction layer runs its cell's ops on the cell inputs
+   *     at stride 2, as the trained network and the proxy do ({@code supernet_reduce
+   *     "strided"}); false: ENAS's factorized reduce of the previous layer, then the reduction
+   *     cell at stride 1 ({@code "enas"}, the default and every run's from before the setting)
    */
-  public record Net(String space, int layers, int channels, int nodes) {
+  public record Net(String space, int layers, int channels, int nodes, boolean stridedReduce) {
+    /** Reductions as ENAS's. */
+    public Net(String space, int layers, int channels, int nodes) {
+      this(space, layers, channels, nodes, false);
+    }
+
+    /** This shape with the given reductions. */
+    public Net withStridedReduce(boolean strided) {
+      return new Net(space, layers, channels, nodes, strided);
+    }
+
     /** Checks the values. */
     public Net {
+      if (stridedReduce && MACRO.equals(space)) {
+        throw new IllegalArgumentException("supernet_reduce strided applies to the cell spaces; enas-macro has no reduction cells");
+      }
       if (!SPACES.contains(space)) {
         throw new IllegalArgumentException("space is '" + space + "', expected one of " + String.join(", ", SPACES));
       }
@@ -74,6 +91,10 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
   public static final String AMOEBANET = "amoebanet";
   /** NASNet's cell space with the combiner choice per block ({@link io.jnas.space.NasNetSpace#withCombiner()}). */
   public static final String NASNET_COMBINE = "nasnet-combine";
+  /** {@code supernet_reduce}: ENAS's reductions (a factorized reduce, then the cell at stride 1). */
+  public static final String ENAS_REDUCE = "enas";
+  /** {@code supernet_reduce}: the reduction cell's input ops at stride 2, as the trained network's. */
+  public static final String STRIDED = "strided";
   /** The spaces an ENAS search runs in. */
   public static final java.util.List<String> SPACES = java.util.List.of(MICRO, NASNET, AMOEBANET, NASNET_COMBINE, MACRO);
 
@@ -379,6 +400,7 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
     m.put("layers", net.layers());
     m.put("channels", net.channels());
     m.put("nodes", net.nodes());
+    m.put("supernet_reduce", net.stridedReduce() ? STRIDED : ENAS_REDUCE);
     m.put("batch", child.batch());
     m.put("epochs", child.epochs());
     m.put("lr_max", child.lr().max());
@@ -432,7 +454,8 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
         .withSkipWeight(m.get("controller_skip_weight") == null ? 0 : d(m, "controller_skip_weight"));
     Object v = m.get("validation");
     return new SearchSettings((String) m.get("data"), v == null ? -1 : i(m, "validation"),
-        new Net(m.get("space") == null ? MICRO : String.valueOf(m.get("space")), i(m, "layers"), i(m, "channels"), i(m, "nodes")),
+        new Net(m.get("space") == null ? MICRO : String.valueOf(m.get("space")), i(m, "layers"), i(m, "channels"), i(m, "nodes"),
+            stridedReduce(m)),
         new Child(i(m, "batch"), i(m, "epochs"),
             new CosineSchedule(d(m, "lr_max"), d(m, "lr_min"), i(m, "lr_t0"), i(m, "lr_tmul")),
             d(m, "momentum"), d(m, "l2"), d(m, "grad_clip"), d(m, "keep_prob"), i(m, "steps_per_epoch"),
@@ -443,6 +466,14 @@ public record SearchSettings(String data, int validation, Net net, Child child, 
             m.get("derive_heldout_batches") == null ? 4 : i(m, "derive_heldout_batches"),
             bool(m, "derive_halving", false)),
         seed(m.get("seed")));
+  }
+
+  /** {@code supernet_reduce}: "enas" or "strided"; runs from before the setting reduced as ENAS. */
+  private static boolean stridedReduce(Map<String, Object> m) {
+    Object v = m.get("supernet_reduce");
+    if (v == null || ENAS_REDUCE.equals(v)) return false;
+    if (STRIDED.equals(v)) return true;
+    throw new IllegalArgumentException("settings: 'supernet_reduce' is " + v + ", expected \"enas\" or \"strided\"");
   }
 
   /** {@code controller_baseline}: "batch" or "moving"; runs from before the setting used the moving average. */

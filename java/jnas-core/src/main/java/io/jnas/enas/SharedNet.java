@@ -79,7 +79,7 @@ abstract class SharedNet implements AutoCloseable {
 
   private static Supernet.Config microConfig(SearchSettings s, Dataset d, long seed) {
     return new Supernet.Config(d.channels(), d.height(), d.width(), d.numClasses(), s.net().layers(), s.net().channels(),
-        s.net().nodes(), seed, candidates(cellSpace(s)));
+        s.net().nodes(), seed, candidates(cellSpace(s)), s.net().stridedReduce());
   }
 
   private static MacroSupernet.Config macroConfig(SearchSettings s, Dataset d, long seed) {

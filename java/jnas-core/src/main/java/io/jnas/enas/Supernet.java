@@ -79,12 +79,27 @@ public final class Supernet extends NativeNetwork {
    * @param nodes B, the nodes per cell
    * @param seed weight-initialization seed
    * @param candidates the ops of every edge ({@link Candidates#ENAS} for the ENAS micro space)
+   * @param stridedReduce whether a reduction layer runs its cell's ops on the cell inputs at
+   *     stride 2, as the trained network's reduction cell does ({@code --supernet-reduce
+   *     strided}); false: ENAS's factorized reduce of the previous layer, then the reduction
+   *     cell at stride 1
    */
   public record Config(int inChannels, int height, int width, int numClasses, int layers, int channels, int nodes,
-      long seed, Candidates candidates) {
+      long seed, Candidates candidates, boolean stridedReduce) {
     /** The ENAS micro space's supernet of this shape. */
     public Config(int inChannels, int height, int width, int numClasses, int layers, int channels, int nodes, long seed) {
       this(inChannels, height, width, numClasses, layers, channels, nodes, seed, Candidates.ENAS);
+    }
+
+    /** A supernet over these candidates with ENAS's reductions. */
+    public Config(int inChannels, int height, int width, int numClasses, int layers, int channels, int nodes, long seed,
+        Candidates candidates) {
+      this(inChannels, height, width, numClasses, layers, channels, nodes, seed, candidates, false);
+    }
+
+    /** This shape with the given reductions. */
+    public Config withStridedReduce(boolean strided) {
+      return new Config(inChannels, height, width, numClasses, layers, channels, nodes, seed, candidates, strided);
     }
 
     /** Checks every field; throws {@link IllegalArgumentException} naming the bad one. */
@@ -165,7 +180,7 @@ public final class Supernet extends NativeNetwork {
   public Supernet(Config config, Backend backend) {
     super("supernet", backend, new SupernetSpec(config.inChannels(), config.height(), config.width(),
         config.numClasses(), config.layers(), config.channels(), config.nodes(), config.candidates().registryIds(),
-        config.candidates().inputsOut(), config.candidates().combiner(), config.seed()));
+        config.candidates().inputsOut(), config.candidates().combiner(), config.stridedReduce(), config.seed()));
     this.config = config;
   }
 
