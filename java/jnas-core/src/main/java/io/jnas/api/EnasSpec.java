@@ -126,21 +126,31 @@ public record EnasSpec(SearchData data, SearchSettings settings, Path runFolder,
     /** Normal layers of the supernet (two reduction layers are added). */
     public Builder layers(int n) {
       SearchSettings.Net t = settings.net();
-      settings = settings.withNet(new SearchSettings.Net(n, t.channels(), t.nodes()));
+      settings = settings.withNet(new SearchSettings.Net(t.space(), n, t.channels(), t.nodes(), t.stridedReduce()));
       return this;
     }
 
     /** Channels of the first cells (even). */
     public Builder channels(int n) {
       SearchSettings.Net t = settings.net();
-      settings = settings.withNet(new SearchSettings.Net(t.layers(), n, t.nodes()));
+      settings = settings.withNet(new SearchSettings.Net(t.space(), t.layers(), n, t.nodes(), t.stridedReduce()));
       return this;
     }
 
     /** Nodes per cell. */
     public Builder nodes(int n) {
       SearchSettings.Net t = settings.net();
-      settings = settings.withNet(new SearchSettings.Net(t.layers(), t.channels(), n));
+      settings = settings.withNet(new SearchSettings.Net(t.space(), t.layers(), t.channels(), n, t.stridedReduce()));
+      return this;
+    }
+
+    /**
+     * Whether the supernet's reduction layers run the reduction cell's ops on its inputs at
+     * stride 2, as the trained network does (true), or reduce as ENAS: a factorized reduce of
+     * the previous layer, then the cell at stride 1 (false, the default).
+     */
+    public Builder stridedReduce(boolean on) {
+      settings = settings.withNet(settings.net().withStridedReduce(on));
       return this;
     }
 

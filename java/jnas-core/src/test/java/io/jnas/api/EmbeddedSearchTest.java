@@ -203,5 +203,8 @@ class EmbeddedSearchTest {
     assertTrue(EnasSpec.builder().data(DATA).batchBaseline(true).controllerSteps(3).build().settings().controller().batchBaseline());
     assertTrue(EnasSpec.builder().data(DATA).build().settings().controller().batchBaseline(), "the quick preset's batch baseline by default");
     assertFalse(EnasSpec.builder().data(DATA).batchBaseline(false).build().settings().controller().batchBaseline());
+    // the supernet's reductions survive later changes of its shape
+    assertTrue(EnasSpec.builder().data(DATA).stridedReduce(true).layers(1).channels(6).nodes(2).build().settings().net().stridedReduce());
+    assertFalse(EnasSpec.builder().data(DATA).build().settings().net().stridedReduce(), "ENAS's reductions by default");
   }
 }
