@@ -946,9 +946,14 @@ public final class EnasSearch implements AutoCloseable {
     if (m.known()) {
       r.put("run_sd_pooled", m.runSd());
       r.put("margin_se", m.se());
-      r.put("verdict", m.verdict());
-      noise = String.format(Locale.ROOT, "; margin %+.3f: %s (2 standard errors: %.3f; one training's sd %.3f)", m.margin(),
-          m.verdict().replace('_', ' '), 2 * m.se(), m.runSd());
+      if (m.verdict() != null) {
+        r.put("verdict", m.verdict());
+        noise = String.format(Locale.ROOT, "; margin %+.3f: %s (2 standard errors: %.3f; one training's sd %.3f)", m.margin(),
+            m.verdict().replace('_', ' '), 2 * m.se(), m.runSd());
+      } else {
+        noise = String.format(Locale.ROOT, "; margin %+.3f over one random cell (one training's sd %.3f; K=1 cannot tell the"
+            + " random cells' spread: no verdict)", m.margin(), m.runSd());
+      }
     }
     r.put("summary", String.format(Locale.ROOT, "from scratch (%s%s): derived %.3f, random %.3f ± %.3f (K=%d; rank %d of %d)%s",
         proxyWords(proxy), repeatWords(repeats), acc[0], mean, sd, k, rank, k + 1, noise));
@@ -1075,13 +1080,16 @@ public final class EnasSearch implements AutoCloseable {
    * {@code s_b} is the random cells' sd (their real spread and their trainings' noise both), so
    * {@code se = sqrt(s_w^2 / r + s_b^2 / k)}. The verdict is {@code better} beyond 2 se, {@code
    * worse} below -2 se, {@code within_noise} between; with one training each there is no
-   * estimate of a training's noise ({@link #known} false).
+   * estimate of a training's noise ({@link #known} false). With one random cell there is no
+   * estimate of the random cells' spread: {@code se} then compares the pick with that one cell
+   * (its trainings' noise only), and there is no verdict on random cells ({@link #verdict} null).
    *
    * @param margin the pick's mean minus the random cells' mean
    * @param runSd one training's pooled sd (NaN with one training)
    * @param se the margin's standard error (NaN with one training)
+   * @param random the random cells, k
    */
-  public record VerifyMargin(double margin, double runSd, double se) {
+  public record VerifyMargin(double margin, double runSd, double se, int random) {
     /** From {@code [architecture][repeat]} accuracies, the pick first; at least one random architecture. */
     public static VerifyMargin of(double[][] runs) {
       if (runs.length < 2) throw new IllegalArgumentException("verify margin: " + runs.length + " architectures, expected the pick and at least one random");
@@ -1091,14 +1099,14 @@ public final class EnasSearch implements AutoCloseable {
       for (int i = 1; i <= k; i++) mean += m[i];
       mean /= k;
       double margin = m[0] - mean;
-      if (r < 2) return new VerifyMargin(margin, Double.NaN, Double.NaN);
+      if (r < 2) return new VerifyMargin(margin, Double.NaN, Double.NaN, k);
       double within = 0;
       for (double[] cell : runs) within += sd(cell) * sd(cell);
       within /= runs.length;
       double between = 0;
       for (int i = 1; i <= k; i++) between += (m[i] - mean) * (m[i] - mean);
       between = k < 2 ? within / r : between / (k - 1);  // one random cell: only its trainings' noise is known
-      return new VerifyMargin(margin, Math.sqrt(within), Math.sqrt(within / r + between / k));
+      return new VerifyMargin(margin, Math.sqrt(within), Math.sqrt(within / r + between / k), k);
     }
 
     /** Whether a training's noise could be estimated (two or more trainings each). */
@@ -1106,9 +1114,9 @@ public final class EnasSearch implements AutoCloseable {
       return !Double.isNaN(se);
     }
 
-    /** {@code better}, {@code worse} or {@code within_noise}; null when not {@link #known}. */
+    /** {@code better}, {@code worse} or {@code within_noise}; null when not {@link #known} or with one random cell. */
     public String verdict() {
-      if (!known()) return null;
+      if (!known() || random < 2) return null;
       return EnasSearch.verdict(margin, se);
     }
   }

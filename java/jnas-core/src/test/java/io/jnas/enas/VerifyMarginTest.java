@@ -48,6 +48,7 @@ class VerifyMarginTest {
     EnasSearch.VerifyMargin m = EnasSearch.VerifyMargin.of(new double[][] {{0.80, 0.82}, {0.78, 0.80}});
     assertEquals(Math.sqrt(0.0002), m.runSd(), 1e-12);
     assertEquals(Math.sqrt(0.0002 / 2 + 0.0002 / 2), m.se(), 1e-12);
+    assertNull(m.verdict(), "one random cell says nothing of the random cells' spread: no verdict");
   }
 
   @Test
