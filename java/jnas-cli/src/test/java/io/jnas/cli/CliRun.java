@@ -54,6 +54,20 @@ record CliRun(int code, String out, String err) {
     assertTrue(r.err().contains(expect), String.join(" ", args) + " -> " + r.err());
   }
 
+  /**
+   * Runs {@code search} ({@code args} without {@code --out}) into {@code cut} stopped after
+   * epoch 1, resumes it, and asserts that it made the events and the final architecture of
+   * {@code ref}, the same search never stopped.
+   */
+  static void assertStoppedAndResumedMatches(Path ref, Path cut, String what, String... args) throws IOException {
+    CliRun r = run(with(args, "--out", cut.toString(), "--stop-after", "1"));
+    assertEquals(0, r.code(), r.err());
+    r = run("search", "--resume", cut.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(searchEvents(ref), searchEvents(cut), "a resumed " + what + " makes the events of one never stopped");
+    assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
+  }
+
   /** A search's log.jsonl events, minus wall-clock fields and the start/resume markers: what a resumed run must repeat. */
   static List<Map<String, Object>> searchEvents(Path run) throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();

@@ -68,12 +68,7 @@ class ControllerBaselineTest {
       }
     }
 
-    r = run(with("--controller-baseline", "batch", "--out", cut.toString(), "--stop-after", "1"));
-    assertEquals(0, r.code(), r.err());
-    r = run("search", "--resume", cut.toString());
-    assertEquals(0, r.code(), r.err());
-    assertEquals(CliRun.searchEvents(ref), CliRun.searchEvents(cut), "a resumed search with the batch baseline makes the events of one never stopped");
-    assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
+    CliRun.assertStoppedAndResumedMatches(ref, cut, "search with the batch baseline", with("--controller-baseline", "batch"));
   }
 
   private static List<Double> rewards(Path run) throws Exception {

@@ -64,12 +64,7 @@ class MacroSearchTest {
     }
     assertEquals(List.of(20, 100), counts);
 
-    r = run(with("--out", cut.toString(), "--stop-after", "1"));
-    assertEquals(0, r.code(), r.err());
-    r = run("search", "--resume", cut.toString());
-    assertEquals(0, r.code(), r.err());
-    assertEquals(CliRun.searchEvents(ref), CliRun.searchEvents(cut), "a resumed macro search makes the events of one never stopped");
-    assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
+    CliRun.assertStoppedAndResumedMatches(ref, cut, "macro search", with());
   }
 
   @Test

@@ -73,12 +73,7 @@ class NasNetSearchTest {
     assertEquals(0, t.code(), t.err());
     assertEquals(g, Genotype.fromJson(Files.readString(tmp.resolve("train").resolve("genotype.json"))));
 
-    r = run(search("nasnet", "--out", cut.toString(), "--stop-after", "1"));
-    assertEquals(0, r.code(), r.err());
-    r = run("search", "--resume", cut.toString());
-    assertEquals(0, r.code(), r.err());
-    assertEquals(CliRun.searchEvents(ref), CliRun.searchEvents(cut), "a resumed nasnet search makes the events of one never stopped");
-    assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
+    CliRun.assertStoppedAndResumedMatches(ref, cut, "nasnet search", search("nasnet"));
   }
 
   @Test

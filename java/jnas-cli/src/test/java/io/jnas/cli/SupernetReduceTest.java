@@ -33,12 +33,7 @@ class SupernetReduceTest {
     assertEquals("enas", Json.parseObject(Files.readString(enas.resolve("settings.json"))).get("supernet_reduce"));
     assertNotEquals(CliRun.searchEvents(enas), CliRun.searchEvents(ref), "another supernet: other losses from the same seed");
 
-    r = run(CliRun.with(SEARCH, "--supernet-reduce", "strided", "--out", cut.toString(), "--stop-after", "1"));
-    assertEquals(0, r.code(), r.err());
-    r = run("search", "--resume", cut.toString());
-    assertEquals(0, r.code(), r.err());
-    assertEquals(CliRun.searchEvents(ref), CliRun.searchEvents(cut), "a resumed strided search makes the events of one never stopped");
-    assertEquals(Files.readString(ref.resolve("final_arch.json")), Files.readString(cut.resolve("final_arch.json")));
+    CliRun.assertStoppedAndResumedMatches(ref, cut, "strided search", CliRun.with(SEARCH, "--supernet-reduce", "strided"));
   }
 
   @Test
