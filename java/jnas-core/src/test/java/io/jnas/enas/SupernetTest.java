@@ -51,7 +51,9 @@ class SupernetTest {
     SplittableRandom rng = new SplittableRandom(3);
     // every op appears: node 0 sep3 + sep5, node 1 avg + max, node 2 identity + sep3
     int[] normal = {0, 0, 1, 1, 2, 2, 0, 3, 3, 4, 1, 0};
-    gradientCheck(SMALL, normal, randomArc(rng, 3), rng, 40);
+    int[] reduce = randomArc(rng, 3);
+    gradientCheck(SMALL, normal, reduce, rng, 40);
+    directionalCheck(SMALL, normal, reduce, new SplittableRandom(6));
   }
 
   /** NASNet's 13 candidates, each on at least one edge, and its cell output (unread nodes only). */
@@ -61,6 +63,7 @@ class SupernetTest {
     int[] normal = {0, 0, 1, 1, 0, 2, 2, 3, 1, 4, 3, 5, 2, 6, 4, 7};
     int[] reduce = {0, 8, 1, 9, 2, 10, 0, 11, 3, 12, 1, 0, 4, 5, 0, 9};
     gradientCheck(c, normal, reduce, new SplittableRandom(4), 60);
+    directionalCheck(c, normal, reduce, new SplittableRandom(5));
   }
 
   /** NASNet's candidates with the combiner: concat nodes (their halves and BN) and add nodes in both cells. */
@@ -70,6 +73,7 @@ class SupernetTest {
     int[] normal = {0, 10, 1, 4, 1, 0, 2, 2, 8, 0, 1, 11, 3, 5, 1};  // concat, add, concat
     int[] reduce = {1, 12, 0, 5, 1, 2, 9, 0, 3, 0, 0, 6, 3, 1, 0};   // concat, add, add
     gradientCheck(c, normal, reduce, new SplittableRandom(8), 40);
+    directionalCheck(c, normal, reduce, new SplittableRandom(9));
     try (Supernet net = new Supernet(c)) {
       assertTrue(net.tensors().stream().anyMatch(t -> t.name().equals("layer2.node2.concat.w1")));
       assertEquals(List.of(0, 2), net.plan(normal, reduce).cells().get(2).concatNodes());
