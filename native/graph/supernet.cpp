@@ -252,13 +252,10 @@ class Supernet : public Net {
     for (int k = inputs_out_ ? 0 : 2; k < N_ + 2; k++) {  // the last node is never read: at least one part
       if (used[k]) continue;
       pc.outputs.push_back(k);
-      if (k < 2 && d.stride == 2) {  // a cell input at twice the output's size: halve it first
-        Act* r = fr_bn(*this, d.out_fr[k], states[k]);
-        parts.push_back(t.conv(r, P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused; keeps what its backward reads
-        t.release(r);
-      } else {
-        parts.push_back(t.conv(states[k], P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused
-      }
+      // a cell input of a strided reduction is twice the output's size: halve it first
+      Act* x = k < 2 && d.stride == 2 ? fr_bn(*this, d.out_fr[k], states[k]) : states[k];
+      parts.push_back(t.conv(x, P(d.final_w[k]), d.C, 1, 1, 1, 0, 0, 1, 1, true));  // ReLU fused; keeps what its backward reads
+      if (x != states[k]) t.release(x);
     }
     describe(std::move(pc));
     Act* out = parts.size() == 1 ? parts[0] : t.sum(parts);
